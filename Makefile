@@ -1,0 +1,55 @@
+# One command per target; run `make help` for the list.
+# `make all` and `make test` work on a fresh clone: they create .venv and install into it.
+
+PYTHON_SYSTEM ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+CORPUS ?= data/raw/sample
+export MPLBACKEND := Agg
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: help all install pipeline notebooks test lint bench bench-quick lab model clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+all: install pipeline notebooks  ## install, run the pipeline on data/, execute every notebook into reports/
+
+$(STAMP): pyproject.toml
+	$(PYTHON_SYSTEM) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)  ## create .venv and install the package with its dev tools
+
+pipeline: $(STAMP)  ## run the whole pipeline on $(CORPUS) into reports/tables/
+	$(BIN)/analysis run $(CORPUS) --out reports/tables/sample
+
+notebooks: $(STAMP)  ## execute every notebook with papermill into reports/notebooks (+ HTML)
+	$(PY) -m analysis.reproduce
+
+test: $(STAMP)  ## run the test suite (and ruff)
+	$(BIN)/ruff check src tests benchmarks notebooks
+	$(BIN)/pytest -q
+
+lint: $(STAMP)  ## ruff only
+	$(BIN)/ruff check src tests benchmarks notebooks
+
+bench: $(STAMP)  ## accuracy, speed and memory, each beside its target (several minutes)
+	$(PY) benchmarks/run_all.py
+
+bench-quick: $(STAMP)  ## a quick subset of the benchmarks (under 45 s)
+	$(PY) benchmarks/run_all.py --quick
+
+lab: $(STAMP)  ## open JupyterLab with the package installed
+	$(BIN)/jupyter lab notebooks/
+
+model: $(STAMP)  ## retrain the shipped stance model from NewsMTSC train
+	$(PY) -m analysis.train_stance
+
+clean:  ## remove generated outputs (keeps .venv)
+	rm -rf reports/figures reports/tables reports/notebooks data/processed/*

@@ -1,0 +1,467 @@
+"""Loading news articles into a documents table, accounting for every input.
+
+Accepted inputs
+---------------
+- one ``.txt`` file (doc_id = file stem);
+- a folder of ``.txt`` files (doc_id = file stem), with an optional
+  ``metadata.csv`` beside them (columns ``doc_id`` plus any of ``title``,
+  ``outlet``, ``date``, ``url``, ...);
+- a ``.jsonl``, ``.csv`` or ``.parquet`` table with ``doc_id`` and ``text``
+  columns; every other column is kept as metadata.
+
+Output
+------
+:func:`load_corpus` returns a :class:`Corpus` with two tables:
+
+``documents``
+    ``doc_id`` (str), ``text`` (str, exactly as given: every character offset
+    the package reports indexes into it), ``story_end`` (int: ``text[story_end:]``
+    is trailing non-story text such as a subscription footer), ``source`` (the
+    file, with ``:line`` for JSONL and CSV rows), then metadata columns.
+``errors``
+    One row per problem: ``source``, ``doc_id`` (empty for a whole-file
+    problem), ``stage`` (``"load"``), ``severity`` (``"error"``: the document is
+    not in ``documents``; ``"warning"``: it is, but something is off) and
+    ``reason``.
+
+Every input document ends up in exactly one of ``documents`` or an ``error``
+row, so ``n_documents + n_document_errors`` equals the documents found.
+
+Limits
+------
+Text must be UTF-8 (a byte-order mark is dropped) unless ``encoding`` says
+otherwise; the loader never guesses an encoding, because a wrong guess changes
+the text silently. Folders are not searched recursively.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.config import load_yaml
+from analysis.paths import BOILERPLATE_FILE
+
+DOCUMENT_COLUMNS = ["doc_id", "text", "story_end", "source"]
+ERROR_COLUMNS = ["source", "doc_id", "stage", "severity", "reason"]
+TABLE_SUFFIXES = {".jsonl", ".csv", ".parquet"}
+METADATA_FILE = "metadata.csv"
+# Columns the loader itself writes; an input column of the same name would be
+# overwritten, so it is renamed with this prefix and a warning says so.
+RESERVED_PREFIX = "input_"
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n|\r\n[ \t]*\r\n")
+
+
+class CorpusError(ValueError):
+    """An input cannot be read as a corpus. The message names the file and the reason."""
+
+
+@dataclass
+class Corpus:
+    """The result of :func:`load_corpus`.
+
+    Attributes
+    ----------
+    documents : pandas.DataFrame
+        One row per readable document (columns in the module docstring).
+    errors : pandas.DataFrame
+        One row per problem found (columns in the module docstring).
+    n_found : int
+        Documents found in the input, readable or not.
+    """
+
+    documents: pd.DataFrame
+    errors: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ERROR_COLUMNS))
+    n_found: int = 0
+
+    @property
+    def n_document_errors(self) -> int:
+        """Documents that could not be loaded (error rows that name a document)."""
+        if self.errors.empty:
+            return 0
+        bad = self.errors[(self.errors["severity"] == "error") & (self.errors["doc_id"] != "")]
+        return int(bad["doc_id"].nunique()) if not bad.empty else 0
+
+
+class _Collector:
+    """Gathers error rows, or raises at the first error when ``errors='raise'``."""
+
+    def __init__(self, mode: str):
+        if mode not in {"raise", "collect"}:
+            raise ValueError(f"errors must be 'raise' or 'collect', got {mode!r}")
+        self.mode = mode
+        self.rows: list[dict] = []
+
+    def add(self, source, reason, doc_id="", severity="error"):
+        if severity == "error" and self.mode == "raise":
+            raise CorpusError(f"{source}: {reason}")
+        self.rows.append(
+            {"source": str(source), "doc_id": str(doc_id), "stage": "load",
+             "severity": severity, "reason": reason}
+        )
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame(self.rows, columns=ERROR_COLUMNS)
+
+
+def load_boilerplate(path: str | Path = BOILERPLATE_FILE) -> list[re.Pattern]:
+    """Read the trailing non-story patterns from ``data/config/boilerplate.yml``.
+
+    Returns
+    -------
+    list of re.Pattern
+        Compiled, case-insensitive, multi-line patterns.
+    """
+    data = load_yaml(path)
+    patterns = data.get("trailing_paragraph_patterns") or []
+    compiled = []
+    for pattern in patterns:
+        try:
+            compiled.append(re.compile(pattern, re.IGNORECASE | re.MULTILINE))
+        except re.error as exc:
+            raise CorpusError(f"{path}: bad pattern {pattern!r}: {exc}") from None
+    return compiled
+
+
+def find_story_end(text: str, patterns: Iterable[re.Pattern]) -> int:
+    """Offset where trailing non-story text begins (``len(text)`` when there is none).
+
+    Paragraphs (blocks separated by blank lines, or single lines when the text
+    has no blank lines) are tested from the end; the trailing run that matches
+    any pattern is non-story. Text in the middle of an article is never cut.
+    """
+    patterns = list(patterns)
+    end = len(text.rstrip())
+    if not patterns or end == 0:
+        return len(text)
+    # Paragraph starts, as offsets; single newlines also separate the short
+    # footer lines outlets append without blank lines between them.
+    starts = [0] + [m.end() for m in re.finditer(r"\n", text[:end])]
+    story_end = len(text)
+    for start in reversed(starts):
+        line = text[start:end]
+        if not line.strip():
+            end = start
+            continue
+        if any(p.search(line) for p in patterns):
+            story_end = start
+            end = start
+            continue
+        break
+    # Trailing whitespace before the footer is not story either.
+    if story_end < len(text):
+        story_end = len(text[:story_end].rstrip())
+    return story_end
+
+
+def _decode(raw: bytes, source, encoding: str) -> str:
+    """Bytes to text, refusing binary and undecodable input with the reason."""
+    if not raw.strip():
+        raise CorpusError(f"{source}: empty file")
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        raise CorpusError(f"{source}: binary file (NUL byte at offset {nul}), not text")
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        bad = raw[exc.start:exc.start + 1].hex()
+        raise CorpusError(
+            f"{source}: not valid {encoding} (byte 0x{bad} at offset {exc.start}); "
+            "re-save the file as UTF-8 or pass encoding="
+        ) from None
+    except LookupError:
+        raise CorpusError(f"{source}: unknown encoding {encoding!r}") from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
+        raise CorpusError(f"{source}: empty file (only whitespace or a byte-order mark)")
+    return text
+
+
+def _check_text(text, source) -> str:
+    """Validate a text value from a table row."""
+    if text is None or (isinstance(text, float) and pd.isna(text)):
+        raise CorpusError(f"{source}: missing text")
+    if not isinstance(text, str):
+        raise CorpusError(f"{source}: text is a {type(text).__name__}, not a string")
+    if not text.strip():
+        raise CorpusError(f"{source}: empty text")
+    if "\x00" in text:
+        raise CorpusError(f"{source}: text holds a NUL character (binary data?)")
+    return text
+
+
+def _valid_doc_id(doc_id) -> str:
+    if doc_id is None or (isinstance(doc_id, float) and pd.isna(doc_id)):
+        raise CorpusError("missing doc_id")
+    doc_id = str(doc_id).strip()
+    if not doc_id:
+        raise CorpusError("empty doc_id")
+    if any(ch in doc_id for ch in "\n\r\t"):
+        raise CorpusError(f"doc_id {doc_id!r} holds a line break or tab")
+    return doc_id
+
+
+def _read_metadata(path: Path, errors: _Collector) -> pd.DataFrame:
+    """Read ``metadata.csv``; problems become warnings, documents still load."""
+    try:
+        raw = path.read_bytes()
+        text = _decode(raw, path, "utf-8")
+        meta = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (CorpusError, pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as exc:
+        errors.add(path, f"metadata not read, documents kept without it: {exc}",
+                   severity="warning")
+        return pd.DataFrame(columns=["doc_id"])
+    if "doc_id" not in meta.columns:
+        errors.add(path, "metadata has no 'doc_id' column (columns: "
+                   f"{', '.join(meta.columns)}); documents kept without it", severity="warning")
+        return pd.DataFrame(columns=["doc_id"])
+    meta["doc_id"] = meta["doc_id"].str.strip()
+    dup = meta["doc_id"].duplicated(keep="first")
+    for doc_id in meta.loc[dup, "doc_id"]:
+        errors.add(path, f"duplicate metadata row for doc_id {doc_id!r}; the first is used",
+                   doc_id=doc_id, severity="warning")
+    meta = meta.loc[~dup]
+    if "date" in meta.columns:
+        for doc_id, value in zip(meta["doc_id"], meta["date"], strict=True):
+            if value and pd.isna(pd.to_datetime(value, errors="coerce", format="mixed")):
+                errors.add(path, f"unparsable date {value!r} for doc_id {doc_id!r}; kept as text",
+                           doc_id=doc_id, severity="warning")
+    return meta
+
+
+def _load_folder(folder: Path, errors: _Collector, encoding: str) -> tuple[list[dict], int]:
+    records, found = [], 0
+    meta_path = folder / METADATA_FILE
+    for path in sorted(folder.iterdir()):
+        if path.name == METADATA_FILE or path.name.startswith("."):
+            continue
+        if path.is_dir():
+            errors.add(path, "subfolder not searched; pass it as its own input",
+                       severity="warning")
+            continue
+        if path.suffix.lower() != ".txt":
+            errors.add(path, "not a .txt file; ignored", severity="warning")
+            continue
+        found += 1
+        try:
+            text = _decode(path.read_bytes(), path, encoding)
+        except CorpusError as exc:
+            errors.add(path, str(exc).removeprefix(f"{path}: "), doc_id=path.stem)
+            continue
+        records.append({"doc_id": path.stem, "text": text, "source": str(path)})
+    if found == 0:
+        errors.add(folder, "no .txt files in folder")
+    if meta_path.exists():
+        meta = _read_metadata(meta_path, errors)
+        known = {r["doc_id"] for r in records}
+        by_id = meta.set_index("doc_id").to_dict(orient="index") if len(meta) else {}
+        for doc_id in sorted(set(by_id) - known):
+            errors.add(meta_path, f"metadata row for doc_id {doc_id!r} has no readable .txt file",
+                       doc_id=doc_id, severity="warning")
+        for record in records:
+            record.update(_without_reserved(by_id.get(record["doc_id"], {}), meta_path, errors))
+    return records, found
+
+
+def _without_reserved(meta: dict, source, errors: _Collector) -> dict:
+    """Rename metadata keys that clash with the loader's own columns."""
+    out = {}
+    for key, value in meta.items():
+        if key in ("text", "source"):
+            errors.add(source, f"input column {key!r} is reserved; kept as "
+                       f"{RESERVED_PREFIX + key!r}", severity="warning")
+            key = RESERVED_PREFIX + key
+        out[key] = value
+    return out
+
+
+def _table_rows(path: Path, errors: _Collector, encoding: str) -> Iterable[tuple[str, dict]]:
+    """Yield (source, row) for each row of a JSONL, CSV or Parquet table."""
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        try:
+            frame = pd.read_parquet(path)
+        except Exception as exc:  # pyarrow raises several unrelated types
+            raise CorpusError(f"{path}: not a readable Parquet file: {exc}") from None
+        _require_columns(frame.columns, path)
+        for i, row in enumerate(frame.to_dict(orient="records")):
+            yield f"{path}:row{i}", row
+        return
+    text = _decode(path.read_bytes(), path, encoding)
+    if suffix == ".csv":
+        try:
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        except (pd.errors.ParserError, csv.Error) as exc:
+            raise CorpusError(f"{path}: malformed CSV: {exc}") from None
+        _require_columns(frame.columns, path)
+        for i, row in enumerate(frame.to_dict(orient="records")):
+            # Line numbers count the header as line 1 (true for one-line rows).
+            yield f"{path}:{i + 2}", row
+        return
+    seen_columns = False
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        source = f"{path}:{lineno}"
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            errors.add(source, f"not valid JSON: {exc.msg} at column {exc.colno}",
+                       doc_id=f"(line {lineno})")
+            continue
+        if not isinstance(row, dict):
+            errors.add(source, f"line is a JSON {type(row).__name__}, not an object",
+                       doc_id=f"(line {lineno})")
+            continue
+        seen_columns = seen_columns or {"doc_id", "text"} <= set(row)
+        yield source, row
+    if not seen_columns and not errors.rows:
+        raise CorpusError(f"{path}: no line has both 'doc_id' and 'text'")
+
+
+def _require_columns(columns, path):
+    missing = [c for c in ("doc_id", "text") if c not in columns]
+    if missing:
+        raise CorpusError(
+            f"{path}: missing column(s) {', '.join(missing)}; found: {', '.join(map(str, columns))}"
+        )
+
+
+def _load_table(path: Path, errors: _Collector, encoding: str) -> tuple[list[dict], int]:
+    records, found, first_seen = [], 0, {}
+    for source, row in _table_rows(path, errors, encoding):
+        found += 1
+        try:
+            doc_id = _valid_doc_id(row.get("doc_id"))
+        except CorpusError as exc:
+            errors.add(source, str(exc), doc_id=f"({source.rsplit(':', 1)[-1]})")
+            continue
+        if doc_id in first_seen:
+            errors.add(source, f"duplicate doc_id {doc_id!r} (first at {first_seen[doc_id]})",
+                       doc_id=doc_id)
+            continue
+        first_seen[doc_id] = source
+        try:
+            text = _check_text(row.get("text"), source)
+        except CorpusError as exc:
+            errors.add(source, str(exc).removeprefix(f"{source}: "), doc_id=doc_id)
+            continue
+        meta = {k: v for k, v in row.items() if k not in ("doc_id", "text")}
+        record = {"doc_id": doc_id, "text": text, "source": source}
+        record.update(_without_reserved(meta, source, errors))
+        records.append(record)
+    return records, found
+
+
+def load_corpus(
+    path: str | Path,
+    *,
+    errors: str = "collect",
+    encoding: str = "utf-8",
+    boilerplate: str | Path | None | bool = True,
+) -> Corpus:
+    """Load articles from a file or folder into a documents table.
+
+    Parameters
+    ----------
+    path : str or Path
+        A ``.txt`` file, a folder of ``.txt`` files (optionally with
+        ``metadata.csv``), or a ``.jsonl``/``.csv``/``.parquet`` table with
+        ``doc_id`` and ``text`` columns.
+    errors : {"collect", "raise"}
+        ``"collect"`` records each bad document in ``Corpus.errors`` and goes
+        on; ``"raise"`` raises :class:`CorpusError` at the first one.
+    encoding : str
+        Encoding of text files; never guessed.
+    boilerplate : True, False, None or path
+        Trailing non-story patterns: True reads ``data/config/boilerplate.yml``,
+        a path reads that file, False or None keeps all text as story.
+
+    Returns
+    -------
+    Corpus
+
+    Raises
+    ------
+    CorpusError
+        When ``path`` does not exist or is of an unknown kind, when a table
+        lacks ``doc_id`` or ``text``, and (with ``errors="raise"``) at the first
+        bad document. The message names the file and the reason.
+    """
+    path = Path(path)
+    collector = _Collector(errors)
+    if not path.exists():
+        raise CorpusError(f"{path}: no such file or folder")
+    if path.is_dir():
+        records, found = _load_folder(path, collector, encoding)
+    elif path.suffix.lower() == ".txt":
+        found = 1
+        try:
+            records = [{"doc_id": path.stem, "text": _decode(path.read_bytes(), path, encoding),
+                        "source": str(path)}]
+        except CorpusError as exc:
+            collector.add(path, str(exc).removeprefix(f"{path}: "), doc_id=path.stem)
+            records = []
+    elif path.suffix.lower() in TABLE_SUFFIXES:
+        records, found = _load_table(path, collector, encoding)
+    else:
+        raise CorpusError(
+            f"{path}: unknown input kind {path.suffix or '(no suffix)'!r}; expected a folder, "
+            f".txt, {', '.join(sorted(TABLE_SUFFIXES))}"
+        )
+
+    if boilerplate is True:
+        patterns = load_boilerplate()
+    elif boilerplate:
+        patterns = load_boilerplate(boilerplate)
+    else:
+        patterns = []
+    for record in records:
+        given = record.pop("story_end", None)
+        if given not in (None, ""):
+            try:
+                record["story_end"] = min(int(given), len(record["text"]))
+                continue
+            except (TypeError, ValueError):
+                collector.add(record["source"], f"story_end {given!r} is not an integer; "
+                              "found from patterns instead", doc_id=record["doc_id"],
+                              severity="warning")
+        record["story_end"] = find_story_end(record["text"], patterns)
+
+    documents = pd.DataFrame.from_records(records)
+    if documents.empty:
+        documents = pd.DataFrame(columns=DOCUMENT_COLUMNS)
+    meta_cols = [c for c in documents.columns if c not in DOCUMENT_COLUMNS]
+    documents = documents[DOCUMENT_COLUMNS + meta_cols].reset_index(drop=True)
+    documents["doc_id"] = documents["doc_id"].astype(str)
+    documents["story_end"] = documents["story_end"].astype(int)
+    return Corpus(documents=documents, errors=collector.frame(), n_found=found)
+
+
+def paragraphs(text: str, end: int | None = None) -> list[tuple[int, int]]:
+    """Character spans of the paragraphs of ``text[:end]``.
+
+    A paragraph is a block separated by a blank line; a text without blank
+    lines is split at single line breaks instead (wire copy often has one
+    paragraph per line).
+    """
+    end = len(text) if end is None else end
+    body = text[:end]
+    splitter = _PARAGRAPH_BREAK if _PARAGRAPH_BREAK.search(body) else re.compile(r"\r?\n")
+    spans, start = [], 0
+    for match in splitter.finditer(body):
+        if body[start:match.start()].strip():
+            spans.append((start, match.start()))
+        start = match.end()
+    if body[start:].strip():
+        spans.append((start, len(body.rstrip())))
+    return spans

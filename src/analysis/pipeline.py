@@ -1,0 +1,288 @@
+"""The whole pipeline, corpus to frames, and the writers of its outputs.
+
+Data flows one way: corpus -> quotes -> sentiment -> target stance -> framing.
+:func:`run` does it all for one input and :func:`write_outputs` writes the
+tables; these writers and :mod:`analysis.corpus` are the only code that touches
+the disk besides :func:`analysis.plots.save_figure`.
+
+Every input document is accounted for: documents found = documents with
+quotations + documents without + documents in the errors table. A document
+whose extraction raises is retried alone and, if it fails again, recorded in
+the errors table (stage ``"quotes"``) while the run goes on.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from tqdm.auto import tqdm
+
+from analysis import __version__
+from analysis.config import file_sha256
+from analysis.corpus import ERROR_COLUMNS, load_corpus
+from analysis.paths import (
+    BOILERPLATE_FILE,
+    CUE_VERBS_FILE,
+    FRAMES_CODEBOOK_FILE,
+    MODELS_DIR,
+    ROSTER_FILE,
+    TARGETS_FILE,
+)
+
+#: Stable column order of ``stance.csv`` (outside evaluation relies on it).
+STANCE_COLUMNS = [
+    "doc_id", "quote_id", "target", "mention", "mention_start", "mention_end",
+    "stance", "p_favor", "p_against", "p_neutral", "method", "evidence",
+]
+#: Stable column order of ``frames.csv``.
+FRAME_COLUMNS = ["doc_id", "quote_id", "code", "evidence", "evidence_start", "evidence_end"]
+#: Per-document status table written as ``documents.csv``.
+DOCUMENT_STATUS_COLUMNS = ["doc_id", "source", "status", "n_quotes"]
+
+
+@dataclass
+class RunResult:
+    """Tables produced by :func:`run`.
+
+    Attributes
+    ----------
+    documents : DataFrame
+        The loaded documents (see :mod:`analysis.corpus`).
+    quotes : DataFrame
+        One row per quotation, the :mod:`analysis.quotes` contract plus
+        ``sentiment_*``, ``severity``, ``urgency`` and ``threat_source``.
+    stance : DataFrame
+        One row per (quotation, target mention), columns :data:`STANCE_COLUMNS`.
+    frames : DataFrame
+        One row per (quotation, frame code, piece of evidence), :data:`FRAME_COLUMNS`.
+    errors : DataFrame
+        Every problem, columns of :data:`analysis.corpus.ERROR_COLUMNS`.
+    status : DataFrame
+        One row per document found: ``quotations``, ``no quotations`` or ``error``.
+    manifest : dict
+        Version, configuration hashes, counts and timings.
+    """
+
+    documents: pd.DataFrame
+    quotes: pd.DataFrame
+    stance: pd.DataFrame
+    frames: pd.DataFrame
+    errors: pd.DataFrame
+    status: pd.DataFrame
+    manifest: dict = field(default_factory=dict)
+
+
+def extract_all(documents: pd.DataFrame, *, batch_size: int = 200,
+                progress: bool = False, **kwargs) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Extract quotations batch by batch, isolating documents that fail.
+
+    Parameters
+    ----------
+    documents : DataFrame
+        Documents table from :func:`analysis.corpus.load_corpus`.
+    batch_size : int
+        Documents per batch; memory stays flat in corpus size.
+    progress : bool
+        Show a tqdm progress bar.
+    **kwargs
+        Passed to :func:`analysis.quotes.extract_quotes`.
+
+    Returns
+    -------
+    quotes, errors : DataFrame, DataFrame
+        The quotations, and one error row per document whose extraction raised.
+    """
+    from analysis.quotes import extract_quotes
+
+    parts, errors = [], []
+    starts = range(0, len(documents), batch_size)
+    for start in tqdm(starts, disable=not progress, desc="quotations", unit="batch"):
+        batch = documents.iloc[start:start + batch_size]
+        try:
+            parts.append(extract_quotes(batch, **kwargs))
+            continue
+        except Exception:  # noqa: BLE001 - isolate the failing document below
+            pass
+        for i in range(len(batch)):
+            one = batch.iloc[i:i + 1]
+            try:
+                parts.append(extract_quotes(one, **kwargs))
+            except Exception as exc:  # noqa: BLE001 - recorded, never lost
+                errors.append({
+                    "source": one["source"].iloc[0], "doc_id": one["doc_id"].iloc[0],
+                    "stage": "quotes", "severity": "error",
+                    "reason": f"quotation extraction failed: {type(exc).__name__}: {exc}",
+                })
+    parts = [p for p in parts if len(p)]
+    if parts:
+        quotes = pd.concat(parts, ignore_index=True)
+    else:
+        quotes = extract_quotes(documents.iloc[0:0], **kwargs)
+    return quotes, pd.DataFrame(errors, columns=ERROR_COLUMNS)
+
+
+def document_status(found: pd.DataFrame, quotes: pd.DataFrame,
+                    errors: pd.DataFrame) -> pd.DataFrame:
+    """One row per document found, saying what became of it.
+
+    ``found`` holds ``doc_id`` and ``source`` of loaded documents; documents
+    that failed to load appear through their error rows.
+    """
+    counts = quotes.groupby("doc_id").size() if len(quotes) else pd.Series(dtype=int)
+    failed = errors[(errors["severity"] == "error") & (errors["doc_id"] != "")]
+    failed = failed.drop_duplicates("doc_id")
+    rows = []
+    failed_ids = set(failed["doc_id"])
+    for doc_id, source in zip(found["doc_id"], found["source"], strict=True):
+        if doc_id in failed_ids:
+            continue
+        n = int(counts.get(doc_id, 0))
+        rows.append({"doc_id": doc_id, "source": source,
+                     "status": "quotations" if n else "no quotations", "n_quotes": n})
+    for doc_id, source in zip(failed["doc_id"], failed["source"], strict=True):
+        rows.append({"doc_id": doc_id, "source": source, "status": "error", "n_quotes": 0})
+    return pd.DataFrame(rows, columns=DOCUMENT_STATUS_COLUMNS)
+
+
+def _config_hashes() -> dict:
+    files = [CUE_VERBS_FILE, ROSTER_FILE, TARGETS_FILE, BOILERPLATE_FILE, FRAMES_CODEBOOK_FILE]
+    files += sorted(MODELS_DIR.glob("*.npz")) + sorted(MODELS_DIR.glob("*.json"))
+    return {str(p.relative_to(p.parents[2])): file_sha256(p) for p in files if p.exists()}
+
+
+def run(input_path: str | Path, *, stance_method: str = "model", batch_size: int = 200,
+        progress: bool = False) -> RunResult:
+    """Run the whole pipeline on one input.
+
+    Parameters
+    ----------
+    input_path : str or Path
+        Anything :func:`analysis.corpus.load_corpus` accepts.
+    stance_method : {"model", "rules"}
+        Stance method (see :mod:`analysis.stance`).
+    batch_size : int
+        Documents per extraction batch.
+    progress : bool
+        Show progress bars.
+
+    Returns
+    -------
+    RunResult
+    """
+    from analysis.framing import code_frames
+    from analysis.sentiment import score_sentiment
+    from analysis.stance import score_stance
+    from analysis.targets import find_mentions
+
+    timings = {}
+    t0 = time.perf_counter()
+    corpus = load_corpus(input_path)
+    documents = corpus.documents
+    timings["load_s"] = time.perf_counter() - t0
+
+    t = time.perf_counter()
+    quotes, quote_errors = extract_all(documents, batch_size=batch_size, progress=progress)
+    timings["quotes_s"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    quotes = score_sentiment(quotes)
+    timings["sentiment_s"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    mentions = find_mentions(quotes, documents)
+    stance = score_stance(mentions, quotes, documents, method=stance_method)
+    stance = stance[STANCE_COLUMNS].reset_index(drop=True)
+    timings["stance_s"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    frames, per_quote = code_frames(quotes, stance=stance)
+    frames = frames[FRAME_COLUMNS].reset_index(drop=True)
+    quotes = quotes.merge(per_quote, on=["doc_id", "quote_id"], how="left", validate="1:1")
+    quotes["severity"] = quotes["severity"].fillna(0).astype(int)
+    quotes["urgency"] = quotes["urgency"].fillna(False).astype(bool)
+    timings["framing_s"] = time.perf_counter() - t
+    timings["total_s"] = time.perf_counter() - t0
+
+    errors = pd.concat([corpus.errors, quote_errors], ignore_index=True)
+    status = document_status(documents[["doc_id", "source"]], quotes, errors)
+    counts = status["status"].value_counts()
+    manifest = {
+        "package": "analysis",
+        "version": __version__,
+        "python": platform.python_version(),
+        "input": str(input_path),
+        "stance_method": stance_method,
+        "config_sha256": _config_hashes(),
+        "documents": {
+            "found": int(len(status)),
+            "with_quotations": int(counts.get("quotations", 0)),
+            "without_quotations": int(counts.get("no quotations", 0)),
+            "errors": int(counts.get("error", 0)),
+        },
+        "rows": {"quotes": int(len(quotes)), "stance": int(len(stance)),
+                 "frames": int(len(frames)), "errors": int(len(errors))},
+        "timings_s": {k: round(v, 3) for k, v in timings.items()},
+    }
+    return RunResult(documents=documents, quotes=quotes, stance=stance, frames=frames,
+                     errors=errors, status=status, manifest=manifest)
+
+
+def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write a table as ``.csv``, ``.jsonl`` or ``.parquet``, chosen by extension.
+
+    Raises
+    ------
+    ValueError
+        For any other extension; the message lists the allowed ones.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        frame.to_csv(path, index=False)
+    elif suffix == ".jsonl":
+        frame.to_json(path, orient="records", lines=True, force_ascii=False)
+    elif suffix == ".parquet":
+        frame.to_parquet(path, index=False)
+    else:
+        raise ValueError(f"{path}: unknown output kind {suffix!r}; use .csv, .jsonl or .parquet")
+    return path
+
+
+def write_outputs(result: RunResult, out_dir: str | Path) -> list[Path]:
+    """Write every table of a run and its manifest into ``out_dir``.
+
+    Files: ``quotes``, ``stance``, ``frames`` (each ``.csv`` and ``.parquet``),
+    ``documents.csv`` (what became of each document), ``errors.csv`` and
+    ``manifest.json``. An earlier run's files are overwritten, never mixed in.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in ("quotes", "stance", "frames"):
+        frame = getattr(result, name)
+        for suffix in (".csv", ".parquet"):
+            written.append(write_table(frame, out / f"{name}{suffix}"))
+    written.append(write_table(result.status, out / "documents.csv"))
+    written.append(write_table(result.errors, out / "errors.csv"))
+    manifest = out / "manifest.json"
+    manifest.write_text(json.dumps(result.manifest, indent=2, sort_keys=True) + "\n",
+                        encoding="utf-8")
+    written.append(manifest)
+    return written
+
+
+def read_outputs(out_dir: str | Path) -> dict[str, pd.DataFrame]:
+    """Read the tables a run wrote (``quotes``, ``stance``, ``frames``, ``errors``, ``documents``)."""
+    out = Path(out_dir)
+    tables = {name: pd.read_parquet(out / f"{name}.parquet")
+              for name in ("quotes", "stance", "frames")}
+    tables["errors"] = pd.read_csv(out / "errors.csv", dtype={"doc_id": str},
+                                   keep_default_na=False)
+    tables["documents"] = pd.read_csv(out / "documents.csv", dtype={"doc_id": str})
+    return tables
