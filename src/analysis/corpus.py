@@ -285,7 +285,11 @@ def _without_reserved(meta: dict, source, errors: _Collector) -> dict:
 
 
 def _table_rows(path: Path, errors: _Collector, encoding: str) -> Iterable[tuple[str, dict]]:
-    """Yield (source, row) for each row of a JSONL, CSV or Parquet table."""
+    """Yield (source, row) for each row of a JSONL, CSV or Parquet table.
+
+    A JSONL line that is not a JSON object is recorded as an error and yielded
+    with ``row=None``, so that it still counts as a document found.
+    """
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         try:
@@ -317,10 +321,12 @@ def _table_rows(path: Path, errors: _Collector, encoding: str) -> Iterable[tuple
         except json.JSONDecodeError as exc:
             errors.add(source, f"not valid JSON: {exc.msg} at column {exc.colno}",
                        doc_id=f"(line {lineno})")
+            yield source, None
             continue
         if not isinstance(row, dict):
             errors.add(source, f"line is a JSON {type(row).__name__}, not an object",
                        doc_id=f"(line {lineno})")
+            yield source, None
             continue
         seen_columns = seen_columns or {"doc_id", "text"} <= set(row)
         yield source, row
@@ -340,6 +346,8 @@ def _load_table(path: Path, errors: _Collector, encoding: str) -> tuple[list[dic
     records, found, first_seen = [], 0, {}
     for source, row in _table_rows(path, errors, encoding):
         found += 1
+        if row is None:
+            continue
         try:
             doc_id = _valid_doc_id(row.get("doc_id"))
         except CorpusError as exc:

@@ -1,0 +1,170 @@
+"""Corpus loading: every input accounted for, clear errors naming file and reason."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from analysis.corpus import CorpusError, find_story_end, load_boilerplate, load_corpus
+
+from .conftest import SAMPLE_DOC_ID
+
+
+def test_sample_folder_loads_with_metadata_and_footer(sample_corpus_dir):
+    corpus = load_corpus(sample_corpus_dir)
+    docs = corpus.documents
+    assert corpus.n_found == 1
+    assert list(docs.columns[:4]) == ["doc_id", "text", "story_end", "source"]
+    assert docs.loc[0, "doc_id"] == SAMPLE_DOC_ID
+    assert docs.loc[0, "outlet"] == "The Japan Times"
+    assert docs.loc[0, "date"] == "2017-04-20"
+    text, end = docs.loc[0, "text"], docs.loc[0, "story_end"]
+    # The subscription footer is non-story; the staff credit line is kept.
+    assert text[:end].endswith("contributed to this report")
+    assert "subscribing" in text[end:]
+    assert corpus.errors.empty
+
+
+def test_text_is_kept_exactly(tmp_path):
+    raw = "Line one “quoted,” he said.\r\n\r\nSecond  paragraph.\n"
+    (tmp_path / "a.txt").write_bytes(raw.encode("utf-8"))
+    docs = load_corpus(tmp_path / "a.txt").documents
+    assert docs.loc[0, "text"] == raw
+    assert docs.loc[0, "story_end"] == len(raw)
+
+
+def test_bom_is_dropped(tmp_path):
+    (tmp_path / "a.txt").write_bytes("\ufeffHello.".encode())
+    assert load_corpus(tmp_path / "a.txt").documents.loc[0, "text"] == "Hello."
+
+
+@pytest.mark.parametrize(
+    "payload, reason",
+    [
+        (b"", "empty file"),
+        (b"   \n\n ", "empty file"),
+        ("\ufeff".encode(), "empty file"),
+        (b"abc\x00def", "binary file"),
+        ("caf\u00e9 said".encode("latin-1"), "not valid utf-8"),
+    ],
+)
+def test_bad_text_files_are_errors_naming_file(tmp_path, payload, reason):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(payload)
+    corpus = load_corpus(tmp_path)
+    assert corpus.documents.empty
+    assert corpus.n_found == 1
+    row = corpus.errors.iloc[0]
+    assert row["doc_id"] == "bad"
+    assert row["severity"] == "error"
+    assert reason in row["reason"].lower()
+    assert row["source"] == str(path)
+    with pytest.raises(CorpusError, match=f"bad.txt: .*{reason.split()[0]}"):
+        load_corpus(path, errors="raise")
+
+
+def test_folder_accounts_for_every_file(tmp_path):
+    (tmp_path / "good.txt").write_text("“Yes,” she said.", encoding="utf-8")
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    (tmp_path / "notes.md").write_text("ignore me", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    corpus = load_corpus(tmp_path)
+    assert corpus.n_found == 2
+    assert corpus.documents["doc_id"].tolist() == ["good"]
+    assert corpus.n_document_errors == 1
+    assert len(corpus.documents) + corpus.n_document_errors == corpus.n_found
+    warnings = corpus.errors[corpus.errors["severity"] == "warning"]["reason"].tolist()
+    assert any("not a .txt" in w for w in warnings)
+    assert any("subfolder" in w for w in warnings)
+
+
+def test_malformed_metadata_keeps_documents(tmp_path):
+    (tmp_path / "a.txt").write_text("Text.", encoding="utf-8")
+    (tmp_path / "metadata.csv").write_text("id,title\na,T\n", encoding="utf-8")
+    corpus = load_corpus(tmp_path)
+    assert corpus.documents["doc_id"].tolist() == ["a"]
+    assert "no 'doc_id' column" in corpus.errors.loc[0, "reason"]
+
+
+def test_metadata_problems_are_warnings(tmp_path):
+    (tmp_path / "a.txt").write_text("Text.", encoding="utf-8")
+    (tmp_path / "metadata.csv").write_text(
+        "doc_id,title,date\na,T,not a date\na,T2,2020-01-01\nghost,G,2020-01-01\n",
+        encoding="utf-8")
+    corpus = load_corpus(tmp_path)
+    assert corpus.documents.loc[0, "title"] == "T"
+    reasons = " | ".join(corpus.errors["reason"])
+    assert "unparsable date 'not a date'" in reasons
+    assert "duplicate metadata row" in reasons
+    assert "'ghost' has no readable .txt" in reasons
+    assert (corpus.errors["severity"] == "warning").all()
+
+
+def test_jsonl_table_with_bad_lines(tmp_path):
+    lines = [
+        json.dumps({"doc_id": "a", "text": "One.", "outlet": "X"}),
+        "{not json",
+        json.dumps({"doc_id": "a", "text": "Dup."}),
+        json.dumps({"doc_id": "b", "text": ""}),
+        json.dumps({"doc_id": "c", "text": "Three.", "story_end": 3}),
+        json.dumps(["a", "list"]),
+    ]
+    path = tmp_path / "t.jsonl"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    corpus = load_corpus(path)
+    docs = corpus.documents
+    assert docs["doc_id"].tolist() == ["a", "c"]
+    assert docs.loc[0, "outlet"] == "X"
+    assert docs.loc[1, "story_end"] == 3
+    assert corpus.n_found == 6
+    errs = corpus.errors.set_index("source")["reason"]
+    assert "not valid JSON" in errs[f"{path}:2"]
+    assert "duplicate doc_id 'a'" in errs[f"{path}:3"]
+    assert "empty text" in errs[f"{path}:4"]
+    assert "not an object" in errs[f"{path}:6"]
+    assert len(docs) + corpus.n_document_errors == corpus.n_found
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_tables_keep_metadata_and_doc_id_as_text(tmp_path, suffix):
+    frame = pd.DataFrame({"doc_id": ["007", "8"], "text": ["A.", "B."], "outlet": ["X", "Y"]})
+    path = tmp_path / f"t{suffix}"
+    if suffix == ".csv":
+        frame.to_csv(path, index=False)
+    else:
+        frame.to_parquet(path)
+    docs = load_corpus(path).documents
+    assert docs["doc_id"].tolist() == ["007", "8"]
+    assert docs["outlet"].tolist() == ["X", "Y"]
+
+
+def test_table_missing_columns_is_refused(tmp_path):
+    path = tmp_path / "t.csv"
+    pd.DataFrame({"id": ["a"], "body": ["x"]}).to_csv(path, index=False)
+    with pytest.raises(CorpusError, match=r"t.csv: missing column\(s\) doc_id, text"):
+        load_corpus(path)
+
+
+def test_unknown_input_kind_and_missing_path(tmp_path):
+    with pytest.raises(CorpusError, match="unknown input kind '.docx'"):
+        (tmp_path / "a.docx").write_text("x")
+        load_corpus(tmp_path / "a.docx")
+    with pytest.raises(CorpusError, match="no such file"):
+        load_corpus(tmp_path / "missing.txt")
+
+
+def test_reserved_column_is_renamed_with_warning(tmp_path):
+    path = tmp_path / "t.jsonl"
+    path.write_text(json.dumps({"doc_id": "a", "text": "T.", "source": "wire"}), encoding="utf-8")
+    corpus = load_corpus(path)
+    assert corpus.documents.loc[0, "input_source"] == "wire"
+    assert "reserved" in corpus.errors.loc[0, "reason"]
+
+
+def test_story_end_never_cuts_the_middle():
+    patterns = load_boilerplate()
+    text = "Subscribe now to read.\n\nThe story goes on.\n\nAll rights reserved."
+    assert find_story_end(text, patterns) == len("Subscribe now to read.\n\nThe story goes on.")
+    assert find_story_end("Plain story.", patterns) == len("Plain story.")
