@@ -57,8 +57,6 @@ METADATA_FILE = "metadata.csv"
 # overwritten, so it is renamed with this prefix and a warning says so.
 RESERVED_PREFIX = "input_"
 
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n|\r\n[ \t]*\r\n")
-
 
 class CorpusError(ValueError):
     """An input cannot be read as a corpus. The message names the file and the reason."""
@@ -453,23 +451,3 @@ def load_corpus(
     documents["doc_id"] = documents["doc_id"].astype(str)
     documents["story_end"] = documents["story_end"].astype(int)
     return Corpus(documents=documents, errors=collector.frame(), n_found=found)
-
-
-def paragraphs(text: str, end: int | None = None) -> list[tuple[int, int]]:
-    """Character spans of the paragraphs of ``text[:end]``.
-
-    A paragraph is a block separated by a blank line; a text without blank
-    lines is split at single line breaks instead (wire copy often has one
-    paragraph per line).
-    """
-    end = len(text) if end is None else end
-    body = text[:end]
-    splitter = _PARAGRAPH_BREAK if _PARAGRAPH_BREAK.search(body) else re.compile(r"\r?\n")
-    spans, start = [], 0
-    for match in splitter.finditer(body):
-        if body[start:match.start()].strip():
-            spans.append((start, match.start()))
-        start = match.end()
-    if body[start:].strip():
-        spans.append((start, len(body.rstrip())))
-    return spans
