@@ -1,0 +1,771 @@
+"""Scoring quotation extraction against hand-annotated gold.
+
+Gold comes in the PolNeAR-style JSON-lines format (one article a line:
+``{"doc_id", "source", "text", "quotes": [...], "meta"}``), read by
+:func:`load_gold`. Predictions are a Quotes DataFrame as produced by
+``analysis.quotes.extract_quotes``.
+
+Matching rule (the one every score here uses)
+---------------------------------------------
+1. Both spans are *trimmed*: whitespace, quotation marks (straight ``"`` and
+   ``'``, curly ``“ ” ‘ ’``, low/angle marks ``„ ‚ « » ‹ ›``, typewriter pairs
+   ``` `` ``` and ``''``, which are runs of the one-character marks) and the
+   punctuation ``. , ; :`` are removed repeatedly from both ends of each span.
+   Trimming uses the span's own ``text`` column, so offsets stay document offsets.
+2. Spans are compared only within the same ``doc_id``.
+3. ``rule="exact"``: a pair is a candidate when the trimmed spans have the same
+   start and end.
+   ``rule="overlap"``: a pair is a candidate when the characters the two trimmed
+   spans share number at least half the length of the longer trimmed span
+   (``shared >= 0.5 * max(len_pred, len_gold)``, and ``shared > 0``).
+4. Matching is one-to-one and greedy: candidates are taken in decreasing order of
+   shared characters; ties go to the tighter pair (smaller union of the two
+   trimmed spans), then by gold start, gold end, prediction start, prediction
+   end and row order, so results are deterministic. A pair is kept when neither
+   side is already matched. (Greedy is not an optimal assignment; with the
+   half-of-the-longer threshold a span can rarely have more than two candidates,
+   so the difference is negligible in practice.)
+
+Speaker-as-written accuracy (on matched pairs)
+----------------------------------------------
+A matched pair's speaker is correct when
+
+* the gold quote has a speaker span and the prediction's ``speaker_start`` /
+  ``speaker_end`` share at least one character with it (a pronoun such as "he"
+  counts when the span is the gold pronoun: speakers are judged *as written*,
+  not as resolved), or
+* the gold quote has no speaker span (the text names no source) and the
+  prediction gives no speaker span either. A prediction that names a speaker
+  where the annotator found none is wrong: the extractor must abstain.
+
+Resolution accuracy (canonical name, role, country) is scored separately by
+:func:`score_resolution`, for gold that carries those fields (our own sample
+gold, not PolNeAR).
+
+Limits: the rule judges spans, not attribution structure; a quote split in two
+by the gold (PolNeAR "parts") but predicted whole can match at most one part.
+Spans shorter than their trimmed marks (e.g. a lone quote mark) trim to empty and
+never match.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+KINDS = ("direct", "mixed", "indirect")
+RULES = ("exact", "overlap")
+ERRORS = ("missed", "spurious", "wrong_speaker")
+
+#: Characters removed from both ends of a span before comparing.
+TRIM_CHARS = " \t\r\n\u00a0\u2009\u202f" + "\"'`\u201c\u201d\u2018\u2019\u201e\u201a\u00ab\u00bb\u2039\u203a" + ".,;:"
+
+GOLD_COLUMNS = [
+    "doc_id", "start", "end", "text", "kind", "speaker", "speaker_start", "speaker_end",
+    "cue", "fragments", "speaker_canonical", "speaker_role", "speaker_country",
+]
+DOCUMENT_COLUMNS = ["doc_id", "text", "story_end", "source"]
+
+_SNIPPET = 100
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load_gold(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read gold quotations in the PolNeAR-style JSON-lines format.
+
+    Parameters
+    ----------
+    path : str or Path
+        A ``.jsonl`` file, one article a line, each
+        ``{"doc_id", "source", "text", "quotes": [...], "meta": {...}}``. Each quote
+        has ``start``, ``end`` (character offsets into ``text``), ``text``
+        (``== article[start:end]``), ``kind`` (one of ``direct``, ``mixed``,
+        ``indirect``), ``speaker`` (as written, or null), ``speaker_span``
+        (``[start, end]`` or null) and ``cue``; optionally ``fragments`` (list of
+        ``{"start", "end", "text"}``), ``speaker_canonical``, ``speaker_role``,
+        ``speaker_country`` and any other keys (kept as extra columns).
+        ``meta.story_end`` (int), when given, marks where the story text ends.
+
+    Returns
+    -------
+    documents : DataFrame
+        Columns ``doc_id``, ``text``, ``story_end`` (``meta.story_end`` or the
+        text length), ``source`` (the record's ``source`` field, else the path),
+        then ``title``, ``outlet``, ``date`` from ``meta`` where present
+        (``outlet`` falls back to ``meta.publisher``).
+    gold : DataFrame
+        One row per gold quote record, columns :data:`GOLD_COLUMNS`
+        (``speaker_start``/``speaker_end`` nullable ``Int64``; ``fragments`` a JSON
+        string, ``"[]"`` when none; resolution fields None when absent), then any
+        extra keys of the records (e.g. PolNeAR's ``attr_id``, ``part``).
+
+    Raises
+    ------
+    FileNotFoundError
+        When ``path`` does not exist.
+    ValueError
+        When a line is not JSON, lacks a required key, has an unknown ``kind``,
+        a duplicate ``doc_id``, or a quote whose ``text`` differs from the article
+        slice; the message names the file, line and quote.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: gold file not found")
+    docs: list[dict] = []
+    rows: list[dict] = []
+    seen: set[str] = set()
+    with path.open(encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            where = f"{path}, line {lineno}"
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{where}: not valid JSON ({exc.msg})") from None
+            for key in ("doc_id", "text", "quotes"):
+                if key not in rec:
+                    raise ValueError(f"{where}: missing required key {key!r}")
+            doc_id, text = str(rec["doc_id"]), rec["text"]
+            if doc_id in seen:
+                raise ValueError(f"{where}: duplicate doc_id {doc_id!r}")
+            seen.add(doc_id)
+            meta = rec.get("meta") or {}
+            doc = {
+                "doc_id": doc_id,
+                "text": text,
+                "story_end": int(meta.get("story_end", len(text))),
+                "source": str(rec.get("source") or path),
+            }
+            for key, fallback in (("title", None), ("outlet", "publisher"), ("date", None)):
+                value = meta.get(key, meta.get(fallback) if fallback else None)
+                if value is not None:
+                    doc[key] = value
+            docs.append(doc)
+            for i, q in enumerate(rec["quotes"]):
+                rows.append(_gold_row(q, doc_id, text, f"{where}, quote {i}"))
+    documents = pd.DataFrame(docs)
+    if documents.empty:
+        documents = pd.DataFrame(columns=DOCUMENT_COLUMNS)
+    documents["story_end"] = documents["story_end"].astype("int64")
+    gold = pd.DataFrame(rows)
+    if gold.empty:
+        gold = pd.DataFrame(columns=GOLD_COLUMNS)
+    extra = [c for c in gold.columns if c not in GOLD_COLUMNS]
+    gold = gold[GOLD_COLUMNS + extra]
+    gold["start"] = gold["start"].astype("int64")
+    gold["end"] = gold["end"].astype("int64")
+    gold["speaker_start"] = gold["speaker_start"].astype("Int64")
+    gold["speaker_end"] = gold["speaker_end"].astype("Int64")
+    return documents, gold.reset_index(drop=True)
+
+
+def _gold_row(q: dict, doc_id: str, text: str, where: str) -> dict:
+    for key in ("start", "end", "kind"):
+        if key not in q:
+            raise ValueError(f"{where}: missing required key {key!r}")
+    start, end = int(q["start"]), int(q["end"])
+    if not 0 <= start <= end <= len(text):
+        raise ValueError(f"{where}: offsets [{start}, {end}) outside the text (length {len(text)})")
+    if q.get("text") is not None and text[start:end] != q["text"]:
+        raise ValueError(
+            f"{where}: quote text {q['text'][:60]!r} differs from the article slice "
+            f"{text[start:end][:60]!r}"
+        )
+    if q["kind"] not in KINDS:
+        raise ValueError(f"{where}: unknown kind {q['kind']!r}; allowed: {', '.join(KINDS)}")
+    span = q.get("speaker_span")
+    if span is not None and (len(span) != 2 or not 0 <= span[0] <= span[1] <= len(text)):
+        raise ValueError(f"{where}: speaker_span {span!r} is not [start, end] inside the text")
+    fragments = q.get("fragments") or []
+    for f in fragments:
+        if text[f["start"]:f["end"]] != f.get("text", text[f["start"]:f["end"]]):
+            raise ValueError(f"{where}: fragment {f!r} differs from the article slice")
+    row = {
+        "doc_id": doc_id,
+        "start": start,
+        "end": end,
+        "text": text[start:end],
+        "kind": q["kind"],
+        "speaker": q.get("speaker"),
+        "speaker_start": None if span is None else int(span[0]),
+        "speaker_end": None if span is None else int(span[1]),
+        "cue": q.get("cue"),
+        "fragments": json.dumps(fragments, ensure_ascii=False),
+        "speaker_canonical": q.get("speaker_canonical"),
+        "speaker_role": q.get("speaker_role"),
+        "speaker_country": q.get("speaker_country"),
+    }
+    for key, value in q.items():
+        if key not in row and key != "speaker_span":
+            row[key] = value
+    return row
+
+
+# --------------------------------------------------------------------------- matching
+
+
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Offsets of a span after trimming :data:`TRIM_CHARS` from both ends.
+
+    Parameters
+    ----------
+    text : str
+        The span's text (``document[start:end]``).
+    start, end : int
+        Its document offsets.
+
+    Returns
+    -------
+    (int, int)
+        Trimmed document offsets; ``start == end`` when nothing remains.
+    """
+    left = len(text) - len(text.lstrip(TRIM_CHARS))
+    if left == len(text):
+        return start + left, start + left
+    right = len(text) - len(text.rstrip(TRIM_CHARS))
+    return start + left, end - right
+
+
+def _spans(df: pd.DataFrame, name: str, documents: pd.DataFrame | None) -> pd.DataFrame:
+    """doc_id, row position and trimmed offsets of a prediction or gold table."""
+    missing = [c for c in ("doc_id", "start", "end") if c not in df.columns]
+    if missing:
+        raise ValueError(f"{name} lacks column(s) {missing}; needs doc_id, start, end and text")
+    starts = df["start"].to_numpy(dtype="int64")
+    ends = df["end"].to_numpy(dtype="int64")
+    if "text" in df.columns:
+        texts = df["text"].astype(str).tolist()
+    elif documents is not None:
+        by_id = dict(zip(documents["doc_id"].astype(str), documents["text"], strict=True))
+        texts = [by_id[d][s:e] for d, s, e in zip(df["doc_id"].astype(str), starts, ends, strict=True)]
+    else:
+        raise ValueError(f"{name} has no 'text' column; pass documents= to slice spans from")
+    trimmed = [trim_span(t, s, e) for t, s, e in zip(texts, starts, ends, strict=True)]
+    ts = np.fromiter((t[0] for t in trimmed), dtype="int64", count=len(trimmed))
+    te = np.fromiter((t[1] for t in trimmed), dtype="int64", count=len(trimmed))
+    return pd.DataFrame({
+        "doc_id": df["doc_id"].astype(str).to_numpy(),
+        "row": np.arange(len(df)),
+        "tstart": ts,
+        "tend": te,
+    })
+
+
+def match_spans(
+    pred: pd.DataFrame,
+    gold: pd.DataFrame,
+    rule: str = "exact",
+    *,
+    documents: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """One-to-one matches between predicted and gold spans, per document.
+
+    See the module docstring for the exact rule (trimming, ``exact`` /
+    ``overlap`` criterion, greedy one-to-one assignment).
+
+    Parameters
+    ----------
+    pred, gold : DataFrame
+        Need ``doc_id``, ``start``, ``end`` and ``text`` (``text`` may be absent
+        when ``documents`` is given).
+    rule : {"exact", "overlap"}
+        The match criterion.
+    documents : DataFrame, optional
+        ``doc_id``, ``text``; only used to slice spans when ``text`` is missing.
+
+    Returns
+    -------
+    DataFrame
+        One row per matched pair: ``doc_id``, ``pred_row``, ``gold_row``
+        (positional indices into ``pred`` and ``gold``), ``pred_start``,
+        ``pred_end``, ``gold_start``, ``gold_end`` (trimmed offsets) and
+        ``shared`` (characters in common), sorted by ``gold_row``.
+    """
+    if rule not in RULES:
+        raise ValueError(f"unknown rule {rule!r}; allowed: {', '.join(RULES)}")
+    p = _spans(pred, "pred", documents)
+    g = _spans(gold, "gold", documents)
+    cols = ["doc_id", "pred_row", "gold_row", "pred_start", "pred_end", "gold_start",
+            "gold_end", "shared"]
+    p = p[p["tend"] > p["tstart"]]
+    g = g[g["tend"] > g["tstart"]]
+    if p.empty or g.empty:
+        return pd.DataFrame({c: pd.Series(dtype="object" if c == "doc_id" else "int64")
+                             for c in cols})
+    pairs = g.merge(p, on="doc_id", suffixes=("_g", "_p"))
+    gs, ge = pairs["tstart_g"].to_numpy(), pairs["tend_g"].to_numpy()
+    ps, pe = pairs["tstart_p"].to_numpy(), pairs["tend_p"].to_numpy()
+    shared = np.minimum(ge, pe) - np.maximum(gs, ps)
+    if rule == "exact":
+        keep = (gs == ps) & (ge == pe)
+    else:
+        longer = np.maximum(ge - gs, pe - ps)
+        keep = (shared > 0) & (2 * shared >= longer)
+    cand = pd.DataFrame({
+        "doc_id": pairs["doc_id"].to_numpy()[keep],
+        "pred_row": pairs["row_p"].to_numpy()[keep],
+        "gold_row": pairs["row_g"].to_numpy()[keep],
+        "pred_start": ps[keep], "pred_end": pe[keep],
+        "gold_start": gs[keep], "gold_end": ge[keep],
+        "shared": shared[keep],
+        "union": (np.maximum(ge, pe) - np.minimum(gs, ps))[keep],
+    })
+    cand = cand.sort_values(
+        ["shared", "union", "gold_start", "gold_end", "pred_start", "pred_end", "gold_row",
+         "pred_row"],
+        ascending=[False, True, True, True, True, True, True, True], kind="mergesort",
+    )
+    used_p: set[int] = set()
+    used_g: set[int] = set()
+    chosen = []
+    for i, pr, gr in zip(range(len(cand)), cand["pred_row"].to_numpy(),
+                         cand["gold_row"].to_numpy(), strict=True):
+        if pr in used_p or gr in used_g:
+            continue
+        used_p.add(pr)
+        used_g.add(gr)
+        chosen.append(i)
+    out = cand.iloc[chosen].sort_values("gold_row", kind="mergesort").reset_index(drop=True)
+    return out[cols].astype({c: "int64" for c in cols if c != "doc_id"})
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+def _check_kinds(kinds: Iterable[str] | None) -> list[str] | None:
+    if kinds is None:
+        return None
+    kinds = [kinds] if isinstance(kinds, str) else list(kinds)
+    bad = [k for k in kinds if k not in KINDS]
+    if bad:
+        raise ValueError(f"unknown kind(s) {bad}; allowed: {', '.join(KINDS)}")
+    return kinds
+
+
+def _filter(df: pd.DataFrame, kinds: list[str] | None, name: str) -> pd.DataFrame:
+    if kinds is None:
+        return df.reset_index(drop=True)
+    if "kind" not in df.columns:
+        raise ValueError(f"{name} has no 'kind' column, needed to filter by kinds={kinds}")
+    return df[df["kind"].isin(kinds)].reset_index(drop=True)
+
+
+def _speaker_ok(pred: pd.DataFrame, gold: pd.DataFrame, m: pd.DataFrame) -> np.ndarray:
+    """Speaker-as-written correctness for each matched pair (module docstring rule)."""
+    def span(df, rows):
+        if "speaker_start" not in df.columns or "speaker_end" not in df.columns:
+            n = len(rows)
+            return np.full(n, -1, dtype="int64"), np.full(n, -1, dtype="int64")
+        s = pd.array(df["speaker_start"].to_numpy(dtype=object)[rows], dtype="Int64")
+        e = pd.array(df["speaker_end"].to_numpy(dtype=object)[rows], dtype="Int64")
+        return s.fillna(-1).to_numpy("int64"), e.fillna(-1).to_numpy("int64")
+
+    gs, ge = span(gold, m["gold_row"].to_numpy())
+    ps, pe = span(pred, m["pred_row"].to_numpy())
+    g_has = gs >= 0
+    p_has = ps >= 0
+    overlap = (np.minimum(ge, pe) - np.maximum(gs, ps)) > 0
+    return np.where(g_has, p_has & overlap, ~p_has)
+
+
+def _per_doc(pred, gold, rule, kinds, doc_ids, documents=None):
+    """Per-document counts: n_gold, n_pred, tp, n_spk_ok (matched pairs with right speaker)."""
+    kinds = _check_kinds(kinds)
+    p = _filter(pred, kinds, "pred")
+    g = _filter(gold, kinds, "gold")
+    m = match_spans(p, g, rule, documents=documents)
+    ok = _speaker_ok(p, g, m)
+    if doc_ids is None:
+        doc_ids = pd.Index(pd.concat([g["doc_id"], p["doc_id"]]).astype(str).unique())
+    else:
+        doc_ids = pd.Index(pd.Series(list(doc_ids), dtype=str).unique())
+    counts = pd.DataFrame(index=doc_ids)
+    counts["n_gold"] = g["doc_id"].astype(str).value_counts()
+    counts["n_pred"] = p["doc_id"].astype(str).value_counts()
+    counts["tp"] = m["doc_id"].value_counts()
+    counts["speaker_correct"] = pd.Series(ok, index=m["doc_id"].to_numpy()).groupby(level=0).sum()
+    return counts.fillna(0).astype("int64"), p, g, m, ok
+
+
+def _metrics(n_gold, n_pred, tp, spk):
+    """Precision, recall, F1, speaker accuracy from count arrays (NaN when undefined)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        n_gold = np.asarray(n_gold, dtype=float)
+        n_pred = np.asarray(n_pred, dtype=float)
+        tp = np.asarray(tp, dtype=float)
+        precision = np.where(n_pred > 0, tp / n_pred, np.nan)
+        recall = np.where(n_gold > 0, tp / n_gold, np.nan)
+        f1 = np.where(n_gold + n_pred > 0, 2 * tp / (n_gold + n_pred), np.nan)
+        speaker = np.where(tp > 0, np.asarray(spk, dtype=float) / tp, np.nan)
+    return precision, recall, f1, speaker
+
+
+def _kinds_label(kinds) -> str:
+    kinds = _check_kinds(kinds)
+    return "all" if kinds is None else "+".join(kinds)
+
+
+def score_quotes(
+    pred: pd.DataFrame,
+    gold: pd.DataFrame,
+    *,
+    rule: str = "exact",
+    kinds: Sequence[str] | str | None = None,
+    documents: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Precision, recall, F1 and speaker-as-written accuracy of predicted quotes.
+
+    Parameters
+    ----------
+    pred : DataFrame
+        Quotes DataFrame: ``doc_id``, ``start``, ``end``, ``text``, ``kind``
+        (needed when ``kinds`` is given), ``speaker_start``, ``speaker_end``
+        (nullable; absent means no speaker predicted).
+    gold : DataFrame
+        Gold table from :func:`load_gold`.
+    rule : {"exact", "overlap"}
+        Span match criterion (module docstring).
+    kinds : list of {"direct", "mixed", "indirect"}, optional
+        Keep only these kinds on *both* sides before matching, e.g.
+        ``["direct"]``. A prediction of another kind cannot match.
+    documents : DataFrame, optional
+        Used only to slice span text when a table lacks ``text``.
+
+    Returns
+    -------
+    DataFrame
+        One row: ``rule``, ``kinds`` ("all" or e.g. "direct+mixed"), ``n_docs``,
+        ``n_gold``, ``n_pred``, ``tp``, ``fp``, ``fn``, ``precision``,
+        ``recall``, ``f1`` (NaN when undefined), ``speaker_correct`` (matched pairs
+        whose speaker is right), ``speaker_accuracy`` (= speaker_correct / tp).
+    """
+    counts, *_ = _per_doc(pred, gold, rule, kinds, None, documents)
+    tot = counts.sum()
+    precision, recall, f1, spk = _metrics(tot["n_gold"], tot["n_pred"], tot["tp"],
+                                          tot["speaker_correct"])
+    return pd.DataFrame([{
+        "rule": rule, "kinds": _kinds_label(kinds), "n_docs": len(counts),
+        "n_gold": int(tot["n_gold"]), "n_pred": int(tot["n_pred"]), "tp": int(tot["tp"]),
+        "fp": int(tot["n_pred"] - tot["tp"]), "fn": int(tot["n_gold"] - tot["tp"]),
+        "precision": float(precision), "recall": float(recall), "f1": float(f1),
+        "speaker_correct": int(tot["speaker_correct"]), "speaker_accuracy": float(spk),
+    }])
+
+
+def score_by_kind(
+    pred: pd.DataFrame,
+    gold: pd.DataFrame,
+    *,
+    rule: str = "overlap",
+    documents: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Recall per gold kind and precision per predicted kind.
+
+    Matching runs once on all kinds together, so a prediction labelled
+    ``indirect`` that matches a gold ``mixed`` span counts for mixed recall and for
+    indirect precision: this measures finding spans, not labelling their kind
+    (the ``kind_agreement`` column gives how often matched kinds agree).
+
+    Parameters
+    ----------
+    pred, gold : DataFrame
+        As in :func:`score_quotes`; both need ``kind``.
+    rule : {"exact", "overlap"}
+
+    Returns
+    -------
+    DataFrame
+        One row per kind in :data:`KINDS`: ``kind``, ``rule``, ``n_gold``,
+        ``gold_matched``, ``recall`` (gold_matched / n_gold), ``n_pred``,
+        ``pred_matched``, ``precision`` (pred_matched / n_pred),
+        ``kind_agreement`` (share of matched gold of this kind whose prediction
+        has the same kind). NaN where the denominator is 0.
+    """
+    for name, df in (("pred", pred), ("gold", gold)):
+        if "kind" not in df.columns:
+            raise ValueError(f"{name} has no 'kind' column, needed for the per-kind breakdown")
+    p = pred.reset_index(drop=True)
+    g = gold.reset_index(drop=True)
+    m = match_spans(p, g, rule, documents=documents)
+    g_kind = g["kind"].to_numpy()
+    p_kind = p["kind"].to_numpy()
+    mg = g_kind[m["gold_row"].to_numpy()]
+    mp = p_kind[m["pred_row"].to_numpy()]
+    rows = []
+    for k in KINDS:
+        n_gold = int((g_kind == k).sum())
+        n_pred = int((p_kind == k).sum())
+        gm = int((mg == k).sum())
+        pm = int((mp == k).sum())
+        agree = int(((mg == k) & (mp == k)).sum())
+        rows.append({
+            "kind": k, "rule": rule,
+            "n_gold": n_gold, "gold_matched": gm,
+            "recall": gm / n_gold if n_gold else np.nan,
+            "n_pred": n_pred, "pred_matched": pm,
+            "precision": pm / n_pred if n_pred else np.nan,
+            "kind_agreement": agree / gm if gm else np.nan,
+        })
+    return pd.DataFrame(rows)
+
+
+def bootstrap_scores(
+    pred: pd.DataFrame,
+    gold: pd.DataFrame,
+    *,
+    rule: str = "exact",
+    kinds: Sequence[str] | str | None = None,
+    n_boot: int = 1000,
+    seed: int = 0,
+    ci: float = 0.95,
+    doc_ids: Iterable[str] | None = None,
+    documents: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Percentile bootstrap confidence intervals, resampling documents.
+
+    Matching is done once; each replicate draws documents with replacement and
+    sums their per-document counts, so quotes of one article stay together
+    (they are not independent).
+
+    Parameters
+    ----------
+    pred, gold, rule, kinds, documents
+        As in :func:`score_quotes`.
+    n_boot : int, default 1000
+        Number of bootstrap replicates.
+    seed : int, default 0
+        Seed of :func:`numpy.random.default_rng`; same seed, same intervals.
+    ci : float, default 0.95
+        Coverage of the percentile interval.
+    doc_ids : iterable of str, optional
+        The documents to resample (include articles with no quotes on either
+        side here). Default: every doc_id in ``pred`` or ``gold``.
+
+    Returns
+    -------
+    DataFrame
+        One row per metric (``precision``, ``recall``, ``f1``,
+        ``speaker_accuracy``): ``metric``, ``estimate`` (on all documents),
+        ``ci_low``, ``ci_high``, ``rule``, ``kinds``, ``n_docs``, ``n_boot``,
+        ``ci``. Replicates where a metric is undefined are left out of its
+        interval.
+    """
+    if not 0 < ci < 1:
+        raise ValueError(f"ci must be between 0 and 1, got {ci}")
+    if n_boot < 1:
+        raise ValueError(f"n_boot must be >= 1, got {n_boot}")
+    counts, *_ = _per_doc(pred, gold, rule, kinds, doc_ids, documents)
+    arr = counts[["n_gold", "n_pred", "tp", "speaker_correct"]].to_numpy()
+    est = _metrics(*arr.sum(axis=0))
+    n = len(arr)
+    rng = np.random.default_rng(seed)
+    if n:
+        idx = rng.integers(0, n, size=(n_boot, n))
+        # bincount-weights would save memory, but n_boot x n_docs ints is small here
+        sums = arr[idx].sum(axis=1)
+        boot = _metrics(sums[:, 0], sums[:, 1], sums[:, 2], sums[:, 3])
+    else:
+        boot = [np.full(n_boot, np.nan)] * 4
+    alpha = (1 - ci) / 2
+    rows = []
+    for name, e, b in zip(("precision", "recall", "f1", "speaker_accuracy"), est, boot,
+                          strict=True):
+        b = b[~np.isnan(b)]
+        lo, hi = (np.quantile(b, [alpha, 1 - alpha]) if len(b) else (np.nan, np.nan))
+        rows.append({"metric": name, "estimate": float(e), "ci_low": float(lo),
+                     "ci_high": float(hi), "rule": rule, "kinds": _kinds_label(kinds),
+                     "n_docs": n, "n_boot": n_boot, "ci": ci})
+    return pd.DataFrame(rows)
+
+
+def error_table(
+    pred: pd.DataFrame,
+    gold: pd.DataFrame,
+    *,
+    rule: str = "overlap",
+    kinds: Sequence[str] | str | None = None,
+    documents: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Every error, one row each, for reading through by hand.
+
+    Parameters
+    ----------
+    pred, gold, rule, kinds, documents
+        As in :func:`score_quotes`.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``doc_id``, ``error`` (``missed``: gold quote with no match;
+        ``spurious``: prediction with no match; ``wrong_speaker``: matched, but
+        the speaker rule fails), ``start``, ``end`` (the gold span, or the
+        prediction's for ``spurious``), ``text`` (first 100 characters of that
+        span), ``gold_speaker`` (as written), ``pred_speaker``
+        (``speaker_mention``), ``kind`` (gold kind; predicted kind for
+        ``spurious``), ``pred_kind``. Sorted by doc_id, start, error.
+    """
+    _, p, g, m, ok = _per_doc(pred, gold, rule, kinds, None, documents)
+
+    def col(df, name, rows):
+        if name not in df.columns:
+            return [None] * len(rows)
+        return [None if pd.isna(v) else v for v in df[name].to_numpy(dtype=object)[rows]]
+
+    def snippet(df, rows):
+        if "text" in df.columns:
+            texts = df["text"].astype(str).to_numpy()[rows]
+        else:
+            by_id = dict(zip(documents["doc_id"], documents["text"], strict=True))
+            texts = [by_id[d][s:e] for d, s, e in zip(
+                df["doc_id"].to_numpy()[rows], df["start"].to_numpy()[rows],
+                df["end"].to_numpy()[rows], strict=True)]
+        return [t if len(t) <= _SNIPPET else t[:_SNIPPET - 1] + "\u2026" for t in texts]
+
+    frames = []
+    missed = np.setdiff1d(np.arange(len(g)), m["gold_row"].to_numpy())
+    wrong = m.loc[~ok]
+    spurious = np.setdiff1d(np.arange(len(p)), m["pred_row"].to_numpy())
+    for error, g_rows, p_rows, base, base_rows in (
+        ("missed", missed, None, g, missed),
+        ("wrong_speaker", wrong["gold_row"].to_numpy(), wrong["pred_row"].to_numpy(), g,
+         wrong["gold_row"].to_numpy()),
+        ("spurious", None, spurious, p, spurious),
+    ):
+        n = len(base_rows)
+        frames.append(pd.DataFrame({
+            "doc_id": base["doc_id"].astype(str).to_numpy()[base_rows],
+            "error": [error] * n,
+            "start": base["start"].to_numpy(dtype="int64")[base_rows],
+            "end": base["end"].to_numpy(dtype="int64")[base_rows],
+            "text": snippet(base, base_rows),
+            "gold_speaker": col(g, "speaker", g_rows) if g_rows is not None else [None] * n,
+            "pred_speaker": (col(p, "speaker_mention", p_rows) if p_rows is not None
+                             else [None] * n),
+            "kind": col(base, "kind", base_rows),
+            "pred_kind": col(p, "kind", p_rows) if p_rows is not None else [None] * n,
+        }))
+    out = pd.concat(frames, ignore_index=True)
+    return out.sort_values(["doc_id", "start", "error"], kind="mergesort").reset_index(drop=True)
+
+
+def _norm(values) -> np.ndarray:
+    """Casefolded, space-collapsed strings; None for missing."""
+    out = []
+    for v in values:
+        if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
+            out.append(None)
+        else:
+            s = " ".join(str(v).split()).casefold()
+            out.append(s or None)
+    return np.array(out, dtype=object)
+
+
+def score_resolution(
+    pred: pd.DataFrame,
+    gold: pd.DataFrame,
+    *,
+    rule: str = "overlap",
+    documents: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Whether resolved speaker, role and country agree with gold, on matched quotes.
+
+    Quotes are matched with :func:`match_spans` (all kinds). Values are compared
+    after casefolding and collapsing whitespace; two missing values agree (e.g. a
+    source with no country). No aliasing is done: "U.S." and "United States"
+    differ, so predictions must use the canonical forms of the roster.
+
+    Parameters
+    ----------
+    pred : DataFrame
+        Quotes DataFrame with ``speaker`` (canonical), ``speaker_role``,
+        ``speaker_country``.
+    gold : DataFrame
+        Gold with ``speaker_canonical``, ``speaker_role``, ``speaker_country``
+        (our sample gold; PolNeAR has none).
+    rule : {"exact", "overlap"}
+
+    Returns
+    -------
+    DataFrame
+        One row per field (``speaker``, ``role``, ``country``): ``field``,
+        ``n_gold``, ``n_matched``, ``n_correct``, ``accuracy`` (n_correct /
+        n_matched), ``accuracy_of_gold`` (n_correct / n_gold: unmatched gold
+        counts as wrong).
+    """
+    fields = (("speaker", "speaker", "speaker_canonical"),
+              ("role", "speaker_role", "speaker_role"),
+              ("country", "speaker_country", "speaker_country"))
+    for field, pcol, gcol in fields:
+        if pcol not in pred.columns:
+            raise ValueError(f"pred lacks column {pcol!r} needed to score {field} resolution")
+        if gcol not in gold.columns:
+            raise ValueError(f"gold lacks column {gcol!r} needed to score {field} resolution")
+    p = pred.reset_index(drop=True)
+    g = gold.reset_index(drop=True)
+    m = match_spans(p, g, rule, documents=documents)
+    pr, gr = m["pred_row"].to_numpy(), m["gold_row"].to_numpy()
+    rows = []
+    for field, pcol, gcol in fields:
+        pv = _norm(p[pcol].to_numpy(dtype=object)[pr])
+        gv = _norm(g[gcol].to_numpy(dtype=object)[gr])
+        correct = int(sum(a == b for a, b in zip(pv, gv, strict=True)))
+        rows.append({
+            "field": field, "n_gold": len(g), "n_matched": len(m), "n_correct": correct,
+            "accuracy": correct / len(m) if len(m) else np.nan,
+            "accuracy_of_gold": correct / len(g) if len(g) else np.nan,
+        })
+    return pd.DataFrame(rows)
+
+
+def resolution_table(
+    pred: pd.DataFrame,
+    gold: pd.DataFrame,
+    *,
+    rule: str = "overlap",
+    documents: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Side-by-side gold and predicted resolution for every gold quote.
+
+    Returns
+    -------
+    DataFrame
+        One row per gold quote: ``doc_id``, ``start``, ``end``, ``kind``,
+        ``gold_speaker``, ``pred_speaker``, ``gold_role``, ``pred_role``,
+        ``gold_country``, ``pred_country`` (pred columns None when unmatched),
+        ``matched`` (bool).
+    """
+    p = pred.reset_index(drop=True)
+    g = gold.reset_index(drop=True)
+    m = match_spans(p, g, rule, documents=documents)
+    pos = dict(zip(m["gold_row"], m["pred_row"], strict=True))
+    out = g[["doc_id", "start", "end", "kind"]].copy()
+    for name, pcol, gcol in (("speaker", "speaker", "speaker_canonical"),
+                             ("role", "speaker_role", "speaker_role"),
+                             ("country", "speaker_country", "speaker_country")):
+        out[f"gold_{name}"] = g[gcol].to_numpy(dtype=object) if gcol in g else None
+        pv = p[pcol].to_numpy(dtype=object) if pcol in p else np.full(len(p), None)
+        out[f"pred_{name}"] = [pv[pos[i]] if i in pos else None for i in range(len(g))]
+    out["matched"] = [i in pos for i in range(len(g))]
+    return out
+
+
+def quotation_rows(gold: pd.DataFrame) -> pd.DataFrame:
+    """The gold rows that count as quotations in this package's scheme.
+
+    Our own gold (``data/annotations/sample_quotes.jsonl``) marks every
+    attribution, as PolNeAR does, with an ``attribution`` field: ``speech``,
+    ``agreement`` or ``belief``. A quotation is speech (or writing) with a named
+    source: ``attribution == "speech"`` and a resolved ``speaker_canonical``.
+    Gold without an ``attribution`` column (PolNeAR) is returned unchanged.
+    """
+    if "attribution" not in gold.columns:
+        return gold
+    keep = gold["attribution"].eq("speech") & gold["speaker_canonical"].notna()
+    return gold.loc[keep].reset_index(drop=True)
