@@ -1,0 +1,125 @@
+"""Tests of analysis.reliability: Krippendorff's textbook example and coding sheets."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.reliability import (
+    alpha_by_code,
+    coding_sheet,
+    krippendorff_alpha,
+    read_coding_sheet,
+)
+
+# Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", section C:
+# 4 observers, 12 units, nominal values 1-5, None = not coded.
+TEXTBOOK = {
+    "A": [1, 2, 3, 3, 2, 1, 4, 1, 2, None, None, None],
+    "B": [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, None, 3],
+    "C": [None, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, None],
+    "D": [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, None],
+}
+
+
+def _textbook_long() -> pd.DataFrame:
+    rows = [(coder, unit, v) for coder, values in TEXTBOOK.items()
+            for unit, v in enumerate(values, start=1) if v is not None]
+    return pd.DataFrame(rows, columns=["coder", "unit", "value"])
+
+
+@pytest.mark.parametrize(("level", "expected"), [
+    ("nominal", 0.743), ("ordinal", 0.815), ("interval", 0.849), ("ratio", 0.797)])
+def test_textbook_example(level, expected):
+    assert krippendorff_alpha(_textbook_long(), level=level) == pytest.approx(expected, abs=5e-4)
+
+
+def test_nominal_labels_need_not_be_numbers():
+    data = _textbook_long()
+    data["value"] = data["value"].map({1: "a", 2: "b", 3: "c", 4: "d", 5: "e"})
+    assert krippendorff_alpha(data) == pytest.approx(0.743, abs=5e-4)
+
+
+def test_alpha_errors():
+    data = _textbook_long()
+    with pytest.raises(ValueError, match="allowed"):
+        krippendorff_alpha(data, level="binary")
+    with pytest.raises(ValueError, match="two coders"):
+        krippendorff_alpha(data[data["coder"] == "A"])
+    with pytest.raises(ValueError, match="coder 'A' gives more than one value to unit '1'"):
+        krippendorff_alpha(pd.concat([data, data.iloc[:1]]))
+    with pytest.raises(ValueError, match="numeric"):
+        krippendorff_alpha(data.assign(value="x"), level="interval")
+    no_variation = data.assign(value=1)
+    assert np.isnan(krippendorff_alpha(no_variation))
+
+
+@pytest.fixture
+def quotes() -> pd.DataFrame:
+    return pd.DataFrame({
+        "doc_id": ["d1"] * 4, "quote_id": [f"d1:{i}-{i + 5}" for i in range(4)],
+        "text": ["one", "two, with comma", "three", "four"],
+        "speaker": ["S1", None, "S2", "S1"],
+    })
+
+
+def test_coding_sheet_columns_and_roundtrip(quotes, tmp_path):
+    path = tmp_path / "sheets" / "coder_a.csv"
+    sheet = coding_sheet(quotes, {"threat.x": None, "response.y": None}, path=path)
+    assert list(sheet.columns) == ["quote_id", "doc_id", "speaker", "text", "threat.x",
+                                   "response.y", "severity", "urgency", "note"]
+    assert sheet["speaker"].tolist() == ["S1", "", "S2", "S1"]
+    back = read_coding_sheet(path)
+    pd.testing.assert_frame_equal(back, sheet.astype(str))
+    with pytest.raises(ValueError, match="clash"):
+        coding_sheet(quotes, ["severity"])
+    with pytest.raises(KeyError, match="text"):
+        coding_sheet(quotes.drop(columns="text"), ["a"])
+
+
+def _filled(quotes, threat, severity, urgency=("0", "0", "1", "")):
+    sheet = coding_sheet(quotes, ["threat", "response"])
+    sheet["threat"] = threat
+    sheet["response"] = ["", "x", "", "yes"]
+    sheet["severity"] = severity
+    sheet["urgency"] = list(urgency)
+    return sheet
+
+
+def test_alpha_by_code_coders_and_package(quotes):
+    a = _filled(quotes, ["1", "", "1", ""], ["2", "0", "3", "0"])
+    b = _filled(quotes, ["1", "", "1", ""], ["2", "0", "3", "0"])
+    c = _filled(quotes, ["1", "1", "", ""], ["2", "1", "3", "0"])
+    package = pd.DataFrame({"quote_id": [quotes["quote_id"][0], quotes["quote_id"][2]],
+                            "code": ["threat", "threat"]})
+    scores = quotes.assign(severity=[2, 0, 3, 0], urgency=[False, False, True, False])
+    res = alpha_by_code({"a": a, "b": b}, package, package_scores=scores)
+    by = res.set_index(["variable", "comparison"])
+    assert by.loc[("threat", "all coders"), "alpha"] == pytest.approx(1.0)
+    assert by.loc[("threat", "a vs package"), "alpha"] == pytest.approx(1.0)
+    assert by.loc[("threat", "all coders"), "n_units"] == 4
+    assert by.loc[("threat", "all coders"), "share_present"] == pytest.approx(0.5)
+    assert by.loc[("severity", "all coders"), "level"] == "ordinal"
+    assert by.loc[("urgency", "all coders"), "n_units"] == 3  # blank urgency is missing
+    # package has no response codes: coder vs package has no variation only if the
+    # coders also never used it; here they did, so alpha is defined and low
+    assert by.loc[("response", "a vs package"), "alpha"] < 0.5
+    res2 = alpha_by_code({"a": a, "c": c}).set_index(["variable", "comparison"])
+    expected = krippendorff_alpha(pd.DataFrame({
+        "coder": ["a"] * 4 + ["c"] * 4, "unit": list(range(4)) * 2,
+        "value": [1, 0, 1, 0, 1, 1, 0, 0]}))
+    assert res2.loc[("threat", "all coders"), "alpha"] == pytest.approx(expected)
+
+
+def test_alpha_by_code_skipped_rows_and_bad_values(quotes):
+    a = _filled(quotes, ["1", "", "1", ""], ["2", "0", "3", "0"])
+    b = _filled(quotes, ["1", "", "1", ""], ["2", "0", "3", "0"])
+    b.loc[3, ["threat", "response", "severity", "urgency"]] = ""  # not reached
+    res = alpha_by_code({"a": a, "b": b}).set_index(["variable", "comparison"])
+    assert res.loc[("threat", "all coders"), "n_units"] == 3
+    b.loc[0, "threat"] = "maybe"
+    with pytest.raises(ValueError, match=r"coder 'b', quote_id 'd1:0-5', column 'threat'"):
+        alpha_by_code({"a": a, "b": b})
+    with pytest.raises(ValueError, match="two coders"):
+        alpha_by_code({"a": a})
