@@ -122,3 +122,28 @@ def test_save_figure_refuses_bad_name(tmp_path):
         plots.save_figure(fig, "../escape", directory=tmp_path)
     with pytest.raises(ValueError, match="allowed"):
         plots.save_figure(fig, "ok", directory=tmp_path, formats=("gif",))
+
+
+def test_quote_counts_stacks_kinds_and_keeps_unknown_speakers():
+    from analysis.plots import quote_counts
+
+    data = pd.DataFrame({
+        "speaker": ["A", "A", "B", None],
+        "kind": ["direct", "mixed", "direct", "indirect"],
+    })
+    ax = quote_counts(data, y="speaker", hue="kind")
+    assert len(ax.containers) == 3
+    widths = {c.get_label(): [bar.get_width() for bar in c] for c in ax.containers}
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels[-1] == "A"  # most quotations on top
+    assert sum(sum(w) for w in widths.values()) == 4
+    assert "(unknown)" in labels
+
+
+def test_quote_counts_limits_groups():
+    from analysis.plots import quote_counts
+
+    data = pd.DataFrame({"speaker": list("ABCDE") + ["A"], "kind": ["direct"] * 6})
+    ax = quote_counts(data, max_groups=2)
+    assert len(ax.get_yticklabels()) == 2
+    assert "largest 2 of 5" in ax.get_title()

@@ -460,3 +460,55 @@ def save_figure(
             fig.savefig(path, format=fmt, dpi=dpi, metadata=metadata[fmt], bbox_inches="tight")
             paths.append(path)
     return paths
+
+
+def quote_counts(
+    data: pd.DataFrame,
+    y: str = "speaker",
+    hue: str = "kind",
+    *,
+    ax=None,
+    max_groups: int | None = 40,
+    label_width: int = 30,
+    title: str | None = None,
+):
+    """Number of quotations per group, stacked by ``hue`` (e.g. kind).
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per quotation (the quotes table). Missing ``y`` values are drawn
+        as ``"(unknown)"``, so every quotation is counted.
+    y, hue : str
+        Group column and the column whose values stack within a bar.
+    ax : matplotlib Axes, optional
+    max_groups, label_width
+        See the module notes.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Axes
+        One bar container per ``hue`` value; groups ordered by total count.
+    """
+    _require(data, [y, hue], "quote_counts")
+    table = (data.assign(**{y: data[y].fillna("(unknown)"), hue: data[hue].fillna("(unknown)")})
+             .groupby([y, hue], observed=True).size().unstack(hue, fill_value=0))
+    totals = table.sum(axis=1).sort_values(ascending=True, kind="stable")
+    note = ""
+    if max_groups is not None and len(totals) > max_groups:
+        note = f" (largest {max_groups} of {len(totals)} {y})"
+        totals = totals.iloc[-max_groups:]
+    table = table.loc[totals.index]
+    ax = _new_ax(ax, 7.0, 1.2 + 0.35 * len(table))
+    left = np.zeros(len(table))
+    labels = [_shorten(v, label_width) for v in table.index]
+    colours = sns.color_palette("colorblind", n_colors=max(table.shape[1], 1))
+    for colour, column in zip(colours, table.columns, strict=False):
+        ax.barh(labels, table[column].to_numpy(), left=left, color=colour, label=str(column))
+        left += table[column].to_numpy()
+    ax.set_xlabel("quotations")
+    ax.set_ylabel(y)
+    ax.legend(title=hue, loc="lower right", frameon=False)
+    ax.set_title((title or f"Quotations by {y} and {hue}") + note)
+    return ax
