@@ -374,3 +374,49 @@ def test_polnear_dev_loads_and_self_scores():
     assert b.loc["precision", "estimate"] == 1.0
     assert b.loc["recall", "estimate"] == pytest.approx(0.9, abs=0.001)
     assert b.loc["recall", "ci_low"] < 0.9 < b.loc["recall", "ci_high"]
+
+
+# --- labels (stance, sentiment) ----------------------------------------------------------
+
+
+def test_score_labels_matches_sklearn_and_brackets_estimate():
+    from sklearn.metrics import f1_score
+
+    from analysis.evaluate import score_labels
+
+    true = ["favor", "against", "neutral", "neutral", "against", "favor"] * 5
+    pred = ["favor", "neutral", "neutral", "against", "against", "favor"] * 5
+    out = score_labels(true, pred, n_boot=200, seed=1).set_index("statistic")
+    assert out.loc["macro_f1", "estimate"] == pytest.approx(
+        f1_score(true, pred, average="macro"))
+    assert out.loc["accuracy", "estimate"] == pytest.approx(20 / 30)
+    assert out.loc["macro_f1", "ci_low"] <= out.loc["macro_f1", "estimate"] \
+        <= out.loc["macro_f1", "ci_high"]
+    again = score_labels(true, pred, n_boot=200, seed=1)
+    pd.testing.assert_frame_equal(out.reset_index(), again)
+
+
+def test_score_labels_refuses_unknown_labels():
+    from analysis.evaluate import score_labels
+
+    with pytest.raises(ValueError, match=r"labels \['positive'\] not in the label set"):
+        score_labels(["positive"], ["favor"])
+
+
+def test_confusion_table_lists_every_pair():
+    from analysis.evaluate import confusion_table
+
+    table = confusion_table(["favor", "against"], ["favor", "favor"])
+    assert len(table) == 9
+    assert table.set_index(["true", "predicted"]).loc[("against", "favor"), "n"] == 1
+
+
+def test_quotation_rows_keeps_named_speech_only():
+    from analysis.evaluate import load_gold, quotation_rows
+    from analysis.paths import ANNOTATIONS_DIR
+
+    _, gold = load_gold(ANNOTATIONS_DIR / "sample_quotes.jsonl")
+    rows = quotation_rows(gold)
+    assert len(rows) == 13
+    assert (rows["attribution"] == "speech").all()
+    assert rows["speaker_canonical"].notna().all()

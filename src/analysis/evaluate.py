@@ -769,3 +769,134 @@ def quotation_rows(gold: pd.DataFrame) -> pd.DataFrame:
         return gold
     keep = gold["attribution"].eq("speech") & gold["speaker_canonical"].notna()
     return gold.loc[keep].reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------
+# Labels: stance and sentiment
+# ---------------------------------------------------------------------------
+
+#: NewsMTSC polarity labels and the stance they stand for.
+NEWSMTSC_TO_STANCE = {"negative": "against", "neutral": "neutral", "positive": "favor"}
+STANCE_LABELS = ("favor", "against", "neutral")
+
+
+def load_stance_gold(path: str | Path) -> pd.DataFrame:
+    """Read target-dependent sentiment gold (NewsMTSC-derived JSON lines).
+
+    Parameters
+    ----------
+    path : str or Path
+        One row a line: ``id, text, target, target_start, target_end, label``
+        with ``label`` in negative / neutral / positive.
+
+    Returns
+    -------
+    DataFrame
+        ``id, text, target, target_start, target_end, label, stance`` where
+        ``stance`` maps negative -> against, positive -> favor.
+
+    Raises
+    ------
+    ValueError
+        Naming the file and line, for bad JSON, an unknown label or a target span
+        that does not hold the target.
+    """
+    path = Path(path)
+    rows = []
+    with path.open(encoding="utf-8") as handle:
+        for lineno, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{path}:{lineno}: not valid JSON: {exc.msg}") from None
+            label = row.get("label")
+            if label not in NEWSMTSC_TO_STANCE:
+                raise ValueError(f"{path}:{lineno}: label {label!r} not one of "
+                                 f"{sorted(NEWSMTSC_TO_STANCE)}")
+            start, end = row.get("target_start"), row.get("target_end")
+            if row["text"][start:end] != row.get("target"):
+                raise ValueError(f"{path}:{lineno}: text[{start}:{end}] is not the target "
+                                 f"{row.get('target')!r}")
+            rows.append({"id": str(row.get("id", lineno)), "text": row["text"],
+                         "target": row["target"], "target_start": int(start),
+                         "target_end": int(end), "label": label,
+                         "stance": NEWSMTSC_TO_STANCE[label]})
+    return pd.DataFrame(rows)
+
+
+def _macro_f1(true: np.ndarray, pred: np.ndarray, n_labels: int) -> float:
+    f1s = []
+    for k in range(n_labels):
+        tp = np.sum((pred == k) & (true == k))
+        fp = np.sum((pred == k) & (true != k))
+        fn = np.sum((pred != k) & (true == k))
+        f1s.append(0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn))
+    return float(np.mean(f1s))
+
+
+def score_labels(y_true: Sequence[str], y_pred: Sequence[str], *,
+                 labels: Sequence[str] = STANCE_LABELS, units: Sequence | None = None,
+                 n_boot: int = 1000, ci: float = 0.95, seed: int = 0) -> pd.DataFrame:
+    """Macro-F1 and accuracy of predicted labels, with bootstrap intervals.
+
+    Parameters
+    ----------
+    y_true, y_pred : sequence of str
+        Gold and predicted labels, aligned.
+    labels : sequence of str
+        The label set; macro-F1 averages the F1 of every label in it (a label
+        never predicted and never gold scores 0, so keep the set to the real
+        classes).
+    units : sequence, optional
+        Resampling unit per row (e.g. the sentence or article id): rows of one
+        unit are drawn together, since several targets of one sentence are not
+        independent. Default: each row is its own unit.
+    n_boot : int
+        Bootstrap resamples; 0 gives estimates without intervals.
+    ci : float
+        Coverage of the percentile interval.
+    seed : int
+
+    Returns
+    -------
+    DataFrame
+        ``statistic`` (``macro_f1``, ``accuracy``), ``estimate``, ``ci_low``,
+        ``ci_high``, ``n`` (rows), ``n_units``.
+    """
+    labels = list(labels)
+    index = {label: i for i, label in enumerate(labels)}
+    unknown = sorted(set(y_true) - set(index)) + sorted(set(y_pred) - set(index))
+    if unknown:
+        raise ValueError(f"labels {unknown} not in the label set {labels}")
+    true = np.array([index[v] for v in y_true])
+    pred = np.array([index[v] for v in y_pred])
+    if len(true) != len(pred):
+        raise ValueError(f"y_true has {len(true)} labels, y_pred {len(pred)}")
+    units = np.arange(len(true)) if units is None else pd.factorize(pd.Series(units))[0]
+    n_units = int(units.max()) + 1 if len(units) else 0
+    stats = {"macro_f1": lambda t, p: _macro_f1(t, p, len(labels)),
+             "accuracy": lambda t, p: float(np.mean(t == p)) if len(t) else np.nan}
+    rows = []
+    rng = np.random.default_rng(seed)
+    members = [np.flatnonzero(units == u) for u in range(n_units)]
+    draws = [np.concatenate([members[u] for u in rng.integers(0, n_units, n_units)])
+             for _ in range(n_boot)] if n_units else []
+    alpha = (1 - ci) / 2
+    for name, fn in stats.items():
+        estimate = fn(true, pred)
+        boots = np.array([fn(true[d], pred[d]) for d in draws])
+        low, high = (np.quantile(boots, [alpha, 1 - alpha]) if len(boots) else (np.nan, np.nan))
+        rows.append({"statistic": name, "estimate": estimate, "ci_low": float(low),
+                     "ci_high": float(high), "n": len(true), "n_units": n_units})
+    return pd.DataFrame(rows)
+
+
+def confusion_table(y_true: Sequence[str], y_pred: Sequence[str], *,
+                    labels: Sequence[str] = STANCE_LABELS) -> pd.DataFrame:
+    """Confusion counts as a tidy table: ``true``, ``predicted``, ``n`` (every pair listed)."""
+    frame = pd.DataFrame({"true": list(y_true), "predicted": list(y_pred)})
+    counts = frame.value_counts().rename("n")
+    grid = pd.MultiIndex.from_product([labels, labels], names=["true", "predicted"])
+    return counts.reindex(grid, fill_value=0).reset_index()
