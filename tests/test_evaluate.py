@@ -420,3 +420,15 @@ def test_quotation_rows_keeps_named_speech_only():
     assert len(rows) == 13
     assert (rows["attribution"] == "speech").all()
     assert rows["speaker_canonical"].notna().all()
+
+
+def test_quotation_report_has_three_settings():
+    from analysis.evaluate import quotation_report
+
+    gold = pd.DataFrame({"doc_id": ["d"], "start": [0], "end": [5], "text": ["hello"],
+                         "kind": ["direct"], "speaker_start": [10], "speaker_end": [12]})
+    pred = gold.copy()
+    out = quotation_report(pred, gold, n_boot=10)
+    assert out["setting"].unique().tolist() == ["direct", "direct + mixed", "all kinds"]
+    f1 = out[out["metric"] == "f1"]["estimate"]
+    assert (f1 == 1.0).all()

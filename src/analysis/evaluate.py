@@ -900,3 +900,35 @@ def confusion_table(y_true: Sequence[str], y_pred: Sequence[str], *,
     counts = frame.value_counts().rename("n")
     grid = pd.MultiIndex.from_product([labels, labels], names=["true", "predicted"])
     return counts.reindex(grid, fill_value=0).reset_index()
+
+
+#: The three headline settings: (name, matching rule, kinds scored).
+HEADLINE_SETTINGS = (
+    ("direct", "exact", ("direct",)),
+    ("direct + mixed", "overlap", ("direct", "mixed")),
+    ("all kinds", "overlap", None),
+)
+
+
+def quotation_report(pred: pd.DataFrame, gold: pd.DataFrame, *, n_boot: int = 1000,
+                     seed: int = 0, doc_ids: Iterable[str] | None = None) -> pd.DataFrame:
+    """The headline scores with document-bootstrap intervals, one tidy table.
+
+    Scores :data:`HEADLINE_SETTINGS` (direct quotations with exact matching;
+    direct + mixed and all kinds with overlap matching) with
+    :func:`bootstrap_scores`.
+
+    Returns
+    -------
+    DataFrame
+        ``setting``, ``rule``, ``metric`` (precision, recall, f1,
+        speaker_accuracy), ``estimate``, ``ci_low``, ``ci_high``, ``n_docs``.
+    """
+    parts = []
+    for name, rule, kinds in HEADLINE_SETTINGS:
+        part = bootstrap_scores(pred, gold, rule=rule, kinds=kinds, n_boot=n_boot, seed=seed,
+                                doc_ids=doc_ids)
+        part.insert(0, "setting", name)
+        parts.append(part)
+    out = pd.concat(parts, ignore_index=True)
+    return out[["setting", "rule", "metric", "estimate", "ci_low", "ci_high", "n_docs"]]
