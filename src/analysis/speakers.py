@@ -1,0 +1,1061 @@
+"""Speaker attribution: who is quoted, as written and resolved.
+
+Two jobs, both rule-based and driven by data files researchers edit:
+
+* **Finding the speaker mention** next to an attribution cue: the noun phrase
+  before the cue (``Roe said``, ``the Foreign Ministry said``,
+  ``X, the foreign minister, said``) or after it (``said Mr. Burman``).
+  :func:`subject_before` and :func:`phrase_after` return its offsets.
+* **Resolving the mention** to a canonical speaker with a role and a country
+  (:class:`DocumentPeople`): titles and country adjectives written with a name
+  (``U.S. Secretary of State Jane Roe``; vocabulary in ``data/config/titles.yml``),
+  surnames linked to the one full name introduced earlier in the document
+  (``Roe`` -> ``Jane Roe``), pronouns to the most recent
+  gender-compatible person ("who" to the person just named, "it" to the
+  government of the first country named in its sentence), coordinated speakers
+  ("Roe and Doe agreed") to both names joined by "; ", a capital or country
+  ("Beijing said") to that country's government, and the roster
+  (``data/config/roster.csv``), whose role, country and gender win over the text.
+
+Limits
+------
+The rules see capitalisation and a fixed vocabulary, not syntax. A capitalised
+phrase that is neither a title, a country nor an organisation head word is read
+as a name; a country is never guessed from a dateline; a surname shared by two
+people in one document stays unresolved (it is returned as written); pronouns
+are resolved by recency and gender only, so "she said" after two women are
+mentioned goes to the later one even when the earlier one is the subject.
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.config import ConfigError, load_yaml
+from analysis.paths import CONFIG_DIR, ROSTER_FILE
+
+__all__ = [
+    "TITLES_FILE",
+    "ROSTER_COLUMNS",
+    "Titles",
+    "Roster",
+    "DocumentPeople",
+    "Speaker",
+    "load_titles",
+    "load_roster",
+    "parse_mention",
+    "subject_before",
+    "phrase_after",
+    "PRONOUNS",
+]
+
+#: Role titles, honorifics, country adjectives, party labels, organisation words.
+TITLES_FILE = CONFIG_DIR / "titles.yml"
+#: Columns of the roster file, in order.
+ROSTER_COLUMNS = ["name", "aliases", "role", "country", "gender"]
+_GENDERS = ("f", "m", "")
+
+#: Personal pronouns that can be a speaker, with the gender they imply.
+PRONOUNS = {"he": "m", "she": "f", "they": None, "it": None, "we": None, "i": None,
+            "you": None, "who": None}
+
+# Capitalised words that start sentences or clauses and are never part of a name.
+_CAP_STOP = frozenset("""
+a an the this that these those there then than thus in on at by for from to into onto of
+off over under after before during while when where why what who whom whose which how if
+as but and or nor so yet also still though although because since until unless once
+however meanwhile moreover furthermore instead indeed even only just both either neither
+each every all some many most several few other another such no not more less asked
+he she it they we i you his her its their our my your him them us me
+mr mrs ms dr said says according despite amid among between about against without within
+earlier later today yesterday tomorrow last next monday tuesday wednesday thursday
+friday saturday sunday january february march april may june july august september
+october november december jan feb mar apr jun jul aug sep sept oct nov dec
+""".split())
+
+_HONORIFIC_STOP = frozenset({"mr", "mrs", "ms", "dr"})
+_CONNECTORS = frozenset({"of", "for", "the", "de", "del", "da", "van", "von", "bin", "al", "la",
+                          "le", "du", "dos", "der"})
+_DETERMINERS = frozenset({"the", "a", "an", "another", "one", "some", "many", "most", "several",
+                          "other", "both", "two", "three", "four", "his", "her", "their", "its",
+                          "our", "these", "those", "this", "that", "each", "any", "few",
+                          "my", "your"})
+_SKIP_BEFORE_CUE = frozenset({
+    "has", "have", "had", "also", "later", "then", "previously", "reportedly", "would",
+    "will", "did", "does", "do", "once", "repeatedly", "recently", "further", "again",
+    "separately", "all", "both", "first", "last", "initially", "subsequently", "now",
+    "since", "already", "was", "is", "were", "are", "may", "might", "could", "can", "should",
+    "long", "often", "never", "even", "not", "still", "ultimately", "nonetheless",
+    "nevertheless", "however", "meanwhile", "instead", "thus", "therefore",
+})
+# Lower-case words that cannot end (head) a speaker noun phrase.
+_NOT_HEAD = frozenset("""
+that which who whom what it's is was were are be been being has have had do does did
+to of in on at by for from with as and or but not no so than then there here this these
+those also just only very more most much such when while if because though although
+after before since until into about over under between through during again all any
+each every both either neither some one ones other others same own new well even still
+reportedly previously later first last never always often already yet really however
+amid among against despite toward towards via per within without across around upon like
+near behind beyond above below unlike including
+""".split())
+_LOWER_NOMINAL_HEADS = frozenset("""
+source sources official officials spokesman spokeswoman spokesperson aide aides adviser
+advisers advisor advisors analyst analysts expert experts critic critics observer
+observers people report reports poll polls survey surveys study studies statement
+document documents data memo letter filing complaint lawsuit investigation review
+researchers scholars economists diplomats lawmakers legislators senators officers
+leaders voters residents witnesses ministry department government administration
+campaign committee agency police prosecutors investigators authorities reporters
+journalists media newspaper paper story article website analysis estimate estimates
+figures numbers records emails email tweet post video interview percent
+""".split())
+
+_TOKEN_RE = re.compile(r"[\w’'\-.&]+|[^\w\s]")
+_SPACE = " \t\u00a0\u2009\u202f"
+
+
+# --------------------------------------------------------------------------- data files
+
+
+@dataclass(frozen=True)
+class Titles:
+    """Vocabulary from ``titles.yml`` (see the file's header for each section).
+
+    Attributes
+    ----------
+    roles : dict
+        Lower-case token tuple as written -> normalised role.
+    honorifics, gendered : dict
+        Lower-case word -> implied gender ("f", "m" or "").
+    countries : dict
+        Lower-case token tuple as written -> canonical country name.
+    parties, org_heads, descriptors : frozenset
+        Lower-case words.
+    max_len : int
+        Longest entry in ``roles``/``countries``, in tokens.
+    """
+
+    roles: dict
+    honorifics: dict
+    gendered: dict
+    countries: dict
+    parties: frozenset
+    org_heads: frozenset
+    descriptors: frozenset
+    max_len: int
+    first_words: frozenset = frozenset()
+
+
+def _words(value: str) -> tuple[str, ...]:
+    return tuple(value.lower().split())
+
+
+@lru_cache(maxsize=8)
+def _load_titles_cached(path: str, mtime: float) -> Titles:
+    data = load_yaml(path)
+    need = ("roles", "honorifics", "countries", "parties", "org_heads")
+    missing = [k for k in need if k not in data]
+    if missing:
+        raise ConfigError(f"{path}: missing section(s) {missing}; required: {list(need)}")
+    roles: dict = {}
+    for role, variants in data["roles"].items():
+        if not isinstance(variants, list):
+            raise ConfigError(f"{path}: roles.{role} must be a list of ways it is written")
+        for v in [role, *variants]:
+            roles[_words(str(v))] = str(role).lower()
+    countries: dict = {}
+    for country, variants in data["countries"].items():
+        if not isinstance(variants, list):
+            raise ConfigError(f"{path}: countries.{country} must be a list of adjectives/names")
+        for v in [country, *variants]:
+            countries[_words(str(v))] = str(country)
+
+    def gender_map(section: str) -> dict:
+        out = {}
+        for k, g in (data.get(section) or {}).items():
+            g = "" if g is None else str(g)
+            if g not in _GENDERS:
+                raise ConfigError(f"{path}: {section}.{k}: gender {g!r} not one of f, m, ''")
+            out[str(k).lower()] = g
+        return out
+
+    max_len = max(len(k) for k in [*roles, *countries])
+    return Titles(
+        roles=roles,
+        honorifics=gender_map("honorifics"),
+        gendered=gender_map("gendered"),
+        countries=countries,
+        parties=frozenset(str(p).lower() for p in data["parties"]),
+        org_heads=frozenset(str(p).lower() for p in data["org_heads"]),
+        descriptors=frozenset(str(p).lower() for p in data.get("lowercase_descriptors") or []),
+        max_len=max_len,
+        first_words=frozenset(k[0] for k in [*roles, *countries] if k),
+    )
+
+
+def load_titles(path: str | Path = TITLES_FILE) -> Titles:
+    """Read the title/country vocabulary (``data/config/titles.yml``).
+
+    Raises
+    ------
+    ConfigError
+        When the file is missing, not YAML, lacks a section, or a gender is not
+        one of ``f``, ``m``, ``""``.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise ConfigError(f"{path}: configuration file not found")
+    return _load_titles_cached(str(path), path.stat().st_mtime)
+
+
+def load_roster(path: str | Path = ROSTER_FILE) -> pd.DataFrame:
+    """Read the roster of known speakers (``data/config/roster.csv``).
+
+    Parameters
+    ----------
+    path : str or Path
+        A UTF-8 CSV with header ``name,aliases,role,country,gender``.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``name`` (canonical), ``aliases`` (other spellings, ``"; "``
+        separated, may be empty), ``role`` (lower case, e.g. "foreign minister"),
+        ``country`` (canonical, e.g. "Canada"; may be empty), ``gender``
+        ("f", "m" or empty). Empty cells are empty strings.
+
+    Raises
+    ------
+    ConfigError
+        When the file is missing, lacks a column, has a row without a name, a
+        duplicate name, or a gender other than f/m/empty (the row is named).
+    """
+    path = Path(path)
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+            header = rows[0].keys() if rows else []
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: roster file not found") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not valid UTF-8 ({exc.reason})") from None
+    except csv.Error as exc:
+        raise ConfigError(f"{path}: not valid CSV: {exc}") from None
+    missing = [c for c in ROSTER_COLUMNS if c not in header]
+    if rows and missing:
+        raise ConfigError(f"{path}: missing column(s) {missing}; required: {ROSTER_COLUMNS}")
+    seen = set()
+    clean = []
+    for i, row in enumerate(rows, start=2):
+        rec = {c: (row.get(c) or "").strip() for c in ROSTER_COLUMNS}
+        if not rec["name"]:
+            raise ConfigError(f"{path}: line {i}: empty name")
+        if rec["name"].lower() in seen:
+            raise ConfigError(f"{path}: line {i}: duplicate name {rec['name']!r}")
+        seen.add(rec["name"].lower())
+        rec["gender"] = rec["gender"].lower()
+        if rec["gender"] not in _GENDERS:
+            raise ConfigError(f"{path}: line {i} ({rec['name']}): gender {rec['gender']!r} "
+                              "not one of 'f', 'm' or empty")
+        rec["role"] = rec["role"].lower()
+        clean.append(rec)
+    return pd.DataFrame(clean, columns=ROSTER_COLUMNS)
+
+
+def name_key(name: str) -> str:
+    """Comparison key of a person's name: lower case, initials and periods dropped.
+
+    ``"Donald J. Trump"`` and ``"Donald Trump"`` share the key ``"donald trump"``.
+    """
+    toks = [t.strip(".").lower() for t in name.replace("’", "'").split()]
+    toks = [t for t in toks if len(t) > 1 and t not in ("jr", "sr", "ii", "iii")]
+    return " ".join(toks)
+
+
+@dataclass
+class Roster:
+    """Lookup of roster rows by name, alias and (unique) surname.
+
+    Parameters
+    ----------
+    table : DataFrame
+        From :func:`load_roster`.
+    """
+
+    table: pd.DataFrame
+    by_key: dict = field(init=False, default_factory=dict)
+    by_surname: dict = field(init=False, default_factory=dict)
+
+    def __post_init__(self):
+        surnames: dict = {}
+        for rec in self.table.to_dict("records"):
+            names = [rec["name"], *[a for a in str(rec["aliases"]).split(";") if a.strip()]]
+            for n in names:
+                key = name_key(n)
+                if key:
+                    self.by_key.setdefault(key, rec)
+                    surnames.setdefault(key.split()[-1], []).append(rec["name"])
+        recs = {r["name"]: r for r in self.table.to_dict("records")}
+        self.by_surname = {s: recs[v[0]] for s, v in surnames.items() if len(set(v)) == 1}
+
+    @classmethod
+    def coerce(cls, roster) -> Roster:
+        """A :class:`Roster` from None (the default file), a path, a DataFrame or a Roster."""
+        if isinstance(roster, Roster):
+            return roster
+        if roster is None:
+            return _default_roster(str(ROSTER_FILE), _mtime(ROSTER_FILE))
+        if isinstance(roster, pd.DataFrame):
+            missing = [c for c in ROSTER_COLUMNS if c not in roster.columns]
+            if missing:
+                raise ConfigError(f"roster DataFrame lacks column(s) {missing}; "
+                                  f"required: {ROSTER_COLUMNS}")
+            return cls(roster.fillna("").astype(str))
+        return cls(load_roster(roster))
+
+    def lookup(self, name: str) -> dict | None:
+        """The roster row for a full name or alias (initials ignored), else None."""
+        return self.by_key.get(name_key(name))
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:
+        return 0.0
+
+
+@lru_cache(maxsize=4)
+def _default_roster(path: str, mtime: float) -> Roster:
+    return Roster(load_roster(path))
+
+
+# --------------------------------------------------------------------------- mentions
+
+
+@dataclass
+class Speaker:
+    """A parsed speaker mention.
+
+    Attributes
+    ----------
+    kind : {"person", "org", "pronoun", "nominal"}
+    name : str
+        The name part (persons), the organisation (orgs) or the phrase as written.
+    role, country, gender : str or None
+        From titles and adjectives written in the mention; None when absent.
+    """
+
+    kind: str
+    name: str
+    role: str | None = None
+    country: str | None = None
+    gender: str | None = None
+
+
+def _match_vocab(low: list[str], i: int, vocab: dict, max_len: int, first=None):
+    if first is not None and low[i] not in first:
+        return None, 0
+    for n in range(min(max_len, len(low) - i), 0, -1):
+        hit = vocab.get(tuple(low[i:i + n]))
+        if hit is not None:
+            return hit, n
+    return None, 0
+
+
+def _strip_possessive(tok: str) -> str:
+    for suf in ("’s", "'s", "’", "'"):
+        if tok.endswith(suf) and len(tok) > len(suf):
+            return tok[: -len(suf)]
+    return tok
+
+
+_PARSE_CACHE: dict = {}
+
+
+def parse_mention(mention: str, titles: Titles | None = None) -> Speaker:
+    """Split a speaker mention into name, role, country and gender.
+
+    Parameters
+    ----------
+    mention : str
+        The speaker phrase as written, e.g. ``"U.S. Secretary of State Jane Roe"``,
+        ``"the Foreign Ministry"``, ``"she"``, ``"a source"``.
+    titles : Titles, optional
+        Vocabulary; the default file when None.
+
+    Returns
+    -------
+    Speaker
+        ``kind`` "pronoun" for a personal pronoun; "org" when the last word is an
+        organisation head (``titles.yml: org_heads``) or the phrase is a country;
+        "person" when a capitalised name remains after titles, party labels,
+        honorifics and country adjectives are removed; otherwise "nominal"
+        (``a source``, ``officials``). Role is the last title written; country
+        the first country adjective.
+    """
+    t = titles or load_titles()
+    key = (id(t), mention)
+    hit = _PARSE_CACHE.get(key)
+    if hit is None:
+        if len(_PARSE_CACHE) > 50_000:
+            _PARSE_CACHE.clear()
+        hit = _PARSE_CACHE[key] = _parse_mention(mention, t)
+    return Speaker(hit.kind, hit.name, hit.role, hit.country, hit.gender)
+
+
+def _parse_mention(mention: str, t: Titles) -> Speaker:
+    raw = mention.strip().strip(",")
+    toks = raw.split()
+    if not toks:
+        return Speaker("nominal", raw)
+    if len(toks) == 1 and toks[0].lower() in PRONOUNS:
+        return Speaker("pronoun", toks[0], gender=PRONOUNS[toks[0].lower()])
+    toks[-1] = _strip_possessive(toks[-1]).rstrip(".") if not _is_initial(toks[-1]) else toks[-1]
+    low = [x.lower().rstrip(",") for x in toks]
+    role = country = gender = None
+    name_toks: list[str] = []
+    i = 0
+    while i < len(toks):
+        w = low[i]
+        c, n = _match_vocab(low, i, t.countries, t.max_len, t.first_words)
+        r, m = _match_vocab(low, i, t.roles, t.max_len, t.first_words)
+        if m and m >= n and not (name_toks and toks[i][0].isupper() and m == 1
+                                 and i == len(toks) - 1):
+            role = r
+            gender = t.gendered.get(" ".join(low[i:i + m]), gender) or gender
+            name_toks = []  # a title after a name-like word: "Stein spokeswoman X"
+            i += m
+            continue
+        if n and not name_toks:
+            country = country or c
+            i += n
+            continue
+        if w in t.honorifics:
+            gender = t.honorifics[w] or gender
+            i += 1
+            continue
+        if name_toks and (w in ("of", "for") or (w == "the" and name_toks[-1].lower() in (
+                "of", "for"))):
+            name_toks.append(toks[i])
+            i += 1
+            continue
+        if w in t.parties or w in _DETERMINERS or (w in t.descriptors and toks[i].islower()):
+            name_toks = [] if toks[i].islower() else name_toks
+            i += 1
+            continue
+        if w in t.gendered:
+            gender = t.gendered[w]
+        name_toks.append(toks[i].rstrip(","))
+        i += 1
+    name = " ".join(name_toks)
+    if not name_toks:
+        if country and not role:
+            return Speaker("org", raw, country=country)
+        return Speaker("nominal", raw, role=role, country=country, gender=gender)
+    of = next((n for n, x in enumerate(name_toks) if x.lower() in ("of", "for")), None)
+    if of and name_toks[of - 1].lower().strip(".") not in t.org_heads and (
+            gender is not None or of >= 2):
+        # "Mr. Morgan of the Sierra Club": the person, not the organisation.
+        name_toks = name_toks[:of]
+        name = " ".join(name_toks)
+    last = name_toks[-1].lower().strip(".")
+    if last in t.org_heads or of is not None and len(name_toks) > of:
+        return Speaker("org", name, role=None, country=country)
+    if not all(x[0].isupper() or x.lower() in _CONNECTORS for x in name_toks):
+        return Speaker("nominal", raw, role=role, country=country, gender=gender)
+    return Speaker("person", name, role=role, country=country, gender=gender)
+
+
+def _join(values) -> str | None:
+    """Values of coordinated speakers, in order, duplicates once, joined by "; "."""
+    out: list[str] = []
+    for v in values:
+        if v and v not in out:
+            out.append(v)
+    return "; ".join(out) if out else None
+
+
+def _is_initial(tok: str) -> bool:
+    return len(tok) == 2 and tok[0].isupper() and tok[1] == "."
+
+
+# --------------------------------------------------------------------------- finding mentions
+
+
+def _tokens(text: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group()) for m in _TOKEN_RE.finditer(text, lo, hi)]
+
+
+def _is_cap(tok: str) -> bool:
+    return tok[:1].isupper()
+
+
+def _cap_run_back(toks, j, titles: Titles):
+    """Index of the first token of the capitalised name phrase ending at token j."""
+    k = j
+    while k - 1 >= 0:
+        prev = toks[k - 1][2]
+        low = prev.lower()
+        if _is_cap(prev) and low.rstrip(".") not in _CAP_STOP - {"mr", "mrs", "ms", "dr"}:
+            k -= 1
+        elif low in _CONNECTORS and k - 2 >= 0 and (
+                (_is_cap(toks[k - 2][2]) and low != "the")
+                or (low == "the" and toks[k - 2][2].lower() in ("of", "for")
+                    and k - 3 >= 0 and _is_cap(toks[k - 3][2]))):
+            k -= 1
+        elif low in titles.descriptors and prev.islower():
+            k -= 1
+        else:
+            break
+    # Keep a leading determiner with a descriptor phrase ("the Foreign Ministry").
+    if k - 1 >= 0 and toks[k - 1][2].lower() in ("the", "a", "an"):
+        k -= 1
+    while k < j and toks[k][2].lower() in _CONNECTORS - {"the"}:
+        k += 1
+    return k
+
+
+def subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
+                   *, allow_nominal: bool = True) -> tuple[int, int, tuple[int, int] | None] | None:
+    """The speaker noun phrase that ends just before a cue at ``pos``.
+
+    Parameters
+    ----------
+    text : str
+        The document.
+    lo : int
+        Do not look before this offset (the sentence start).
+    pos : int
+        Offset of the cue word.
+    titles : Titles, optional
+    allow_nominal : bool
+        Accept lower-case phrases (``officials``, ``a source``).
+
+    Returns
+    -------
+    (start, end, appositive) or None
+        Offsets of the phrase; ``appositive`` is the ``(start, end)`` of a
+        comma-enclosed description between name and cue
+        (``X, the foreign minister, said``), else None.
+    """
+    t = titles or load_titles()
+    toks = _tokens(text, max(lo, pos - 200), pos)
+    j = len(toks) - 1
+    skipped = 0
+    while j >= 0 and skipped < 3:
+        w = toks[j][2].lower()
+        if w in _SKIP_BEFORE_CUE or (w.endswith("ly") and toks[j][2].islower() and len(w) > 4):
+            j -= 1
+            skipped += 1
+        else:
+            break
+    # "Rep. Gwen Moore (D-Wis.) said" and "X (D-Va.), shouted": skip a parenthesis
+    # (and the comma after it) after the name.
+    if j >= 1 and toks[j][2] == "," and toks[j - 1][2] == ")":
+        j -= 1
+    if j >= 0 and toks[j][2] == ")":
+        k = j
+        while k >= 0 and toks[k][2] != "(" and j - k < 8:
+            k -= 1
+        if k >= 0 and toks[k][2] == "(":
+            j = k - 1
+    if j < 0:
+        return None
+    s, e, w = toks[j]
+    low = w.lower()
+    if low in PRONOUNS:
+        return s, e, None
+    appos = None
+    if w == ",":
+        # "NAME, the foreign minister, said" and "NAME, the attorney general of X, one of
+        # the states ..., said": the description runs back to the comma after a name.
+        best = None
+        k = j - 1
+        commas = 0
+        while k >= 0 and j - k <= 40 and commas < 3:
+            tk = toks[k][2]
+            if tk in (";", "“", "”", '"', ":") or (tk == "." and k > 0):
+                break
+            if tk == ",":
+                commas += 1
+                if commas == 1 and k + 2 < j and all(
+                        _is_cap(x[2]) or x[2].lower() in _CONNECTORS for x in toks[k + 1:j]) \
+                        and _is_cap(toks[k + 1][2]) and toks[k + 1][2].lower() not in _CAP_STOP:
+                    # "The state's campaign chairman, Phil Lovas, said": the name sits
+                    # between the commas, the description before it.
+                    d0 = k - 1
+                    while d0 - 1 >= 0 and toks[d0 - 1][2] not in (",", ";", "“", "”", '"') \
+                            and k - d0 < 12:
+                        d0 -= 1
+                    return toks[k + 1][0], _name_end(text, toks[j - 1]), (
+                        (toks[d0][0], toks[k - 1][1]) if d0 <= k - 1 else None)
+                name_end = k - 1
+                if name_end >= 0 and toks[name_end][2] == ")":
+                    # "Rep. Jim Jordan (R-Ohio), an oversight panel member, said"
+                    p = name_end
+                    while p >= 0 and toks[p][2] != "(" and name_end - p < 8:
+                        p -= 1
+                    name_end = p - 1 if p >= 0 and toks[p][2] == "(" else -1
+                if name_end >= 0 and k + 1 < j and _is_cap(toks[name_end][2]) \
+                        and toks[name_end][2].lower() not in _CAP_STOP:
+                    first = toks[k + 1][2]
+                    if (first.lower() in _DETERMINERS or first.islower() or j - k <= 4
+                            or _match_vocab([x[2].lower() for x in toks[k + 1:j]], 0, t.roles,
+                                            t.max_len)[1]
+                            or (first.lower(),) in t.countries):
+                        best, best_name = k, name_end
+            k -= 1
+        if best is None:
+            return None
+        appos = (toks[best + 1][0], toks[j - 1][1])
+        j = best_name
+        s, e, w = toks[j]
+        low = w.lower()
+    if _is_cap(w) and low.rstrip(".") not in _CAP_STOP:
+        k = _cap_run_back(toks, j, t)
+        k = _drop_sentence_initial(text, toks, k, j, lo)
+        if k > j:
+            return None
+        # "Roe and Doe agreed", "Ottawa and Paris agreed": both are the source.
+        if appos is None and k >= 2 and toks[k - 1][2] == "and" and _is_cap(toks[k - 2][2]) \
+                and toks[k - 2][2].lower() not in _CAP_STOP:
+            k2 = _drop_sentence_initial(text, toks, _cap_run_back(toks, k - 2, t), k - 2, lo)
+            if k2 <= k - 2:
+                k = k2
+        return toks[k][0], _name_end(text, toks[j]), appos
+    if appos is not None or not allow_nominal:
+        return None
+    # Lower-case nominal: "officials", "a source", "the ministry's spokesman".
+    if low in _NOT_HEAD or low in _DETERMINERS or not w[:1].isalpha():
+        return None
+    k = j
+    while k - 1 >= 0 and j - k < 4:
+        prev = toks[k - 1][2]
+        pl = prev.lower()
+        if pl in _DETERMINERS or pl.endswith(("’s", "'s")):
+            k -= 1
+            break
+        if (prev.isalpha() or "-" in prev) and pl not in _NOT_HEAD and pl not in _CAP_STOP:
+            k -= 1
+        elif _is_cap(prev) and pl not in _CAP_STOP:
+            k -= 1
+        else:
+            break
+    has_det = toks[k][2].lower() in _DETERMINERS or toks[k][2].lower().endswith(("’s", "'s"))
+    if not (has_det or low in _LOWER_NOMINAL_HEADS or low in t.descriptors
+            or (low.endswith("s") and k < j)):
+        return None
+    if low.endswith("ing") or low.endswith("ed"):
+        return None
+    return toks[k][0], e, None
+
+
+def _name_end(text: str, tok) -> int:
+    s, e, w = tok
+    if w.endswith(".") and not _is_initial(w) and (len(w) > 4 or w.islower()):
+        return e - 1
+    return e
+
+
+def _drop_sentence_initial(text: str, toks, k: int, j: int, lo: int) -> int:
+    """Skip a capitalised sentence-initial word that is not part of the name."""
+    while k < j:
+        w = toks[k][2]
+        low = w.lower()
+        at_start = toks[k][0] <= lo or text[max(lo, toks[k][0] - 2):toks[k][0]].strip() in (
+            "", ".", "“", '"', "(", "—")
+        if low in ("the", "a", "an"):
+            return k
+        if at_start and (low in _CAP_STOP or low.endswith("ing") or low.endswith("ly")
+                         or _lower_in_text(text, low)):
+            k += 1
+            continue
+        break
+    return k
+
+
+def _lower_in_text(text: str, low: str) -> bool:
+    # A capitalised word that also appears in lower case in the document is a common
+    # word that began a sentence ("Injecting", "Asked"), not a name. str.find keeps
+    # this cheap: no regex is compiled per word.
+    n = len(low)
+    i = text.find(low)
+    while i >= 0:
+        before = text[i - 1] if i > 0 else " "
+        after = text[i + n] if i + n < len(text) else " "
+        if not (before.isalnum() or before in "’'-") and not (after.isalnum() or after in "-"):
+            return True
+        i = text.find(low, i + 1)
+    return False
+
+
+def phrase_after(text: str, pos: int, hi: int, titles: Titles | None = None,
+                 *, allow_nominal: bool = True) -> tuple[int, int, tuple[int, int] | None] | None:
+    """The noun phrase starting at ``pos`` (after a cue: ``said Mr. Burman``).
+
+    Parameters
+    ----------
+    text : str
+    pos : int
+        Offset just after the cue word.
+    hi : int
+        Do not look past this offset (the sentence end).
+    titles : Titles, optional
+    allow_nominal : bool
+        Accept lower-case phrases (``reporters``, ``the source``).
+
+    Returns
+    -------
+    (start, end, appositive) or None
+        Offsets of the phrase and of a following comma-enclosed description
+        (``said Alan Cole, an economist at ...``), or None when no phrase starts here.
+    """
+    t = titles or load_titles()
+    toks = _tokens(text, pos, min(hi, pos + 200))
+    if not toks:
+        return None
+    s, e, w = toks[0]
+    low = w.lower()
+    if low in PRONOUNS:
+        return s, e, None
+    j = 0
+    if _is_cap(w) or low in t.descriptors or low in _DETERMINERS:
+        while j + 1 < len(toks):
+            nxt = toks[j + 1][2]
+            nl = nxt.lower()
+            if _is_cap(nxt) and nl not in _CAP_STOP - {"mr", "mrs", "ms", "dr"}:
+                j += 1
+            elif nl in _CONNECTORS and j + 2 < len(toks) and _is_cap(toks[j + 2][2]):
+                j += 1
+            elif nl in t.descriptors and nxt.islower() and not _is_cap(toks[j][2]):
+                j += 1
+            else:
+                break
+        while j > 0 and toks[j][2].lower() in _CONNECTORS:
+            j -= 1
+        if toks[j][2].endswith(("’s", "'s")) and allow_nominal:
+            # "Roe’s summit meeting with French President John Doe":
+            # a possessive phrase names an event or document as the source.
+            k = j
+            while k + 1 < len(toks) and k - j < 3 and toks[k + 1][2].isalpha() \
+                    and toks[k + 1][2].islower() and toks[k + 1][2] not in _NOT_HEAD:
+                k += 1
+            if k > j:
+                j = k
+                if k + 2 < len(toks) and toks[k + 1][2] in ("with", "between", "of") \
+                        and (_is_cap(toks[k + 2][2]) or toks[k + 2][2] in t.descriptors):
+                    k += 2
+                    while k + 1 < len(toks) and (_is_cap(toks[k + 1][2])
+                                                 or toks[k + 1][2].lower() in _CONNECTORS):
+                        k += 1
+                    while toks[k][2].lower() in _CONNECTORS:
+                        k -= 1
+                    j = k
+        if not _is_cap(toks[j][2]):
+            if not allow_nominal:
+                return None
+            # "the source", "a spokesman for the ministry"
+            while j + 1 < len(toks) and j < 4 and toks[j + 1][2].rstrip(".").isalpha() \
+                    and toks[j + 1][2].lower() not in _NOT_HEAD and not toks[j][2].endswith("."):
+                j += 1
+            if toks[j][2].lower() in _NOT_HEAD or toks[j][2].lower() in _DETERMINERS:
+                return None
+        end = _name_end(text, toks[j])
+    elif allow_nominal and w.isalpha() and low not in _NOT_HEAD and low not in _DETERMINERS:
+        end = e
+        j = 0
+    else:
+        return None
+    appos = None
+    if j + 1 < len(toks) and toks[j + 1][2] == ",":
+        k = j + 2
+        while k < len(toks) and toks[k][2] not in (",", ";", ".", "“", '"', "”") and k - j < 20:
+            k += 1
+        if k > j + 2:
+            first = toks[j + 2][2]
+            if first.lower() in _DETERMINERS or first.islower() or \
+                    _match_vocab([x[2].lower() for x in toks[j + 2:k]], 0, t.roles, t.max_len)[1]:
+                appos = (toks[j + 2][0], _name_end(text, toks[k - 1]))
+    return s, end, appos
+
+
+# --------------------------------------------------------------------------- documents
+
+# A capitalised phrase: names with initials, hyphens, apostrophes and connectors.
+_ABBR = r"(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Maj|Adm|Prof|Rev|St|Jr|Sr|Del)\."
+_CAP_TOKEN = _ABBR + r"|[A-Z]\.(?:[A-Z]\.)*|[A-Z][\w’'\-]*"
+# A capitalised phrase: names with initials, hyphens, apostrophes and connectors. A word
+# ending in a full stop ends the phrase unless it is an initial or a known abbreviation.
+_CAPRUN_RE = re.compile(
+    r"(?<![\w’'])(?:" + _CAP_TOKEN + r")"
+    r"(?:[ \u00a0](?:(?:of|de|van|von|bin|al)[ \u00a0])?(?:" + _CAP_TOKEN + r"))*"
+)
+_CAPRUN2_RE = re.compile(
+    r"(?<![\w’'])(?:" + _CAP_TOKEN + r")"
+    r"(?:[ \u00a0](?:(?:of|de|van|von|bin|al)[ \u00a0])?(?:" + _CAP_TOKEN + r"))+"
+)
+
+
+@dataclass
+class _Person:
+    key: str
+    name: str
+    surname: str
+    role: str | None = None
+    country: str | None = None
+    gender: str | None = None
+    roster: dict | None = None
+
+
+class DocumentPeople:
+    """People named in one document, for linking surnames and resolving pronouns.
+
+    Parameters
+    ----------
+    text : str
+        The document.
+    end : int
+        Where the story ends (boilerplate after it is ignored).
+    roster : Roster
+    titles : Titles
+
+    Notes
+    -----
+    A person is a capitalised phrase of two or more name words after titles,
+    party labels, honorifics and country adjectives are removed, whose last
+    word is not an organisation head. Single capitalised words become mentions
+    of the person whose surname they are, when exactly one such person has been
+    introduced in the document; an ambiguous surname links to nobody. Titles
+    written with the name at any mention are remembered as the person's role
+    and country; the roster overrides them.
+    """
+
+    def __init__(self, text: str, end: int, roster: Roster, titles: Titles):
+        self.text = text
+        self._pending_titles: list = []
+        self.roster = roster
+        self.titles = titles
+        self.people: dict[str, _Person] = {}
+        self.mentions: list[tuple[int, str]] = []  # (offset, person key), in text order
+        surnames: dict[str, set] = {}
+        singles: list[tuple[int, str]] = []
+        # Only phrases of two or more words can introduce a person; single words are
+        # found afterwards by searching for the surnames introduced (cheaper than
+        # visiting every capitalised word).
+        for m in _CAPRUN2_RE.finditer(text, 0, end):
+            phrase = m.group()
+            s = m.start()
+            toks = phrase.split()
+            # Sentence-initial common words are not names ("Injecting X", "After Roe").
+            while toks and self._initial_common(s, toks[0]):
+                s += len(toks[0]) + 1
+                toks = toks[1:]
+            if not toks:
+                continue
+            if len(toks) == 1:
+                singles.append((s, toks[0]))
+                continue
+            sp = parse_mention(" ".join(toks), titles)
+            if sp.kind != "person":
+                continue
+            words = [w for w in sp.name.split() if not _is_initial(w)]
+            if len(words) >= 2:
+                p = self._add(sp)
+                self.mentions.append((s, p.key))
+                surnames.setdefault(p.surname.lower(), set()).add(p.key)
+            elif len(words) == 1:
+                singles.append((s, words[0]))
+                if sp.role or sp.gender:
+                    # "Prime Minister Roe", "Mr. Doe": remember what the title says.
+                    self._pending_titles.append((words[0], sp))
+        self._surnames = surnames
+        for s, w in singles:
+            key = self.link_surname(w)
+            if key:
+                self.mentions.append((s, key))
+        for keys in surnames.values():
+            if len(keys) != 1:
+                continue
+            key = next(iter(keys))
+            word = self.people[key].surname
+            n = len(word)
+            i = text.find(word, 0, end)
+            while i >= 0:
+                before = text[i - 1] if i else " "
+                after = text[i + n] if i + n < len(text) else " "
+                if not before.isalnum() and not after.isalnum():
+                    self.mentions.append((i, key))
+                i = text.find(word, i + n, end)
+        for w, sp in self._pending_titles:
+            key = self.link_surname(w)
+            if key:
+                p = self.people[key]
+                p.role = p.role or sp.role
+                p.country = p.country or sp.country
+                p.gender = p.gender or sp.gender
+        self.mentions.sort()
+        self._offsets = [o for o, _ in self.mentions]
+
+    def _initial_common(self, s: int, tok: str) -> bool:
+        low = tok.lower().rstrip(".")
+        if low in _CAP_STOP and low not in _HONORIFIC_STOP:
+            return True
+        before = self.text[max(0, s - 3):s]
+        at_start = s == 0 or "\n" in before or before.rstrip()[-1:] in (".", "“", '"', "?", "!", ":")
+        return at_start and (low.endswith("ing") or _lower_in_text(self.text, low))
+
+    def _add(self, sp: Speaker) -> _Person:
+        key = name_key(sp.name)
+        p = self.people.get(key)
+        if p is None:
+            words = [w for w in sp.name.split() if not _is_initial(w)]
+            p = _Person(key=key, name=sp.name, surname=_strip_possessive(words[-1]))
+            p.roster = self.roster.lookup(sp.name)
+            self.people[key] = p
+        p.role = p.role or sp.role
+        p.country = p.country or sp.country
+        p.gender = p.gender or sp.gender
+        return p
+
+    def link_surname(self, word: str) -> str | None:
+        """Key of the one person in the document with this surname, else None."""
+        keys = self._surnames.get(_strip_possessive(word).lower())
+        if keys and len(keys) == 1:
+            return next(iter(keys))
+        return None
+
+    def _gender(self, key: str) -> str | None:
+        p = self.people[key]
+        if p.roster and p.roster.get("gender"):
+            return p.roster["gender"]
+        return p.gender or None
+
+    def resolve_pronoun(self, pronoun: str, pos: int) -> str | None:
+        """Key of the most recent person before ``pos`` compatible with the pronoun."""
+        want = PRONOUNS.get(pronoun.lower())
+        i = bisect.bisect_left(self._offsets, pos) - 1
+        if pronoun.lower() == "who":
+            # "Stevie Wonder, who joked": the person named just before.
+            if i >= 0 and pos - self.mentions[i][0] <= 60:
+                return self.mentions[i][1]
+            return None
+        if pronoun.lower() not in ("he", "she"):
+            return None
+        while i >= 0:
+            key = self.mentions[i][1]
+            g = self._gender(key)
+            if g is None or g == want:
+                return key
+            i -= 1
+        return None
+
+    def _sentence_country(self, pos: int) -> str | None:
+        """The first country named in the sentence before ``pos`` ("Canada ..., it said")."""
+        text = self.text
+        s = max(text.rfind(". ", 0, pos), text.rfind("\n", 0, pos)) + 1
+        for m in _CAPRUN_RE.finditer(text, s, pos):
+            low = _strip_possessive(m.group()).lower().split()
+            for i in range(len(low)):
+                c = self.titles.countries.get(tuple(low[i:i + 2])) or \
+                    self.titles.countries.get((low[i],))
+                if c:
+                    return c
+        return None
+
+    def describe(self, key: str) -> tuple[str, str | None, str | None]:
+        """(canonical name, role, country) of a person; roster values win."""
+        p = self.people[key]
+        if p.roster:
+            r = p.roster
+            return r["name"], r.get("role") or p.role, r.get("country") or p.country
+        return p.name, p.role, p.country
+
+    def resolve(self, mention: str, start: int, appositive: str | None = None
+                ) -> tuple[str | None, str | None, str | None]:
+        """Canonical speaker, role and country for a mention at offset ``start``.
+
+        Parameters
+        ----------
+        mention : str
+            The speaker as written.
+        start : int
+            Its offset (pronouns look back from here).
+        appositive : str, optional
+            A description written next to it (``the foreign minister``).
+
+        Returns
+        -------
+        (speaker, role, country)
+            Persons: the full name (roster name when listed), with role and country
+            from the roster, else from titles written in the document. Organisations
+            and nominal speakers: the phrase as written without a leading
+            determiner, with any country adjective. Unresolved pronouns: all None.
+        """
+        if " and " in mention and mention.lower() not in PRONOUNS:
+            parts = [p for p in mention.split(" and ") if p.strip()]
+            if len(parts) == 2:
+                got = [self.resolve(p.strip(), start + mention.index(p)) for p in parts]
+                if all(g[0] for g in got):
+                    return tuple(_join([g[i] for g in got]) for i in range(3))
+        sp = parse_mention(mention, self.titles)
+        extra = parse_mention(appositive, self.titles) if appositive else None
+        role = sp.role or (extra.role if extra else None)
+        country = sp.country or (extra.country if extra else None)
+        if sp.kind == "pronoun":
+            if sp.name.lower() == "it":
+                country = self._sentence_country(start)
+                return (country, "government", country) if country else (None, None, None)
+            key = self.resolve_pronoun(sp.name, start)
+            return self.describe(key) if key else (None, None, None)
+        if sp.kind == "nominal" or (sp.kind == "person" and any(
+                w.islower() for w in mention.split()[1:])):
+            # "Roe’s summit meeting with ... Doe": the people named in it.
+            i = bisect.bisect_left(self._offsets, start)
+            keys: list[str] = []
+            while i < len(self.mentions) and self.mentions[i][0] < start + len(mention):
+                if self.mentions[i][1] not in keys:
+                    keys.append(self.mentions[i][1])
+                i += 1
+            if len(keys) > 1 or (keys and sp.kind == "nominal"):
+                got = [self.describe(k) for k in keys]
+                return tuple(_join([g[n] for g in got]) for n in range(3))
+        if sp.kind == "person":
+            words = [w for w in sp.name.split() if not _is_initial(w)]
+            if not words:  # only initials ("J. R."): nothing to link
+                return sp.name, role, country
+            key = name_key(sp.name) if len(words) >= 2 else self.link_surname(words[0])
+            if key and key in self.people:
+                name, r, c = self.describe(key)
+                p = self.people[key]
+                if p.roster:
+                    return name, r, c
+                return name, r or role, c or country
+            rec = self.roster.lookup(sp.name)
+            if rec is None and len(words) == 1 and role:
+                # "Prime Minister Roe" with no full name in the text: trust the roster
+                # only when the title written agrees with it.
+                cand = self.roster.by_surname.get(words[0].lower())
+                if cand is not None and cand.get("role") == role:
+                    rec = cand
+            if rec is not None:
+                return rec["name"], rec.get("role") or role, rec.get("country") or country
+            return sp.name, role, country
+        name = sp.name
+        low = name.lower()
+        if sp.kind == "org" and sp.country and tuple(low.split()) in self.titles.countries:
+            # "Ottawa said", "Beijing warned": the country's government speaks.
+            return sp.country, "government", sp.country
+        for det in ("the ", "a ", "an "):
+            if low.startswith(det):
+                name = name[len(det):]
+                break
+        return name, role, country

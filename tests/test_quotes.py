@@ -1,0 +1,345 @@
+"""Quotation extraction and attribution."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from analysis.config import ConfigError
+from analysis.quotes import QUOTE_COLUMNS, extract_document, extract_quotes, load_cues
+from analysis.speakers import Roster
+from tests.conftest import SAMPLE_TEXT_FILE
+
+
+def rows(text, **kw):
+    return extract_document(text, "t", **kw)
+
+
+def direct(text, **kw):
+    return [(r["text"], r["speaker_mention"]) for r in rows(text, **kw) if r["kind"] == "direct"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # curly, straight and typewriter marks
+        ("“We will win,” Smith said.", [("We will win,", "Smith")]),
+        ('"We will win," said Smith.', [("We will win,", "Smith")]),
+        ("''We will win,'' Smith said.", [("We will win,", "Smith")]),
+        ("``We will win,'' Smith said.", [("We will win,", "Smith")]),
+        # nested marks stay inside the outer quotation
+        ("“He called it ‘a sham’ twice,” Smith said.", [("He called it ‘a sham’ twice,",
+                                                        "Smith")]),
+        ('"He called it “a sham” twice," Smith said.', [("He called it “a sham” twice,",
+                                                         "Smith")]),
+        # speaker before the quotation
+        ("Smith said: “We will win.”", [("We will win.", "Smith")]),
+        ("Smith told reporters, “We will win.”", [("We will win.", "Smith")]),
+        # press-release colon introduction and dash sign-off
+        ("Chairwoman Jane Roe: “We will win.”", [("We will win.", "Chairwoman Jane Roe")]),
+        ("“We will win.” - Commissioner John Doe", [("We will win.", "Commissioner John Doe")]),
+        # told: the addressee is never the speaker
+        ("“We will win,” Inada told Payne at the meeting.", [("We will win,", "Inada")]),
+        # appositive between name and cue
+        ("“We will win,” Julie Bishop, the foreign minister, said.",
+         [("We will win,", "Julie Bishop")]),
+        # one sentence, two quoted parts, one speaker
+        ("“We will win,” Smith said, “and soon.”", [("We will win,", "Smith"),
+                                                     ("and soon.", "Smith")]),
+    ],
+)
+def test_direct_quotes_and_speakers(text, expected):
+    assert direct(text) == expected
+
+
+def test_offsets_index_the_text_and_marks_are_excluded():
+    text = "Intro line.\n\n“We will win,” Smith said."
+    (r,) = [r for r in rows(text) if r["kind"] == "direct"]
+    assert text[r["start"]:r["end"]] == r["text"] == "We will win,"
+    assert text[r["start"] - 1] == "“"
+    assert text[r["speaker_start"]:r["speaker_end"]] == "Smith"
+    assert r["quote_id"] == f"t:{r['start']}-{r['end']}"
+    assert r["paragraph"] == 1
+
+
+def test_multi_paragraph_quotation_one_row_per_paragraph_same_speaker():
+    text = ("“We will win the vote,” Smith said. “The first reason is simple.\n\n"
+            "“The second reason is the economy.\n\n"
+            "“The third is turnout.”\n\nOther news followed.")
+    got = [r for r in rows(text) if r["kind"] == "direct"]
+    assert [r["text"] for r in got] == ["We will win the vote,", "The first reason is simple.",
+                                        "The second reason is the economy.",
+                                        "The third is turnout."]
+    assert {r["speaker_mention"] for r in got} == {"Smith"}
+    assert [r["paragraph"] for r in got] == [0, 0, 1, 2]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He said “this never closes.\n\nNext paragraph with “a real quote,” Smith said.",
+        "A stray ” mark and a “ lone opener.\n\n“Fine,” Smith said.",
+        '5" screens are "big," Smith said. "Unclosed',
+        "“" * 50 + "\n\n" + "”" * 50,
+        "",
+        "''",
+    ],
+)
+def test_unbalanced_marks_never_raise_or_swallow(text):
+    got = rows(text)
+    for r in got:
+        assert "\n" not in r["text"]  # never runs past its paragraph
+    if "Smith said" in text and "Fine" in text:
+        assert ("Fine,", "Smith") in direct(text)
+
+
+def test_unclosed_mid_sentence_mark_does_not_swallow_later_quotes():
+    text = "He called it “a sham and left. “We will win,” Smith said."
+    assert ("We will win,", "Smith") in direct(text)
+
+
+def test_mixed_quote_spans_reported_clause_with_fragments():
+    text = "The talks came at a “difficult and challenging” time for the region, Roe said."
+    (r,) = rows(text)
+    assert r["kind"] == "mixed"
+    assert r["text"] == "The talks came at a “difficult and challenging” time for the region"
+    frags = json.loads(r["fragments"])
+    assert [f["text"] for f in frags] == ["difficult and challenging"]
+    assert text[frags[0]["start"]:frags[0]["end"]] == "difficult and challenging"
+    assert r["speaker_mention"] == "Roe"
+
+
+@pytest.mark.parametrize(
+    "text, span, speaker",
+    [
+        ("Smith said that the plan would fail.", "that the plan would fail", "Smith"),
+        ("The plan would fail, Smith said.", "The plan would fail", "Smith"),
+        ("According to officials, the plan would fail.", "the plan would fail", "officials"),
+        ("The plan would fail, according to the ministry.", "The plan would fail",
+         "the ministry"),
+        ("Smith told reporters the plan would fail.", "the plan would fail", "Smith"),
+    ],
+)
+def test_indirect_speech(text, span, speaker):
+    got = [r for r in rows(text) if r["kind"] == "indirect"]
+    assert [(r["text"], r["speaker_mention"]) for r in got] == [(span, speaker)]
+
+
+def test_scare_quotes_without_attribution_are_not_reported():
+    assert rows("The so-called “reform” passed on Monday.") == []
+
+
+def test_pronoun_resolves_to_latest_compatible_person_and_surname_links():
+    text = ("Foreign Minister Jane Roe met Mr. John Doe.\n\n"
+            "“We agree,” Roe said.\n\n“It is good,” she said.\n\n“Yes,” he said.")
+    roster = Roster(pd.DataFrame([{"name": "Jane Roe", "aliases": "", "role": "",
+                                   "country": "", "gender": "f"}]))
+    got = [(r["speaker_mention"], r["speaker"], r["speaker_role"])
+           for r in rows(text, roster=roster)]
+    assert got == [("Roe", "Jane Roe", "foreign minister"), ("she", "Jane Roe",
+                                                             "foreign minister"),
+                   ("he", "John Doe", None)]
+
+
+def test_roster_overrides_text_role_and_country():
+    text = "Foreign Minister Jane Roe spoke.\n\n“We agree,” Roe said."
+    roster = Roster(pd.DataFrame([{"name": "Jane Roe", "aliases": "", "role": "prime minister",
+                                   "country": "Freedonia", "gender": "f"}]))
+    (r,) = rows(text, roster=roster)
+    assert (r["speaker"], r["speaker_role"], r["speaker_country"]) == (
+        "Jane Roe", "prime minister", "Freedonia")
+
+
+def test_country_is_not_guessed_from_dateline():
+    text = "TOKYO (Kyodo) -- Foreign Minister Jane Roe spoke.\n\n“We agree,” Roe said."
+    roster = Roster(pd.DataFrame(columns=["name", "aliases", "role", "country", "gender"]))
+    (r,) = rows(text, roster=roster)
+    assert (r["speaker_role"], r["speaker_country"]) == ("foreign minister", None)
+
+
+def test_organisation_speaker():
+    (r,) = rows("The talks went well, the Defense Ministry said.")
+    assert (r["speaker_mention"], r["speaker"]) == ("the Defense Ministry", "Defense Ministry")
+
+
+def test_story_end_is_respected():
+    text = "“We agree,” Roe said.\n\n“Subscribe now,” the editors said."
+    got = rows(text, story_end=text.index("\n\n"))
+    assert [r["text"] for r in got] == ["We agree,"]
+
+
+def test_headline_single_marks():
+    got = rows("Roe: ‘We Will Win’\n\nThe body text follows here.")
+    assert [(r["kind"], r["text"]) for r in got] == [("direct", "We Will Win")]
+
+
+def test_extract_quotes_contract_and_metadata():
+    docs = pd.DataFrame({
+        "doc_id": ["a", "b"],
+        "text": ["“We agree,” Roe said.", "No quotes here."],
+        "story_end": [21, 15],
+        "source": ["a.txt", "b.txt"],
+        "outlet": ["X", "Y"],
+    })
+    out = extract_quotes(docs, batch_size=1)
+    assert list(out.columns) == QUOTE_COLUMNS + ["source", "outlet"]
+    assert len(out) == 1 and out.loc[0, "outlet"] == "X" and out.loc[0, "source"] == "a.txt"
+    assert str(out["speaker_start"].dtype) == "Int64"
+    empty = extract_quotes(docs.iloc[0:0])
+    assert list(empty.columns) == QUOTE_COLUMNS + ["source", "outlet"] and len(empty) == 0
+
+
+def test_extract_quotes_without_story_end_and_bad_input():
+    out = extract_quotes(pd.DataFrame({"doc_id": ["a"], "text": ["“Yes,” Roe said."]}))
+    assert out.loc[0, "text"] == "Yes,"
+    with pytest.raises(ValueError, match="lacks column"):
+        extract_quotes(pd.DataFrame({"doc_id": ["a"]}))
+    with pytest.raises(TypeError, match="document 'a'"):
+        extract_quotes(pd.DataFrame({"doc_id": ["a"], "text": [None]}))
+
+
+def test_cue_file_errors_name_file(tmp_path):
+    bad = tmp_path / "cues.yml"
+    bad.write_text("speech: said\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="cues.yml.*'speech' must be a list"):
+        load_cues(bad)
+    bad.write_text("other: [x]\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="no cue verbs"):
+        load_cues(bad)
+
+
+def test_researchers_can_add_cue_verbs():
+    text = "The plan would fail, Smith grumbled."
+    assert rows(text) == []
+    got = rows(text, cues={"speech": ["say", "grumble"]})
+    assert [(r["text"], r["cue"]) for r in got] == [("The plan would fail", "grumbled")]
+
+
+def test_transcript_turn_is_reported_with_its_label():
+    text = 'Partial transcript:\n\n"WALLACE: Will you attend the debate tomorrow night?'
+    (r,) = rows(text)
+    assert (r["kind"], r["text"], r["speaker_mention"]) == (
+        "indirect", "Will you attend the debate tomorrow night?", "WALLACE")
+
+
+def test_coordinated_speakers_capitals_and_plural_pronoun():
+    text = ("Ottawa and Paris agreed Monday to expand trade across the Atlantic.\n\n"
+            "Foreign Minister Jane Roe and Defense Minister John Doe also agreed that the "
+            "drills will continue next year.\n\nThey also praised the new treaty on fisheries.")
+    got = [(r["speaker_mention"], r["speaker"], r["speaker_role"], r["speaker_country"])
+           for r in rows(text, roster=Roster(pd.DataFrame(
+               columns=["name", "aliases", "role", "country", "gender"])))]
+    assert got == [
+        ("Ottawa and Paris", "Canada; France", "government", "Canada; France"),
+        ("Foreign Minister Jane Roe and Defense Minister John Doe", "Jane Roe; John Doe",
+         "foreign minister; defense minister", None),
+        ("They", "Jane Roe; John Doe", "foreign minister; defense minister", None),
+    ]
+
+
+def test_parenthetical_attribution_reports_both_parts():
+    text = "The new plan, Roe said, would cut taxes for most families."
+    got = [(r["text"], r["speaker_mention"]) for r in rows(text)]
+    assert got == [("The new plan", "Roe"), ("would cut taxes for most families", "Roe")]
+
+
+def test_participle_starts_a_second_attribution():
+    text = ("Roe assured voters that the plan was “sound,” reaffirming that it would "
+            "“pass easily.”")
+    got = [(r["kind"], r["cue"], r["speaker_mention"]) for r in rows(text)]
+    assert got == [("mixed", "assured", "Roe"), ("mixed", "reaffirming", "Roe")]
+    assert json.loads(rows(text)[1]["fragments"])[0]["text"] == "pass easily."
+
+
+def test_quotation_set_off_by_dashes_is_direct():
+    text = "Many agreed, including the senator John Doe -- ''It is a disgrace'' -- and others."
+    assert direct(text) == [("It is a disgrace", "the senator John Doe")]
+
+
+def test_relative_pronoun_speaker():
+    text = "The prize went to John Doe, who said the jury had been fair to everyone."
+    (r,) = rows(text)
+    assert (r["speaker_mention"], r["speaker"]) == ("who", "John Doe")
+
+
+# Bugs found while tuning on news text; each stays fixed.
+
+def test_bug_connector_before_stop_word_in_name():
+    # "of New York" after the name used to leave a dangling "of" and lose the speaker.
+    text = '"We will win," said Representative John B. Doe of New York. "And soon."'
+    assert direct(text) == [("We will win,", "Representative John B. Doe of New York"),
+                            ("And soon.", "Representative John B. Doe of New York")]
+
+
+def test_bug_honorific_sentence_subject():
+    # "Mr." at the start of a sentence used to be skipped as a function word.
+    text = "Mr. Doe hardly helped his case, asserting, ''I pay my taxes.''"
+    assert direct(text) == [("I pay my taxes.", "Mr. Doe")]
+
+
+def test_bug_attribution_after_question_mark_split():
+    # The splitter ends a sentence at '?”'; the attribution after it is re-joined.
+    text = "“How many times must we see this?” Roe said. “It is unbearable.”"
+    assert direct(text) == [("How many times must we see this?", "Roe"),
+                            ("It is unbearable.", "Roe")]
+
+
+def test_bug_cue_like_word_inside_appositive():
+    # "states" inside the appositive used to end the search for the real cue.
+    text = ("“It is an invasion,” John Doe, the attorney general of a state, one of the states "
+            "suing the agency, said at an event.")
+    assert direct(text) == [("It is an invasion,", "John Doe")]
+
+
+# --------------------------------------------------------------------------- sample article
+
+SAMPLE_EXPECTED = [
+    # (start of quoted words, speaker, role, country)
+    ("Australia is our special", "Fumio Kishida", "foreign minister", "Japan"),
+    ("difficult and challenging", "Julie Bishop", "foreign minister", "Australia"),
+    ("We’re living in", "Julie Bishop", "foreign minister", "Australia"),
+    ("guarded by the same values", "Julie Bishop", "foreign minister", "Australia"),
+    ("Australia sees Japan", "Julie Bishop", "foreign minister", "Australia"),
+    ("continued engagement", "Tomomi Inada", "defense minister", "Japan"),
+    ("powerfully promote", "Tomomi Inada", "defense minister", "Japan"),
+    ("most ominous", "Mike Pence", "vice president", "United States"),
+    ("we are with you 100 percent", "Mike Pence", "vice president", "United States"),
+    ("diplomatic and economic dialogue", "Mike Pence", "vice president", "United States"),
+    ("all options are on the table", "Mike Pence", "vice president", "United States"),
+    ("We have discussed", "Julie Bishop", "foreign minister", "Australia"),
+    ("Amid the increasing severity", "Tomomi Inada", "defense minister", "Japan"),
+]
+
+
+@pytest.fixture(scope="module")
+def sample_rows():
+    text = SAMPLE_TEXT_FILE.read_text(encoding="utf-8")
+    end = text.index("In a time of both misinformation")
+    return text, extract_document(text, "sample", story_end=end)
+
+
+@pytest.mark.parametrize("words, speaker, role, country", SAMPLE_EXPECTED)
+def test_sample_article_quotations(sample_rows, words, speaker, role, country):
+    text, got = sample_rows
+    pos = text.index(words)
+    covering = [r for r in got if r["kind"] in ("direct", "mixed")
+                and r["start"] <= pos < r["end"]]
+    assert covering, f"no quotation row covers {words!r}"
+    r = covering[0]
+    if r["kind"] == "mixed":
+        frags = json.loads(r["fragments"])
+        assert any(f["start"] <= pos < f["end"] for f in frags)
+    assert (r["speaker"], r["speaker_role"], r["speaker_country"]) == (speaker, role, country)
+
+
+def test_sample_article_regression_pin(sample_rows):
+    text, got = sample_rows
+    direct_rows = [r for r in got if r["kind"] == "direct"]
+    assert len(direct_rows) == 5
+    told = [r for r in direct_rows if r["cue"] == "told"]
+    assert [r["speaker_mention"] for r in told] == ["Inada"]  # not the addressee Payne
+    she = [r for r in direct_rows if r["speaker_mention"] == "she"]
+    assert [r["speaker"] for r in she] == ["Julie Bishop"]
+    assert not any(r["start"] >= text.index("In a time of both") for r in got)

@@ -1,0 +1,133 @@
+"""Speaker mentions, titles, roster and per-document resolution."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis.config import ConfigError
+from analysis.speakers import (
+    DocumentPeople,
+    Roster,
+    load_roster,
+    load_titles,
+    name_key,
+    parse_mention,
+    phrase_after,
+    subject_before,
+)
+
+
+@pytest.mark.parametrize(
+    "mention, kind, name, role, country",
+    [
+        ("U.S. Vice President Mike Pence", "person", "Mike Pence", "vice president",
+         "United States"),
+        ("Australian Prime Minister Malcolm Turnbull", "person", "Malcolm Turnbull",
+         "prime minister", "Australia"),
+        ("Foreign Minister Fumio Kishida", "person", "Fumio Kishida", "foreign minister", None),
+        ("Republican Sen. John Smith", "person", "John Smith", "senator", None),
+        ("the Defense Ministry", "org", "Defense Ministry", None, None),
+        ("she", "pronoun", "she", None, None),
+        ("a source", "nominal", "a source", None, None),
+        ("Mr. Morgan of the Sierra Club", "person", "Morgan", None, None),
+    ],
+)
+def test_parse_mention(mention, kind, name, role, country):
+    sp = parse_mention(mention)
+    assert (sp.kind, sp.name, sp.role, sp.country) == (kind, name, role, country)
+
+
+def test_name_key_ignores_middle_initials():
+    assert name_key("Donald J. Trump") == name_key("Donald Trump") == "donald trump"
+
+
+@pytest.mark.parametrize(
+    "text, cue, expected",
+    [
+        ("Kishida said", "said", "Kishida"),
+        ("Julie Bishop, the foreign minister, said", "said", "Julie Bishop"),
+        ("Rep. Gwen Moore (D-Wis.) said", "said", "Rep. Gwen Moore"),
+        ("the Defense Ministry said", "said", "the Defense Ministry"),
+        ("officials said", "said", "officials"),
+        ("Injecting Smith said", "said", "Smith"),
+    ],
+)
+def test_subject_before(text, cue, expected):
+    pos = text.index(cue)
+    s, e, _ = subject_before(text, 0, pos)
+    assert text[s:e] == expected
+
+
+def test_subject_before_rejects_function_words():
+    text = "that said"
+    assert subject_before(text, 0, text.index("said")) is None
+
+
+def test_phrase_after_with_appositive():
+    text = "said Alan Cole, an economist at the Tax Foundation."
+    s, e, appos = phrase_after(text, 5, len(text))
+    assert text[s:e] == "Alan Cole"
+    assert text[appos[0]:appos[1]] == "an economist at the Tax Foundation"
+
+
+def _roster(**over):
+    rows = [{"name": "Jane Roe", "aliases": "Jane Q. Roe", "role": "defense minister",
+             "country": "Freedonia", "gender": "f"}]
+    rows[0].update(over)
+    return Roster(pd.DataFrame(rows))
+
+
+def test_surname_links_to_full_name_and_roster_wins():
+    text = "Foreign Minister Jane Roe arrived. Later Roe spoke."
+    people = DocumentPeople(text, len(text), _roster(), load_titles())
+    # The text says foreign minister; the roster says defense minister and wins.
+    assert people.resolve("Roe", text.index("Roe spoke")) == ("Jane Roe", "defense minister",
+                                                              "Freedonia")
+
+
+def test_text_title_used_without_roster():
+    text = "Foreign Minister Fumio Kishida arrived. Kishida spoke."
+    people = DocumentPeople(text, len(text), Roster(load_roster().iloc[0:0]), load_titles())
+    assert people.resolve("Kishida", text.index("Kishida spoke")) == (
+        "Fumio Kishida", "foreign minister", None)
+
+
+def test_ambiguous_surname_stays_unlinked():
+    text = "Hillary Clinton met Chelsea Clinton. Clinton spoke."
+    people = DocumentPeople(text, len(text), Roster(load_roster().iloc[0:0]), load_titles())
+    assert people.resolve("Clinton", text.index("Clinton spoke"))[0] == "Clinton"
+
+
+def test_pronoun_uses_roster_gender():
+    # Roe (f, from the roster) then Doe (unknown gender... male title) -> "she" is Roe.
+    text = "Jane Roe met Mr. John Doe. She said so."
+    people = DocumentPeople(text, len(text), _roster(), load_titles())
+    assert people.resolve("She", text.index("She"))[0] == "Jane Roe"
+    assert people.resolve("he", len(text))[0] == "John Doe"
+
+
+def test_load_roster_errors_name_file_and_reason(tmp_path):
+    bad = tmp_path / "roster.csv"
+    bad.write_text("name,aliases,role,country,gender\nA B,,x,,q\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"roster.csv: line 2 \(A B\): gender 'q'"):
+        load_roster(bad)
+    with pytest.raises(ConfigError, match="not found"):
+        load_roster(tmp_path / "missing.csv")
+    missing_col = tmp_path / "r2.csv"
+    missing_col.write_text("name,role\nA B,x\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="missing column"):
+        load_roster(missing_col)
+
+
+def test_default_roster_is_valid():
+    df = load_roster()
+    assert list(df.columns) == ["name", "aliases", "role", "country", "gender"]
+    assert len(df) >= 30
+    assert set(df["gender"]) <= {"f", "m", ""}
+
+
+def test_it_resolves_to_the_government_of_the_sentence_subject_country():
+    text = "Although Canada has no treaty with France, it calls the country a partner."
+    people = DocumentPeople(text, len(text), Roster(load_roster().iloc[0:0]), load_titles())
+    assert people.resolve("it", text.index("it calls")) == ("Canada", "government", "Canada")

@@ -1,0 +1,43 @@
+"""Paragraph and sentence spans."""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis.text import paragraph_spans, sentence_spans
+
+
+def test_paragraphs_skip_blank_lines_and_strip():
+    text = "  First para.\n\n\nSecond para.  \nThird."
+    spans = paragraph_spans(text)
+    assert [text[s:e] for s, e in spans] == ["First para.", "Second para.", "Third."]
+
+
+def test_paragraphs_respect_end():
+    text = "Story.\n\nFooter: subscribe."
+    assert [text[s:e] for s, e in paragraph_spans(text, 0, 6)] == ["Story."]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("The U.S. envoy arrived. He left.", ["The U.S. envoy arrived.", "He left."]),
+        ("On Sept. 11 they met. Then they left.", ["On Sept. 11 they met.", "Then they left."]),
+        ("Gen. Smith spoke. Mr. Jones replied.", ["Gen. Smith spoke.", "Mr. Jones replied."]),
+        ("Did he? Yes! Fine.", ["Did he?", "Yes!", "Fine."]),
+    ],
+)
+def test_sentences_survive_news_abbreviations(text, expected):
+    assert [text[s:e] for s, e in sentence_spans(text)] == expected
+
+
+def test_sentence_offsets_are_document_offsets():
+    text = "Intro.\n\nA “curly” start. The U.S. end."
+    start = text.index("A")
+    spans = sentence_spans(text, start, len(text))
+    assert [text[s:e] for s, e in spans] == ["A “curly” start.", "The U.S. end."]
+    assert spans[0][0] == start
+
+
+def test_sentences_of_blank_text():
+    assert sentence_spans("   \n ") == []
