@@ -1,0 +1,129 @@
+"""The whole pipeline on the sample corpus and on bad input: every document accounted for."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from analysis.pipeline import (
+    FRAME_COLUMNS,
+    STANCE_COLUMNS,
+    read_outputs,
+    run,
+    write_outputs,
+    write_table,
+)
+
+from .conftest import SAMPLE_DOC_ID
+
+QUOTE_CONTRACT = [
+    "doc_id", "quote_id", "start", "end", "text", "kind", "fragments", "cue",
+    "speaker_mention", "speaker_start", "speaker_end", "speaker", "speaker_role",
+    "speaker_country", "paragraph",
+]
+
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory):
+    from analysis.paths import SAMPLE_CORPUS_DIR
+
+    result = run(SAMPLE_CORPUS_DIR)
+    out = tmp_path_factory.mktemp("run")
+    write_outputs(result, out)
+    return result, out
+
+
+def test_sample_run_contract_columns(sample_run):
+    result, _ = sample_run
+    quotes = result.quotes
+    assert list(quotes.columns[: len(QUOTE_CONTRACT)]) == QUOTE_CONTRACT
+    for column in ("sentiment_compound", "sentiment_label", "severity", "urgency",
+                   "outlet", "date"):
+        assert column in quotes.columns
+    assert list(result.stance.columns) == STANCE_COLUMNS
+    assert list(result.frames.columns) == FRAME_COLUMNS
+    assert set(quotes["kind"]) <= {"direct", "mixed", "indirect"}
+
+
+def test_sample_offsets_index_the_text(sample_run):
+    result, _ = sample_run
+    text = result.documents.set_index("doc_id").loc[SAMPLE_DOC_ID, "text"]
+    for row in result.quotes.itertuples():
+        assert text[row.start:row.end] == row.text
+        assert row.quote_id == f"{row.doc_id}:{row.start}-{row.end}"
+    for row in result.stance.itertuples():
+        assert text[row.mention_start:row.mention_end] == row.mention
+    for row in result.frames.itertuples():
+        assert text[row.evidence_start:row.evidence_end] == row.evidence
+
+
+def test_sample_accounting_and_manifest(sample_run):
+    result, out = sample_run
+    docs = result.manifest["documents"]
+    assert docs == {"found": 1, "with_quotations": 1, "without_quotations": 0, "errors": 0}
+    assert result.manifest["rows"]["quotes"] == len(result.quotes)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["documents"] == docs
+    assert "data/config/targets.yml" in manifest["config_sha256"]
+
+
+def test_outputs_round_trip(sample_run):
+    result, out = sample_run
+    for name in ("quotes", "stance", "frames"):
+        assert (out / f"{name}.csv").exists()
+    tables = read_outputs(out)
+    pd.testing.assert_frame_equal(tables["quotes"], result.quotes, check_dtype=False)
+    assert tables["documents"]["status"].tolist() == ["quotations"]
+
+
+def test_bad_inputs_are_accounted_for(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "good.txt").write_text(
+        "“We will defend our allies,” the minister said.\n\nNothing else.", encoding="utf-8")
+    (corpus / "quiet.txt").write_text("A story with no quotations at all.", encoding="utf-8")
+    (corpus / "empty.txt").write_bytes(b"")
+    (corpus / "latin.txt").write_bytes("Caf\xe9 owner said so.".encode("latin-1"))
+    (corpus / "stray.txt").write_text("He said “this never closes.\n\nNext “para", encoding="utf-8")
+    result = run(corpus)
+    status = result.status.set_index("doc_id")["status"]
+    assert status.to_dict() == {
+        "good": "quotations", "quiet": "no quotations", "stray": status["stray"],
+        "empty": "error", "latin": "error",
+    }
+    docs = result.manifest["documents"]
+    assert docs["found"] == 5
+    assert docs["with_quotations"] + docs["without_quotations"] + docs["errors"] == 5
+    reasons = result.errors.set_index("doc_id")["reason"]
+    assert "empty file" in reasons["empty"]
+    assert "not valid utf-8" in reasons["latin"].lower()
+
+
+def test_failing_document_is_isolated(monkeypatch, tmp_path):
+    import analysis.quotes as quotes_module
+
+    real = quotes_module.extract_quotes
+
+    def flaky(documents, **kwargs):
+        if (documents["doc_id"] == "bad").any():
+            raise RuntimeError("boom")
+        return real(documents, **kwargs)
+
+    monkeypatch.setattr(quotes_module, "extract_quotes", flaky)
+    from analysis.pipeline import extract_all
+
+    docs = pd.DataFrame({
+        "doc_id": ["ok", "bad"], "text": ["“Yes,” she said.", "“No,” he said."],
+        "story_end": [16, 14], "source": ["a", "b"],
+    })
+    quotes, errors = extract_all(docs)
+    assert quotes["doc_id"].tolist() == ["ok"]
+    assert errors["doc_id"].tolist() == ["bad"]
+    assert "RuntimeError: boom" in errors.loc[0, "reason"]
+
+
+def test_write_table_refuses_unknown_suffix(tmp_path):
+    with pytest.raises(ValueError, match=r"unknown output kind '\.xlsx'"):
+        write_table(pd.DataFrame({"a": [1]}), tmp_path / "x.xlsx")
