@@ -343,3 +343,138 @@ def test_sample_article_regression_pin(sample_rows):
     she = [r for r in direct_rows if r["speaker_mention"] == "she"]
     assert [r["speaker"] for r in she] == ["Julie Bishop"]
     assert not any(r["start"] >= text.index("In a time of both") for r in got)
+
+
+# --------------------------------------------------------------------------- bugs (round 2)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "add X to Y" is adding a thing, not speech.
+        "The law paved the way for the expansion of the DTSA, which took effect in 2013, "
+        "adding fuel to a list of supplies the navy is authorized to provide.",
+        "The council added three members to the board last year.",
+        "The rebate adds a layer of cost to every purchase in the state.",
+    ],
+)
+def test_bug_add_with_object_is_not_speech(text):
+    assert rows(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, span, speaker",
+    [
+        ("Roe said the plan would work, adding that it was cheap.", "that it was cheap", "Roe"),
+        ("Roe added that the plan would work in the end.", "that the plan would work in the end",
+         "Roe"),
+        ("Roe added: the plan will work well in the end.", "the plan will work well in the end",
+         "Roe"),
+        ("The plan will work well in the end, Roe added.", "The plan will work well in the end",
+         "Roe"),
+    ],
+)
+def test_add_as_speech_cue_needs_a_clause(text, span, speaker):
+    got = [(r["text"], r["speaker_mention"]) for r in rows(text)]
+    assert (span, speaker) in got
+
+
+def test_bug_add_with_object_does_not_start_a_second_clause():
+    got = rows("Roe said the law passed, adding fuel to a list of supplies the navy may provide.")
+    assert [r["cue"] for r in got] == ["said"]
+    got = rows("“The law passed,” Roe said, adding fuel to a list of supplies for the navy.")
+    assert [r["cue"] for r in got] == ["said"]
+
+
+def test_add_after_quotation_is_still_a_cue():
+    assert direct("“We will win,” he added.") == [("We will win,", "he")]
+
+
+@pytest.mark.parametrize(
+    "text, span",
+    [
+        ("It is widely believed that the two leaders were referring to the dispute.",
+         "that the two leaders were referring to the dispute"),
+        ("It was widely believed the two leaders were referring to the dispute.",
+         "the two leaders were referring to the dispute"),
+        ("It is generally thought that the vote will be close in the end.",
+         "that the vote will be close in the end"),
+        ("It has been reported that the talks will resume next month.",
+         "that the talks will resume next month"),
+    ],
+)
+def test_bug_expletive_it_passive_has_no_speaker(text, span):
+    got = [r for r in rows(text) if r["kind"] == "indirect"]
+    assert [r["text"] for r in got] == [span]
+    r = got[0]
+    assert (r["speaker_mention"], r["speaker_start"], r["speaker_end"], r["speaker"]) == (
+        None, None, None, None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The pact is widely viewed as a response to the growing threat in the region.",
+        "The rebels are widely seen as a threat to the government in the capital.",
+        "The senator was widely considered a likely candidate for the post.",
+        "The treaty is widely believed to be dead after the vote last week.",
+    ],
+)
+def test_bug_passive_subject_is_not_the_speaker(text):
+    assert [r["speaker_mention"] for r in rows(text) if r["speaker_mention"]] == []
+
+
+def test_it_as_a_real_speaker_still_resolves():
+    # "it" after an organisation is the organisation speaking, not an expletive.
+    got = rows("The ministry issued a note. It said the talks would resume next month.")
+    assert [(r["text"], r["speaker_mention"]) for r in got] == [
+        ("the talks would resume next month", "It")]
+
+
+# --------------------------------------------------------------------------- speakers (round 2)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a lower-case description (with digits) between the cue and the name
+        ("“They are wrong,” said 9/11 widow Jane Roe.", [("They are wrong,", "Jane Roe")]),
+        ("“They are wrong,” said Roe.", [("They are wrong,", "Roe")]),
+        ("“They are wrong,” said longtime friend John Doe.", [("They are wrong,", "longtime friend John Doe")]),
+        # a capitalised description leads the name after the quotation
+        ("“We will win,” French President Jean Roe said Friday.",
+         [("We will win,", "French President Jean Roe")]),
+        # mis-decoded accents (mojibake) must not split the name
+        ("“We will win,” President FranÃ\u0083Â§ois Roe said.",
+         [("We will win,", "President FranÃ\u0083Â§ois Roe")]),
+        # a quoted nickname inside the speaker's name
+        ('"What a year!" Doe\'s niece, state Del. Ann "Annie" Roe (D-Va.), shouted to the crowd.',
+         [("What a year!", "Roe")]),
+        # the subject of a participle cue follows the previous quotation
+        ("“Keep your hands in sight,” Roe sings to Doe before asking her, “Where do we go?”",
+         [("Keep your hands in sight,", "Roe"), ("Where do we go?", "Roe")]),
+        # a lower-case quotation closed by its attribution after a short opening phrase
+        ("As for cost, ''cutting it will take a long time,'' said Mr. Roe.",
+         [("cutting it will take a long time,", "Mr. Roe")]),
+    ],
+)
+def test_direct_speaker_patterns_round2(text, expected):
+    assert [(t, s) for t, s in direct(text)] == expected
+
+
+def test_relative_who_cue_after_direct_quotation():
+    got = rows("“It will take time,” said Mr. Roe, who stressed that the plan would help savers.")
+    assert [(r["kind"], r["text"], r["speaker_mention"]) for r in got] == [
+        ("direct", "It will take time,", "Mr. Roe"),
+        ("indirect", "that the plan would help savers", "who"),
+    ]
+
+
+def test_quoted_paragraph_after_transcript_turn_continues_it():
+    text = ('"HOST: Do you see those two as the same?\n\n'
+            '"GUEST: Well, look, they are not the same at all.\n\n'
+            '"But the truth is that my friend has a unique way of talking to people.\n\n'
+            '"He is going to focus on the issues tomorrow night.')
+    got = [(r["kind"], r["speaker_mention"]) for r in rows(text)]
+    assert got == [("indirect", "HOST"), ("indirect", "GUEST"), ("direct", "GUEST"),
+                   ("direct", "GUEST")]

@@ -131,3 +131,25 @@ def test_it_resolves_to_the_government_of_the_sentence_subject_country():
     text = "Although Canada has no treaty with France, it calls the country a partner."
     people = DocumentPeople(text, len(text), Roster(load_roster().iloc[0:0]), load_titles())
     assert people.resolve("it", text.index("it calls")) == ("Canada", "government", "Canada")
+
+
+def test_phrase_after_skips_lower_case_description_before_name():
+    text = "“They are wrong,” said 9/11 widow Jane Roe, a nurse."
+    pos = text.index("said") + 5
+    s, e, _ = phrase_after(text, pos, len(text))
+    assert text[s:e] == "Jane Roe"
+
+
+def test_full_stop_after_short_name_is_not_part_of_it():
+    text = "“They are wrong,” said Roe."
+    s, e, _ = phrase_after(text, text.index("Roe"), len(text))
+    assert text[s:e] == "Roe"
+    text = "“They are wrong,” said John Doe Jr."
+    s, e, _ = phrase_after(text, text.index("John"), len(text))
+    assert text[s:e] == "John Doe Jr."
+
+
+def test_mojibake_does_not_split_a_name():
+    text = "“We will win,” President FranÃ\u0083Â§ois Roe said."
+    s, e, _ = subject_before(text, 15, text.index(" said"))
+    assert text[s:e] == "President FranÃ\u0083Â§ois Roe"

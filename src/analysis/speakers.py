@@ -118,7 +118,9 @@ journalists media newspaper paper story article website analysis estimate estima
 figures numbers records emails email tweet post video interview percent
 """.split())
 
-_TOKEN_RE = re.compile(r"[\w’'\-.&]+|[^\w\s]")
+# \u0080-\u00bf: control characters and symbols that mojibake leaves inside names
+# ("FranÃ\u0083Â§ois"); they must not split a name into pieces.
+_TOKEN_RE = re.compile(r"[\w’'\-.&\u0080-\u009f\u00a1-\u00bf]+|[^\w\s]")
 _SPACE = " \t\u00a0\u2009\u202f"
 
 
@@ -661,9 +663,14 @@ def subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
 
 def _name_end(text: str, tok) -> int:
     s, e, w = tok
-    if w.endswith(".") and not _is_initial(w) and (len(w) > 4 or w.islower()):
-        return e - 1
+    if w.endswith(".") and not _is_initial(w) and "." not in w[:-1] \
+            and w[:-1].lower() not in _KEEP_PERIOD:
+        return e - 1  # the sentence's full stop, not part of the name ("said Roe.")
     return e
+
+
+# Abbreviations whose full stop belongs to the name.
+_KEEP_PERIOD = frozenset("jr sr mr mrs ms dr st inc co corp ltd bros messrs".split())
 
 
 def _drop_sentence_initial(text: str, toks, k: int, j: int, lo: int) -> int:
@@ -727,6 +734,19 @@ def phrase_after(text: str, pos: int, hi: int, titles: Titles | None = None,
     low = w.lower()
     if low in PRONOUNS:
         return s, e, None
+    if not _is_cap(w) and low not in t.descriptors and low not in _DETERMINERS:
+        # "said 9/11 widow Jane Roe", "said longtime friend John Doe": a short
+        # lower-case description before a name; the name is the speaker.
+        k = 0
+        while k < len(toks) and k < 6 and (
+                (toks[k][2].islower() and toks[k][2].isalpha()
+                 and toks[k][2] not in _NOT_HEAD and toks[k][2] not in _CAP_STOP)
+                or any(c.isdigit() for c in toks[k][2]) or toks[k][2] in ("/", "-")):
+            k += 1
+        if 0 < k < len(toks) and _is_cap(toks[k][2]) and toks[k][2].lower() not in _CAP_STOP:
+            name = phrase_after(text, toks[k][0], hi, t, allow_nominal=False)
+            if name is not None:
+                return name
     j = 0
     if _is_cap(w) or low in t.descriptors or low in _DETERMINERS:
         while j + 1 < len(toks):
@@ -795,12 +815,13 @@ _ABBR = r"(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Maj|Adm|Prof|Rev|St|Jr
 _CAP_TOKEN = _ABBR + r"|[A-Z]\.(?:[A-Z]\.)*|[A-Z][\w’'\-]*"
 # A capitalised phrase: names with initials, hyphens, apostrophes and connectors. A word
 # ending in a full stop ends the phrase unless it is an initial or a known abbreviation.
+# The (?=[A-Z]) lookahead first lets the engine reject most positions at once.
 _CAPRUN_RE = re.compile(
-    r"(?<![\w’'])(?:" + _CAP_TOKEN + r")"
+    r"(?=[A-Z])(?<![\w’'])(?:" + _CAP_TOKEN + r")"
     r"(?:[ \u00a0](?:(?:of|de|van|von|bin|al)[ \u00a0])?(?:" + _CAP_TOKEN + r"))*"
 )
 _CAPRUN2_RE = re.compile(
-    r"(?<![\w’'])(?:" + _CAP_TOKEN + r")"
+    r"(?=[A-Z])(?<![\w’'])(?:" + _CAP_TOKEN + r")"
     r"(?:[ \u00a0](?:(?:of|de|van|von|bin|al)[ \u00a0])?(?:" + _CAP_TOKEN + r"))+"
 )
 
