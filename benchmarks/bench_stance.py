@@ -1,0 +1,177 @@
+"""Benchmark of stance (and quotation sentiment) against NewsMTSC dev sets and the sample gold.
+
+Run ``python benchmarks/bench_stance.py`` (full: baselines retrained, bootstrap CIs) or
+``--quick`` (shipped model only, no retraining, no bootstrap; well under 15 s).
+
+Lines printed (``name: value (target: X) [ok|MISS]``):
+
+* macro-F1 of the default method (shipped model) on ``newsmtsc_rw_dev`` and ``newsmtsc_mt_dev``
+  (target >= 0.68 each), beside the rules method, a VADER baseline (compound of the whole
+  sentence -> label by ±0.05) and a TF-IDF logistic-regression baseline (sentence only,
+  trained on NewsMTSC train; full mode only). Full mode adds bootstrap 95% CIs (1,000
+  resamples of rows, seed 0).
+* throughput of the default method on one core (target >= 2,000 rows/s).
+* sample article: stance agreement with ``data/annotations/sample_stance.csv`` for both
+  methods and sentiment agreement with ``sample_sentiment.csv`` (targets: all rows).
+"""
+
+from __future__ import annotations
+
+import os
+
+for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_v, "1")  # "one core" throughput
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from sklearn.metrics import f1_score  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+try:
+    from benchmarks._report import report
+except ImportError:  # pragma: no cover - the lead's shared printer is missing
+    def report(name, value, target=None, ok=None, fmt="{:.3f}"):
+        shown = "n/a" if value is None else fmt.format(value)
+        tail = "[info]" if target is None else f"(target: {target}) [{'ok' if ok else 'MISS'}]"
+        print(f"{name}: {shown} {tail}", flush=True)
+
+from analysis.paths import ANNOTATIONS_DIR, eval_file  # noqa: E402
+from analysis.sentiment import label_compound, score_sentiment, score_text  # noqa: E402
+from analysis.stance import load_model, predict_stance_rows, score_stance  # noqa: E402
+from analysis.targets import find_mentions  # noqa: E402
+from analysis.train_stance import load_newsmtsc  # noqa: E402
+
+DEV_SETS = ("newsmtsc_rw_dev", "newsmtsc_mt_dev")
+VADER_MAP = {"positive": "favor", "negative": "against", "neutral": "neutral"}
+
+
+def macro_f1(y, p) -> float:
+    return float(f1_score(y, p, average="macro", labels=["against", "favor", "neutral"]))
+
+
+def bootstrap_ci(y, p, n=1000, seed=0) -> tuple[float, float]:
+    rng = np.random.default_rng(seed)
+    y, p = np.asarray(y), np.asarray(p)
+    stats = [macro_f1(y[i], p[i]) for i in (rng.integers(0, len(y), len(y)) for _ in range(n))]
+    return float(np.percentile(stats, 2.5)), float(np.percentile(stats, 97.5))
+
+
+def tfidf_baseline(train: pd.DataFrame):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    pipe = make_pipeline(TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True),
+                         LogisticRegression(C=4.0, class_weight="balanced", max_iter=2000))
+    return pipe.fit(train["text"], train["stance"])
+
+
+def bench_dev(quick: bool) -> None:
+    model = load_model()
+    tfidf = None
+    if not quick:
+        train_path = eval_file("newsmtsc_train.jsonl")
+        if train_path.exists():
+            tfidf = tfidf_baseline(load_newsmtsc(train_path))
+    for name in DEV_SETS:
+        path = eval_file(f"{name}.jsonl")
+        if not path.exists():
+            report(f"{name} macro-F1 (default: model)", None, ">= 0.68", False)
+            print(f"  ({path} absent: set ANALYSIS_EVAL_DIR)")
+            continue
+        dev = load_newsmtsc(path)
+        y = dev["stance"].to_numpy()
+        rows = dev[["id", "text", "target", "target_start", "target_end"]]
+        preds = {
+            "model": predict_stance_rows(rows, method="model", model=model)["stance"].to_numpy(),
+            "rules": predict_stance_rows(rows, method="rules")["stance"].to_numpy(),
+            "VADER sentence baseline": np.array(
+                [VADER_MAP[label_compound(score_text(t, supplement=False, backdrop=False)
+                                          ["compound"])] for t in dev["text"]]),
+        }
+        if tfidf is not None:
+            preds["TF-IDF LR baseline"] = tfidf.predict(dev["text"])
+        for method, p in preds.items():
+            f1 = macro_f1(y, p)
+            label = f"{name} macro-F1 ({'default: model' if method == 'model' else method})"
+            if method == "model":
+                report(label, f1, ">= 0.68", f1 >= 0.68)
+            else:
+                report(label, f1)
+            if not quick:
+                lo, hi = bootstrap_ci(y, p)
+                print(f"  95% CI [{lo:.3f}, {hi:.3f}] (n={len(y)})", flush=True)
+
+
+def bench_speed() -> None:
+    path = eval_file("newsmtsc_mt_dev.jsonl")
+    if path.exists():
+        base = load_newsmtsc(path)[["id", "text", "target", "target_start", "target_end"]]
+    else:
+        text = "The minister praised Japan but warned that North Korea's tests were a threat."
+        base = pd.DataFrame({"id": ["a", "b"], "text": [text, text], "target": ["Japan", "North Korea"],
+                             "target_start": [text.index("Japan"), text.index("North")],
+                             "target_end": [text.index("Japan") + 5, text.index("North") + 11]})
+    rows = pd.concat([base] * int(np.ceil(3000 / len(base))), ignore_index=True)
+    model = load_model()
+    predict_stance_rows(rows.head(50), model=model)  # warm caches
+    # CPU time of this process (BLAS limited to one thread above), so other jobs sharing the
+    # machine do not distort the figure; wall-clock rate printed beside it.
+    t0, c0 = time.perf_counter(), time.process_time()
+    predict_stance_rows(rows, model=model)
+    cpu, wall = time.process_time() - c0, time.perf_counter() - t0
+    rate = len(rows) / cpu
+    report("stance rows/s, default method, one core (CPU time)", rate, ">= 2000", rate >= 2000,
+           fmt="{:.0f}")
+    report("stance rows/s, default method, wall clock", len(rows) / wall, fmt="{:.0f}")
+
+
+def bench_sample() -> None:
+    gold_q = ANNOTATIONS_DIR / "sample_quotes.jsonl"
+    rec = json.loads(gold_q.read_text(encoding="utf-8").splitlines()[0])
+    quotes = pd.DataFrame(rec["quotes"]).assign(doc_id=rec["doc_id"])
+    quotes["quote_id"] = [f"{rec['doc_id']}:{s}-{e}" for s, e in
+                          zip(quotes["start"], quotes["end"], strict=True)]
+    docs = pd.DataFrame({"doc_id": [rec["doc_id"]], "text": [rec["text"]]})
+    mentions = find_mentions(quotes, docs)
+    gold = pd.read_csv(ANNOTATIONS_DIR / "sample_stance.csv")
+    for method in ("model", "rules"):
+        pred = score_stance(mentions, quotes, docs, method=method)
+        m = gold.merge(pred, on=["doc_id", "mention_start", "mention_end"], how="left",
+                       suffixes=("_gold", ""))
+        right = int((m["stance"] == m["stance_gold"]).sum())
+        report(f"sample stance rows right ({method}{', default' if method == 'model' else ''})",
+               right, f"== {len(gold)}", right == len(gold), fmt="{:.0f}")
+        for _, r in m[m["stance"] != m["stance_gold"]].iterrows():
+            print(f"  miss: {r['mention']} @{r['mention_start']} gold {r['stance_gold']}, "
+                  f"got {r['stance']}")
+    sgold = pd.read_csv(ANNOTATIONS_DIR / "sample_sentiment.csv")
+    for label, kw in (("supplement + backdrop rule, default", {}),
+                      ("plain VADER", {"supplement": False, "backdrop": False})):
+        out = score_sentiment(sgold, **kw)
+        agree = int((out["sentiment_label"] == sgold["label"]).sum())
+        report(f"sample sentiment labels agreeing ({label})", agree, f"== {len(sgold)}",
+               agree == len(sgold), fmt="{:.0f}")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--quick", action="store_true",
+                    help="shipped model only: no baseline training, no bootstrap")
+    args = ap.parse_args(argv)
+    t0 = time.perf_counter()
+    bench_dev(args.quick)
+    bench_speed()
+    bench_sample()
+    report("bench_stance seconds", time.perf_counter() - t0, fmt="{:.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

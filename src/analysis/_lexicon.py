@@ -1,0 +1,107 @@
+"""Shared word lists for sentiment and stance: VADER's lexicon plus the editable supplements.
+
+Private helper of :mod:`analysis.sentiment` and :mod:`analysis.stance`. The files live in
+``data/lexicons/`` (see the README there):
+
+* ``vader_security_supplement.csv`` (``word,valence,note``): security vocabulary VADER lacks
+  or under-rates, on VADER's -4..+4 scale.
+* ``stance_lexicon.yml``: negators, clause breaks, directed words and stance-only valences.
+"""
+
+from __future__ import annotations
+
+import csv
+from functools import lru_cache
+from pathlib import Path
+
+from .config import ConfigError, load_yaml
+from .paths import LEXICONS_DIR
+
+SUPPLEMENT_FILE = LEXICONS_DIR / "vader_security_supplement.csv"
+STANCE_LEXICON_FILE = LEXICONS_DIR / "stance_lexicon.yml"
+
+
+def load_supplement(path: str | Path = SUPPLEMENT_FILE) -> dict[str, float]:
+    """Read the VADER supplement CSV into ``{word: valence}``.
+
+    Raises
+    ------
+    ConfigError
+        Missing file, missing columns, or a valence that is not a number in [-4, 4].
+    """
+    path = Path(path)
+    if not path.exists():
+        raise ConfigError(f"{path}: lexicon file not found")
+    out: dict[str, float] = {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        missing = {"word", "valence"} - set(reader.fieldnames or [])
+        if missing:
+            raise ConfigError(f"{path}: missing column(s) {sorted(missing)}; need word,valence")
+        for lineno, row in enumerate(reader, start=2):
+            word = (row["word"] or "").strip().lower()
+            try:
+                val = float(row["valence"])
+            except (TypeError, ValueError):
+                raise ConfigError(
+                    f"{path}, line {lineno}: valence {row['valence']!r} is not a number"
+                ) from None
+            if not word or not -4.0 <= val <= 4.0:
+                raise ConfigError(
+                    f"{path}, line {lineno}: need a word and a valence in [-4, 4], got "
+                    f"{row['word']!r}, {val}"
+                )
+            out[word] = val
+    return out
+
+
+@lru_cache(maxsize=4)
+def vader_lexicon() -> dict[str, float]:
+    """VADER's own lexicon (word -> valence), read once."""
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    return dict(SentimentIntensityAnalyzer().lexicon)
+
+
+@lru_cache(maxsize=4)
+def stance_lexicon(path: str = str(STANCE_LEXICON_FILE)) -> dict:
+    """The stance lexicon as plain sets and dicts (read once per path).
+
+    Returns
+    -------
+    dict
+        ``negators`` (set), ``break_punct`` (set), ``break_words`` (set), ``directed`` (set),
+        ``valence`` (dict word -> float).
+    """
+    data = load_yaml(path)
+    allowed = {"version", "negators", "clause_breaks", "directed", "valence"}
+    unknown = set(data) - allowed
+    if unknown:
+        raise ConfigError(f"{path}: unknown key(s) {sorted(unknown)}; allowed: {sorted(allowed)}")
+    breaks = data.get("clause_breaks") or {}
+    valence = {}
+    for word, val in (data.get("valence") or {}).items():
+        if not isinstance(val, (int, float)) or not -4 <= val <= 4:
+            raise ConfigError(f"{path}: valence of {word!r} must be a number in [-4, 4], got {val!r}")
+        valence[str(word).lower()] = float(val)
+    from vaderSentiment.vaderSentiment import NEGATE
+
+    return {
+        "negators": {str(w).lower() for w in (data.get("negators") or [])} | set(NEGATE),
+        "break_punct": {str(w) for w in (breaks.get("punctuation") or [])},
+        "break_words": {str(w).lower() for w in (breaks.get("words") or [])},
+        "directed": {str(w).lower() for w in (data.get("directed") or [])},
+        "valence": valence,
+    }
+
+
+@lru_cache(maxsize=4)
+def stance_valences(path: str = str(STANCE_LEXICON_FILE)) -> dict[str, float]:
+    """Word valences used for stance: VADER, then the security supplement, then the stance list.
+
+    Later sources override earlier ones, so a researcher's entry always wins.
+    """
+    lex = dict(vader_lexicon())
+    lex.update(load_supplement())
+    lex.update(stance_lexicon(path)["valence"])
+    return lex

@@ -1,0 +1,170 @@
+"""Sentiment of each quotation with VADER, optionally with a security-vocabulary supplement.
+
+Labels follow the VADER authors' convention (Hutto & Gilbert 2014, project README):
+``compound >= 0.05`` positive, ``compound <= -0.05`` negative, otherwise neutral.
+
+The supplement (``data/lexicons/vader_security_supplement.csv``, on by default) adds words
+VADER lacks or under-rates in security reporting ("aggressor", "coercion",
+"partner", "alliance", "stability"). Its effect is measured in ``data/lexicons/README.md``
+(on the sample article's hand-labelled quotations, and as a stance proxy on NewsMTSC);
+switch it off with ``supplement=False`` for plain VADER.
+
+Limits
+------
+* VADER scores words and simple rules (negation, boosters, "but"), tuned on social media:
+  it reads tone, not who is praised or blamed (see :mod:`analysis.stance` for that), and
+  misses irony, diplomatic understatement and threats stated without sentiment words
+  ("all options are on the table").
+* A quotation that mixes a negative backdrop with a positive main point ("amid the threat,
+  we are with you") gets the sum of both; the label follows the stronger words.
+* English only. Scores of quotations of very different length are not strictly comparable.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from ._lexicon import SUPPLEMENT_FILE, load_supplement
+
+__all__ = ["POS_THRESHOLD", "NEG_THRESHOLD", "SENTIMENT_COLUMNS", "label_compound",
+           "analyzer", "score_text", "score_sentiment"]
+
+#: The VADER authors' thresholds on the compound score.
+POS_THRESHOLD = 0.05
+NEG_THRESHOLD = -0.05
+SENTIMENT_COLUMNS = ["sentiment_compound", "sentiment_pos", "sentiment_neu", "sentiment_neg",
+                     "sentiment_label"]
+
+
+def label_compound(compound: float) -> str:
+    """``'positive'`` when ``compound >= 0.05``, ``'negative'`` when ``<= -0.05``, else neutral."""
+    if compound >= POS_THRESHOLD:
+        return "positive"
+    if compound <= NEG_THRESHOLD:
+        return "negative"
+    return "neutral"
+
+
+#: Words opening a backdrop phrase ("amid rising tensions, ...") whose words count half.
+BACKDROP_WORDS = frozenset({"amid", "amidst", "despite", "notwithstanding"})
+BACKDROP_WEIGHT = 0.5
+# VADER strips only ASCII punctuation, so a curly-quoted word (“ally,”) or a curly
+# apostrophe (We’re) would miss the lexicon.
+_QUOTE_MAP = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "„": '"', "«": '"',
+                            "»": '"'})
+
+
+def _make_analyzer(backdrop: bool):
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    class _Analyzer(SentimentIntensityAnalyzer):
+        """VADER plus a backdrop rule: words between "amid"/"despite" and the next comma,
+        semicolon or colon count half, like the words before "but" in VADER's own rule
+        (the backdrop of a statement is not its point)."""
+
+        _raw: list[str] = []
+
+        def polarity_scores(self, text):
+            text = text.translate(_QUOTE_MAP)
+            self._raw = text.split()
+            return super().polarity_scores(text)
+
+        def _but_check(self, words_and_emoticons, sentiments):
+            sentiments = SentimentIntensityAnalyzer._but_check(words_and_emoticons, sentiments)
+            if not backdrop or len(self._raw) != len(sentiments):
+                return sentiments
+            inside = False
+            for i, raw in enumerate(self._raw):
+                if raw.lower().strip("\"'(") in BACKDROP_WORDS:
+                    inside = True
+                elif inside:
+                    sentiments[i] *= BACKDROP_WEIGHT
+                    if raw.rstrip("\"')").endswith((",", ";", ":")):
+                        inside = False
+            return sentiments
+
+    return _Analyzer()
+
+
+@lru_cache(maxsize=8)
+def _analyzer(supplement_path: str | None, backdrop: bool):
+    sia = _make_analyzer(backdrop)
+    if supplement_path is not None:
+        sia.lexicon.update(load_supplement(supplement_path))
+    return sia
+
+
+def analyzer(supplement: bool | str | Path = True, backdrop: bool = True):
+    """A VADER analyzer.
+
+    Parameters
+    ----------
+    supplement : bool or path
+        True: add the shipped security supplement; a path: another ``word,valence`` CSV;
+        False: VADER's lexicon only.
+    backdrop : bool
+        Halve words of "amid ..."/"despite ..." phrases (up to the next comma). False gives
+        VADER's own rules (curly quotes are still normalised, which only helps VADER).
+    """
+    if supplement is False or supplement is None:
+        return _analyzer(None, backdrop)
+    path = SUPPLEMENT_FILE if supplement is True else Path(supplement)
+    return _analyzer(str(path), backdrop)
+
+
+def score_text(text: str, supplement: bool | str | Path = True,
+               backdrop: bool = True) -> dict[str, float]:
+    """VADER scores of one string: ``compound``, ``pos``, ``neu``, ``neg``."""
+    return analyzer(supplement, backdrop).polarity_scores(text)
+
+
+def score_sentiment(quotes: pd.DataFrame, supplement: bool | str | Path = True,
+                    text_column: str = "text", backdrop: bool = True) -> pd.DataFrame:
+    """Add VADER sentiment of each quotation.
+
+    Parameters
+    ----------
+    quotes : DataFrame
+        Quotes contract; only ``text`` (the quotation; for mixed and indirect quotes the
+        reported clause) is read.
+    supplement : bool or path, default True
+        Add the security-vocabulary supplement to VADER's lexicon (True: the shipped file;
+        a path: another CSV with ``word,valence``; False: plain VADER).
+    text_column : str
+        Column holding the text to score.
+    backdrop : bool, default True
+        Halve the words of "amid ..."/"despite ..." phrases up to the next comma (the
+        backdrop of a statement, not its point); False keeps VADER's rules only.
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``quotes`` plus ``sentiment_compound`` (-1..1), ``sentiment_pos``,
+        ``sentiment_neu``, ``sentiment_neg`` (proportions, sum to 1) and ``sentiment_label``
+        (positive / negative / neutral by the ±0.05 convention). Missing or empty text gives
+        compound 0, neu 1 and label neutral.
+
+    Raises
+    ------
+    ValueError
+        When ``text_column`` is absent.
+    """
+    if text_column not in quotes.columns:
+        raise ValueError(f"quotes has no {text_column!r} column (columns: {list(quotes.columns)})")
+    sia = analyzer(supplement, backdrop)
+    scores = []
+    for t in quotes[text_column]:
+        if isinstance(t, str) and t.strip():
+            scores.append(sia.polarity_scores(t))
+        else:
+            scores.append({"compound": 0.0, "pos": 0.0, "neu": 1.0, "neg": 0.0})
+    out = quotes.copy()
+    out["sentiment_compound"] = [s["compound"] for s in scores]
+    out["sentiment_pos"] = [s["pos"] for s in scores]
+    out["sentiment_neu"] = [s["neu"] for s in scores]
+    out["sentiment_neg"] = [s["neg"] for s in scores]
+    out["sentiment_label"] = [label_compound(c) for c in out["sentiment_compound"]]
+    return out

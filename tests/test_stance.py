@@ -1,0 +1,246 @@
+"""Tests of analysis.stance (rules, TargetStanceClassifier, row and DataFrame interfaces)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.model_selection import cross_val_score
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import FunctionTransformer
+
+from analysis.paths import ANNOTATIONS_DIR, eval_file
+from analysis.stance import (
+    MODEL_FILE,
+    StanceInputError,
+    TargetStanceClassifier,
+    load_model,
+    predict_stance_rows,
+    rules_stance,
+    score_stance,
+)
+from analysis.targets import find_mentions
+
+# Generic sentences written for these tests (no evaluation data is copied here).
+TOY = [
+    ("The minister praised Japan for its steady support.", "Japan", "favor"),
+    ("Officials welcomed Canada as a trusted partner.", "Canada", "favor"),
+    ("Critics condemned Iran for its illegal and dangerous behaviour.", "Iran", "against"),
+    ("Russia launched a brutal attack that killed civilians.", "Russia", "against"),
+    ("The talks were held in Oslo on Tuesday.", "Oslo", "neutral"),
+    ("Delegates from Peru arrived for the meeting.", "Peru", "neutral"),
+    ("Leaders thanked Chile for its generous help.", "Chile", "favor"),
+    ("The report blamed Syria for the terrible violence.", "Syria", "against"),
+    ("A spokesman for Brazil said the vote is on Monday.", "Brazil", "neutral"),
+]
+
+
+def _toy_frame(n_copies: int = 4) -> tuple[pd.DataFrame, np.ndarray]:
+    rows = []
+    for text, target, label in TOY * n_copies:
+        s = text.index(target)
+        rows.append({"text": text, "target_start": s, "target_end": s + len(target),
+                     "y": label})
+    df = pd.DataFrame(rows)
+    return df[["text", "target_start", "target_end"]], df["y"].to_numpy()
+
+
+def _row(text, target, **kw):
+    s = text.index(target)
+    return {"text": text, "target": target, "target_start": s, "target_end": s + len(target),
+            **kw}
+
+
+# ----------------------------------------------------------------------------- rules
+def test_rules_favor_against_neutral_with_evidence():
+    r = rules_stance(*_span("Leaders praised Japan as a reliable and trusted ally.", "Japan"))
+    assert r["stance"] == "favor"
+    assert "praised" in r["evidence"] and "trusted" in r["evidence"]
+    r = rules_stance(*_span("They condemned the illegal and belligerent acts of Iran.", "Iran"))
+    assert r["stance"] == "against"
+    assert "illegal" in r["evidence"]
+    r = rules_stance(*_span("The meeting took place in Oslo.", "Oslo"))
+    assert r["stance"] == "neutral" and "no sentiment words" in r["evidence"]
+    assert r["p_favor"] + r["p_against"] + r["p_neutral"] == pytest.approx(1.0)
+
+
+def test_rules_directed_verb_aims_at_object_not_subject():
+    text = "Canada criticized Iran for its reckless threats."
+    assert rules_stance(*_span(text, "Iran"))["stance"] == "against"
+    assert rules_stance(*_span(text, "Canada"))["stance"] == "neutral"
+
+
+def test_rules_negation_flips():
+    assert rules_stance(*_span("Norway is not a reliable partner.", "Norway"))["stance"] == \
+        "against"
+
+
+def test_rules_possessive_attributes():
+    text = "curbing North Korea’s illegal and belligerent behavior"
+    assert rules_stance(*_span(text, "North Korea"))["stance"] == "against"
+
+
+def _span(text, target):
+    s = text.index(target)
+    return text, s, s + len(target)
+
+
+# ------------------------------------------------------------------------ classifier
+def test_classifier_fits_predicts_and_follows_sklearn_conventions():
+    X, y = _toy_frame()
+    clf = TargetStanceClassifier(C=5.0, min_df=1)
+    assert clf.fit(X, y) is clf
+    assert list(clf.classes_) == ["against", "favor", "neutral"]
+    proba = clf.predict_proba(X)
+    assert proba.shape == (len(X), 3)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    assert (clf.predict(X) == y).mean() == 1.0
+    # Pipeline + cross_val_score with fixed folds.
+    pipe = Pipeline([("id", FunctionTransformer()), ("clf", TargetStanceClassifier(min_df=1))])
+    scores = cross_val_score(pipe, X, y, cv=3)
+    assert scores.shape == (3,) and scores.mean() > 0.9
+
+
+def test_classifier_params_only_in_init():
+    clf = TargetStanceClassifier(C=0.3, groups="WC")
+    assert clf.get_params()["C"] == 0.3 and clf.get_params()["groups"] == "WC"
+    assert not hasattr(clf, "coef_")
+
+
+def test_save_load_roundtrip_without_pickle(tmp_path):
+    X, y = _toy_frame()
+    clf = TargetStanceClassifier(min_df=1).fit(X, y)
+    npz, js = clf.save(tmp_path / "m", meta={"note": "toy"})
+    with np.load(npz, allow_pickle=False) as arrays:
+        assert set(arrays.files) == {"coef", "intercept"}
+    back = TargetStanceClassifier.load(tmp_path / "m")
+    np.testing.assert_allclose(back.predict_proba(X), clf.predict_proba(X), atol=1e-5)
+    assert back.meta_ == {"note": "toy"}
+    assert json.loads(js.read_text())["params"]["min_df"] == 1
+
+
+def test_evidence_names_top_features():
+    X, y = _toy_frame()
+    clf = TargetStanceClassifier(min_df=1).fit(X, y)
+    ev = clf.explain(X.head(1))[0]
+    assert ev.startswith("model -> favor:") and "praised" in ev
+
+
+def test_shipped_model_is_small_and_loads():
+    for suffix in (".npz", ".json"):
+        assert MODEL_FILE.with_suffix(suffix).stat().st_size < 2_000_000
+    model = load_model()
+    assert list(model.classes_) == ["against", "favor", "neutral"]
+    out = predict_stance_rows(pd.DataFrame([
+        _row("The minister praised Japan as a trusted partner.", "Japan", id="a"),
+        _row("Critics condemned North Korea for its illegal and dangerous missile tests.",
+             "North Korea", id="b"),
+    ]))
+    assert out["stance"].tolist() == ["favor", "against"]
+
+
+# ------------------------------------------------------------------- input errors
+@pytest.mark.parametrize(("row", "message"), [
+    ({"id": "r1", "text": "", "target": "Japan"}, "row 'r1': empty text"),
+    ({"id": "r2", "text": "Japan is here", "target": ""}, "row 'r2': missing target"),
+    ({"id": "r3", "text": "Japan is here", "target": "Japan", "target_start": 5,
+      "target_end": 40}, "row 'r3': target span 5-40 lies outside the text"),
+    ({"id": "r4", "text": "Japan is here", "target": "Japan", "target_start": 1,
+      "target_end": 6}, "row 'r4': target 'Japan' does not equal text\\[1:6\\]"),
+    ({"id": "r5", "text": "Japan is here", "target": "China"},
+     "row 'r5': target 'China' does not occur"),
+    ({"id": "r6", "text": "Japan is here", "target": "Japan", "target_start": 0,
+      "target_end": float("nan")}, "row 'r6': give both target_start and target_end"),
+])
+def test_malformed_rows_raise_naming_the_row(row, message):
+    with pytest.raises(StanceInputError, match=message):
+        predict_stance_rows(pd.DataFrame([row]), method="rules")
+
+
+def test_spans_read_from_csv_as_floats_or_blank_are_accepted():
+    # A CSV with some blank spans gives float columns with NaN: blank means "find it".
+    df = pd.DataFrame({"id": [1, 2], "text": ["We praised Japan.", "We praised Japan."],
+                       "target": ["Japan", "Japan"], "target_start": [11.0, np.nan],
+                       "target_end": [16.0, np.nan]})
+    out = predict_stance_rows(df, method="rules")
+    assert out["id"].tolist() == ["1", "2"]
+    assert out["stance"].tolist() == ["favor", "favor"]
+
+
+def test_error_names_index_without_id_column():
+    df = pd.DataFrame({"text": ["ok Japan", None], "target": ["Japan", "Japan"]}, index=[7, 9])
+    with pytest.raises(StanceInputError, match="row index 9: empty text"):
+        predict_stance_rows(df, method="rules")
+
+
+def test_collect_returns_bad_rows_and_keeps_good_ones():
+    df = pd.DataFrame([
+        _row("The minister praised Japan.", "Japan", id="good"),
+        {"id": "bad", "text": "Japan", "target": "Japan", "target_start": 0, "target_end": 9},
+    ])
+    out, bad = predict_stance_rows(df, errors="collect")
+    assert out["id"].tolist() == ["good"]
+    assert list(out.columns) == ["id", "stance", "p_favor", "p_against", "p_neutral", "evidence"]
+    assert bad["id"].tolist() == ["bad"] and "outside the text" in bad["reason"].iloc[0]
+
+
+def test_unknown_method_lists_allowed():
+    with pytest.raises(ValueError, match="allowed: model, rules"):
+        predict_stance_rows(pd.DataFrame([_row("Japan", "Japan")]), method="bert")
+
+
+def test_missing_column_is_named():
+    with pytest.raises(StanceInputError, match=r"missing column\(s\) \['target'\]"):
+        predict_stance_rows(pd.DataFrame({"text": ["x"]}))
+
+
+# -------------------------------------------------------------- sample article
+def _sample():
+    rec = json.loads((ANNOTATIONS_DIR / "sample_quotes.jsonl").read_text().splitlines()[0])
+    quotes = pd.DataFrame(rec["quotes"]).assign(doc_id=rec["doc_id"])
+    quotes["quote_id"] = [f"{rec['doc_id']}:{s}-{e}" for s, e in
+                          zip(quotes.start, quotes.end, strict=True)]
+    docs = pd.DataFrame({"doc_id": [rec["doc_id"]], "text": [rec["text"]]})
+    return quotes, docs
+
+
+@pytest.mark.parametrize("method", ["model", "rules"])
+def test_sample_article_stance_against_gold(method):
+    quotes, docs = _sample()
+    mentions = find_mentions(quotes, docs)
+    out = score_stance(mentions, quotes, docs, method=method)
+    assert list(out.columns) == ["doc_id", "quote_id", "target", "mention", "mention_start",
+                                 "mention_end", "stance", "p_favor", "p_against", "p_neutral",
+                                 "method", "evidence"]
+    gold = pd.read_csv(ANNOTATIONS_DIR / "sample_stance.csv")
+    m = gold.merge(out, on=["mention_start", "mention_end"], suffixes=("_gold", ""))
+    assert len(m) == len(gold)
+    right = int((m.stance == m.stance_gold).sum())
+    # Measured (see data/models/MODEL_CARD.md): model 22/24, rules 22/24.
+    assert right >= 22
+    nk = m[m.target == "North Korea"]
+    assert (nk.stance == "against").all()
+
+
+def test_score_stance_rejects_mention_outside_quote():
+    quotes, docs = _sample()
+    mentions = find_mentions(quotes, docs).head(1).copy()
+    mentions["mention_start"] += 1
+    with pytest.raises(StanceInputError, match="is not inside the quotation text"):
+        score_stance(mentions, quotes, method="rules")
+
+
+# ---------------------------------------------------------- retraining reproduces
+def test_retraining_reproduces_shipped_coefficients():
+    path = eval_file("newsmtsc_train.jsonl")
+    if not path.exists():
+        pytest.skip(f"{path} absent (set ANALYSIS_EVAL_DIR); cannot check retraining")
+    from analysis.train_stance import train
+
+    fresh = train(path)
+    shipped = load_model()
+    assert fresh.vocabulary_ == shipped.vocabulary_
+    np.testing.assert_allclose(fresh.coef_, shipped.coef_, atol=1e-4)
+    np.testing.assert_allclose(fresh.intercept_, shipped.intercept_, atol=1e-4)

@@ -1,0 +1,116 @@
+"""Tests of analysis.targets: the targets file and mention finding."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from analysis.config import ConfigError
+from analysis.paths import ANNOTATIONS_DIR
+from analysis.targets import TARGET_TYPES, find_mentions, load_targets, match_text
+
+
+def _quotes(*texts, starts=None):
+    starts = starts or [0] * len(texts)
+    return pd.DataFrame({
+        "doc_id": "d", "quote_id": [f"d:{i}" for i in range(len(texts))],
+        "start": starts, "end": [s + len(t) for s, t in zip(starts, texts, strict=True)],
+        "text": list(texts),
+    })
+
+
+def test_shipped_targets_load_with_valid_types():
+    targets = load_targets()
+    names = {t.name for t in targets}
+    assert {"North Korea", "United States", "China", "Japan", "Australia", "South Korea",
+            "Russia", "NATO", "United Nations", "ASEAN", "European Union"} <= names
+    assert all(t.type in TARGET_TYPES for t in targets)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Pyongyang fired a missile.", [("North Korea", "Pyongyang")]),
+    ("the DPRK and the Kim regime", [("North Korea", "DPRK"), ("North Korea", "Kim regime")]),
+    ("Washington and the White House", [("United States", "Washington"),
+                                        ("United States", "White House")]),
+    ("talks with the U.S. on Tuesday", [("United States", "U.S.")]),
+    ("Beijing said", [("China", "Beijing")]),
+    ("Seoul and Tokyo", [("South Korea", "Seoul"), ("Japan", "Tokyo")]),
+    ("Moscow and Canberra", [("Russia", "Moscow"), ("Australia", "Canberra")]),
+    ("NATO, the UN, ASEAN and the EU", [("NATO", "NATO"), ("United Nations", "UN"),
+                                        ("ASEAN", "ASEAN"), ("European Union", "EU")]),
+])
+def test_aliases_and_metonyms(text, expected):
+    assert [(m[0], m[2]) for m in match_text(text)] == expected
+
+
+def test_possessive_counts_and_gives_bare_mention():
+    (m,) = match_text("North Korea’s illegal behaviour")
+    assert m == ("North Korea", "country", "North Korea", 0, 11)
+
+
+def test_the_north_only_capitalised_and_not_part_of_a_longer_name():
+    assert [m[2] for m in match_text("threats from the North, the recalcitrant North")] == [
+        "North", "North"]
+    assert match_text("moving to the north of the city") == []
+    assert match_text("the North Atlantic and the North Pole") == []
+
+
+def test_excluded_phrases_block_inner_matches():
+    assert match_text("the status quo in the East China Sea") == []
+    assert match_text("George Washington crossed the river") == []
+    # ...but the country itself still counts next to them.
+    assert [m[0] for m in match_text("China in the South China Sea")] == ["China"]
+
+
+def test_case_sensitive_us():
+    assert match_text("join us in the effort") == []
+    assert [m[0] for m in match_text("US forces")] == ["United States"]
+
+
+def test_longest_alias_wins():
+    (m,) = match_text("the North Korean regime said")
+    assert m[0] == "North Korea" and m[2] == "North Korean regime"
+
+
+def test_find_mentions_gives_document_offsets():
+    doc = "Intro. Bishop said Japan and the U.S. agree."
+    start = doc.index("Japan")
+    q = _quotes(doc[start:], starts=[start])
+    out = find_mentions(q, pd.DataFrame({"doc_id": ["d"], "text": [doc]}))
+    assert list(out.columns) == ["doc_id", "quote_id", "target", "target_type", "mention",
+                                 "mention_start", "mention_end"]
+    assert out["target"].tolist() == ["Japan", "United States"]
+    for _, r in out.iterrows():
+        assert doc[r.mention_start:r.mention_end] == r.mention
+
+
+def test_find_mentions_rejects_text_not_matching_document():
+    q = _quotes("Japan", starts=[0])
+    with pytest.raises(ValueError, match="does not equal document"):
+        find_mentions(q, pd.DataFrame({"doc_id": ["d"], "text": ["China is here"]}))
+
+
+def test_sample_article_mentions_match_gold():
+    gold = pd.read_csv(ANNOTATIONS_DIR / "sample_stance.csv")
+    rec = json.loads((ANNOTATIONS_DIR / "sample_quotes.jsonl").read_text().splitlines()[0])
+    q = pd.DataFrame(rec["quotes"]).assign(doc_id=rec["doc_id"])
+    q["quote_id"] = [f"{rec['doc_id']}:{s}-{e}" for s, e in zip(q.start, q.end, strict=True)]
+    out = find_mentions(q, pd.DataFrame({"doc_id": [rec["doc_id"]], "text": [rec["text"]]}))
+    assert set(zip(out.mention_start, out.mention_end, out.target, strict=True)) == set(
+        zip(gold.mention_start, gold.mention_end, gold.target, strict=True))
+
+
+def test_bad_targets_file_names_entry(tmp_path):
+    p = tmp_path / "t.yml"
+    p.write_text("targets:\n  - name: X\n    type: planet\n    aliases: [X]\n")
+    with pytest.raises(ConfigError, match="type 'planet' not allowed"):
+        load_targets(p)
+    p.write_text("targets:\n  - name: X\n    type: country\n    aliases: [Y]\n"
+                 "  - name: Z\n    type: country\n    aliases: [Y]\n")
+    with pytest.raises(ConfigError, match="alias 'Y' is also an alias of 'X'"):
+        load_targets(p)
+    p.write_text("targets:\n  - name: X\n    type: country\n    patterns: ['(']\n")
+    with pytest.raises(ConfigError, match="bad pattern"):
+        load_targets(p)
