@@ -147,3 +147,14 @@ def test_quote_counts_limits_groups():
     ax = quote_counts(data, max_groups=2)
     assert len(ax.get_yticklabels()) == 2
     assert "largest 2 of 5" in ax.get_title()
+
+
+def test_confusion_heatmap_annotates_counts():
+    from analysis.evaluate import confusion_table
+    from analysis.plots import confusion_heatmap
+
+    table = confusion_table(["favor", "against", "favor"], ["favor", "favor", "favor"])
+    ax = confusion_heatmap(table, title="t")
+    texts = [t.get_text() for t in ax.texts]
+    assert texts.count("0") == 7 and "2" in texts and "1" in texts
+    assert ax.get_title() == "t"

@@ -478,3 +478,11 @@ def test_quoted_paragraph_after_transcript_turn_continues_it():
     got = [(r["kind"], r["speaker_mention"]) for r in rows(text)]
     assert got == [("indirect", "HOST"), ("indirect", "GUEST"), ("direct", "GUEST"),
                    ("direct", "GUEST")]
+
+
+def test_reported_clause_keeps_the_period_of_a_final_initialism():
+    text = ("At a news conference, the minister revealed that the allies will promote "
+            "trilateral cooperation involving the U.S.\n\nOther news follows here.")
+    rows = extract_document(text)
+    assert len(rows) == 1
+    assert rows[0]["text"].endswith("involving the U.S.")

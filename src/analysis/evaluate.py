@@ -775,55 +775,7 @@ def quotation_rows(gold: pd.DataFrame) -> pd.DataFrame:
 # Labels: stance and sentiment
 # ---------------------------------------------------------------------------
 
-#: NewsMTSC polarity labels and the stance they stand for.
-NEWSMTSC_TO_STANCE = {"negative": "against", "neutral": "neutral", "positive": "favor"}
 STANCE_LABELS = ("favor", "against", "neutral")
-
-
-def load_stance_gold(path: str | Path) -> pd.DataFrame:
-    """Read target-dependent sentiment gold (NewsMTSC-derived JSON lines).
-
-    Parameters
-    ----------
-    path : str or Path
-        One row a line: ``id, text, target, target_start, target_end, label``
-        with ``label`` in negative / neutral / positive.
-
-    Returns
-    -------
-    DataFrame
-        ``id, text, target, target_start, target_end, label, stance`` where
-        ``stance`` maps negative -> against, positive -> favor.
-
-    Raises
-    ------
-    ValueError
-        Naming the file and line, for bad JSON, an unknown label or a target span
-        that does not hold the target.
-    """
-    path = Path(path)
-    rows = []
-    with path.open(encoding="utf-8") as handle:
-        for lineno, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"{path}:{lineno}: not valid JSON: {exc.msg}") from None
-            label = row.get("label")
-            if label not in NEWSMTSC_TO_STANCE:
-                raise ValueError(f"{path}:{lineno}: label {label!r} not one of "
-                                 f"{sorted(NEWSMTSC_TO_STANCE)}")
-            start, end = row.get("target_start"), row.get("target_end")
-            if row["text"][start:end] != row.get("target"):
-                raise ValueError(f"{path}:{lineno}: text[{start}:{end}] is not the target "
-                                 f"{row.get('target')!r}")
-            rows.append({"id": str(row.get("id", lineno)), "text": row["text"],
-                         "target": row["target"], "target_start": int(start),
-                         "target_end": int(end), "label": label,
-                         "stance": NEWSMTSC_TO_STANCE[label]})
-    return pd.DataFrame(rows)
 
 
 def _macro_f1(true: np.ndarray, pred: np.ndarray, n_labels: int) -> float:
@@ -932,3 +884,115 @@ def quotation_report(pred: pd.DataFrame, gold: pd.DataFrame, *, n_boot: int = 10
         parts.append(part)
     out = pd.concat(parts, ignore_index=True)
     return out[["setting", "rule", "metric", "estimate", "ci_low", "ci_high", "n_docs"]]
+
+
+def compare_stance_gold(pred: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
+    """Gold stance rows beside the predicted stance of the same target mention.
+
+    Rows are matched on ``doc_id``, ``mention_start`` and ``mention_end`` (target
+    mentions are unique by offset, whatever the quotation boundaries), so a
+    mention the pipeline did not score shows up with an empty prediction.
+
+    Parameters
+    ----------
+    pred : DataFrame
+        Stance table (``doc_id, mention_start, mention_end, stance, evidence``...).
+    gold : DataFrame
+        ``data/annotations/sample_stance.csv`` (``doc_id, target, mention,
+        mention_start, mention_end, stance``).
+
+    Returns
+    -------
+    DataFrame
+        ``doc_id, target, mention, mention_start, mention_end, gold, predicted,
+        right, evidence``, in gold order.
+    """
+    keys = ["doc_id", "mention_start", "mention_end"]
+    cols = [c for c in keys + ["stance", "evidence"] if c in pred.columns]
+    merged = gold.merge(pred[cols].drop_duplicates(keys), on=keys, how="left",
+                        suffixes=("_gold", ""))
+    out = merged[["doc_id", "target", "mention", "mention_start", "mention_end"]].copy()
+    out["gold"] = merged["stance_gold"]
+    out["predicted"] = merged["stance"]
+    out["right"] = out["gold"] == out["predicted"]
+    out["evidence"] = merged.get("evidence")
+    return out
+
+
+def compare_sentiment_gold(quotes: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
+    """Gold sentiment labels beside the label of the overlapping predicted quotation.
+
+    Quotations are matched with :func:`match_spans` (overlap rule); a gold
+    quotation with no match has an empty prediction and counts as wrong.
+
+    Parameters
+    ----------
+    quotes : DataFrame
+        Quotes with ``doc_id, start, end, text, sentiment_label,
+        sentiment_compound``.
+    gold : DataFrame
+        ``data/annotations/sample_sentiment.csv`` (``doc_id, start, end, text,
+        label``).
+
+    Returns
+    -------
+    DataFrame
+        ``doc_id, start, end, gold, predicted, compound, right, text``.
+    """
+    gold = gold.reset_index(drop=True)
+    quotes = quotes.reset_index(drop=True)
+    pairs = match_spans(quotes, gold, rule="overlap")
+    pred_for = dict(zip(pairs["gold_row"], pairs["pred_row"], strict=True))
+    rows = []
+    for i, g in gold.iterrows():
+        j = pred_for.get(i)
+        label = quotes.loc[j, "sentiment_label"] if j is not None else None
+        compound = quotes.loc[j, "sentiment_compound"] if j is not None else np.nan
+        rows.append({"doc_id": g["doc_id"], "start": g["start"], "end": g["end"],
+                     "gold": g["label"], "predicted": label, "compound": compound,
+                     "right": label == g["label"], "text": g["text"]})
+    return pd.DataFrame(rows)
+
+
+def stance_method_scores(dev: pd.DataFrame, *, train: pd.DataFrame | None = None,
+                         n_boot: int = 1000, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Score the stance methods and the target-blind baselines on one gold set.
+
+    Parameters
+    ----------
+    dev : DataFrame
+        Gold rows: ``id, text, target, target_start, target_end, stance`` (e.g.
+        :func:`analysis.train_stance.load_newsmtsc`).
+    train : DataFrame, optional
+        Training rows (``text``, ``stance``) for the TF-IDF baseline; without
+        it that baseline is left out.
+    n_boot, seed
+        As in :func:`score_labels`; rows of one sentence are resampled together.
+
+    Returns
+    -------
+    scores : DataFrame
+        :func:`score_labels` output with a ``method`` column; the default
+        method is named ``"model (default)"``.
+    predictions : DataFrame
+        ``id``, ``gold`` and one column of predicted labels per method.
+    """
+    from analysis.baselines import tfidf_baseline, vader_stance
+    from analysis.stance import predict_stance_rows
+
+    rows = dev[["id", "text", "target", "target_start", "target_end"]]
+    methods = {
+        "model (default)": predict_stance_rows(rows, method="model")["stance"].to_numpy(),
+        "rules": predict_stance_rows(rows, method="rules")["stance"].to_numpy(),
+        "VADER sentence baseline": vader_stance(dev["text"]),
+    }
+    if train is not None:
+        tfidf = tfidf_baseline().fit(train["text"], train["stance"])
+        methods["TF-IDF LR baseline"] = tfidf.predict(dev["text"])
+    scores = pd.concat(
+        [score_labels(dev["stance"], pred, units=dev["text"], n_boot=n_boot, seed=seed)
+         .assign(method=method) for method, pred in methods.items()],
+        ignore_index=True)
+    predictions = pd.DataFrame({"id": dev["id"].to_numpy(), "gold": dev["stance"].to_numpy(),
+                                **methods})
+    return scores, predictions

@@ -512,3 +512,43 @@ def quote_counts(
     ax.legend(title=hue, loc="lower right", frameon=False)
     ax.set_title((title or f"Quotations by {y} and {hue}") + note)
     return ax
+
+
+def confusion_heatmap(
+    data: pd.DataFrame,
+    x: str = "predicted",
+    y: str = "true",
+    value: str = "n",
+    *,
+    ax=None,
+    normalize: bool = True,
+    title: str | None = None,
+):
+    """Confusion matrix as a heatmap: rows gold, columns predicted.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Tidy counts, e.g. :func:`analysis.evaluate.confusion_table` output.
+    x, y, value : str
+        Predicted label, gold label and count columns.
+    ax : matplotlib Axes, optional
+    normalize : bool
+        Colour by the share of each gold row (annotations show the counts).
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    _require(data, [x, y, value], "confusion_heatmap")
+    counts = _pivot(data, y, x, value, "confusion_heatmap").fillna(0)
+    colour = counts.div(counts.sum(axis=1).replace(0, 1), axis=0) if normalize else counts
+    ax = _new_ax(ax, 4.5, 4.0)
+    sns.heatmap(colour, annot=counts.astype(int), fmt="d", cmap="Blues", cbar=False,
+                vmin=0, vmax=1 if normalize else None, linewidths=0.5, ax=ax)
+    ax.set_xlabel(f"{x} label")
+    ax.set_ylabel(f"{y} label")
+    if title:
+        ax.set_title(title)
+    return ax

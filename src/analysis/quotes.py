@@ -403,8 +403,14 @@ _THAT_RE = re.compile(r"(?<![\w’'])that(?![\w’'])")
 #: Reported clauses taken from one sentence (nested attributions: "X said Y told him").
 _MAX_PER_SENTENCE = 3
 
+#: A span ending in an initialism ("the U.S.") keeps its last period.
+_INITIALISM_END = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,}$")
+
+
 def _rstrip(text: str, s: int, e: int, chars: str = _WS) -> int:
     while e > s and text[e - 1] in chars:
+        if text[e - 1] == "." and _INITIALISM_END.search(text, max(s, e - 12), e):
+            break
         e -= 1
     return e
 

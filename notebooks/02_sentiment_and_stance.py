@@ -1,0 +1,69 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 02 · Sentiment and stance toward targets
+#
+# **Question.** What tone does each quotation take, and what position does it take toward each
+# actor it names? Sentence sentiment is not stance: "we support the United States approach ...
+# with regard to curbing North Korea's illegal and belligerent behavior" favours one target and
+# opposes the other.
+#
+# Sentiment is VADER's (with the documented security-vocabulary supplement in
+# `data/lexicons/`); stance is scored per (quotation, target mention) by the default method, with
+# the evidence behind each decision. Targets and their aliases are in `data/config/targets.yml`.
+
+# %% tags=["parameters"]
+corpus = "../data/raw/sample"
+stance_method = "model"  # "model" (default) or "rules"
+group = "speaker"
+max_groups = 20
+tables_dir = "../reports/tables"
+figures_dir = "../reports/figures"
+
+# %%
+from pathlib import Path
+
+from analysis.compare import stance_shares
+from analysis.pipeline import run
+from analysis.plots import save_figure, stance_matrix
+
+Path(tables_dir).mkdir(parents=True, exist_ok=True)
+
+# %% [markdown]
+# ## Sentiment of each quotation
+
+# %%
+result = run(corpus, stance_method=stance_method)
+quotes, stance = result.quotes, result.stance
+quotes[[group, "kind", "sentiment_compound", "sentiment_label", "text"]]
+
+# %% [markdown]
+# ## Stance toward each target mention, with its evidence
+
+# %%
+stance.merge(quotes[["quote_id", group]], on="quote_id")[
+    [group, "target", "mention", "stance", "p_favor", "p_against", "p_neutral", "evidence"]]
+
+# %% [markdown]
+# ## Speaker × target stance matrix
+#
+# Net stance = share of *favor* − share of *against* among the speaker's mentions of the target
+# (−1 to 1), annotated with the number of mentions.
+
+# %%
+shares = stance_shares(stance, quotes, by=group, n_boot=0)
+shares.to_csv(f"{tables_dir}/02_stance_by_{group}.csv", index=False)
+ax = stance_matrix(shares[shares["stance"] == "net"], x="target", y=group,
+                   max_groups=max_groups, title=f"Net stance by {group} and target")
+save_figure(ax, f"02_stance_matrix_by_{group}", directory=figures_dir)
