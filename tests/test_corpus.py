@@ -168,3 +168,46 @@ def test_story_end_never_cuts_the_middle():
     text = "Subscribe now to read.\n\nThe story goes on.\n\nAll rights reserved."
     assert find_story_end(text, patterns) == len("Subscribe now to read.\n\nThe story goes on.")
     assert find_story_end("Plain story.", patterns) == len("Plain story.")
+
+
+def test_jsonl_line_separator_inside_a_string_is_not_a_line_break(tmp_path):
+    path = tmp_path / "t.jsonl"
+    rows = [{"doc_id": "a", "text": "Line one\u2028 “Hi,” said Roe."}, {"doc_id": "b", "text": "B."}]
+    path.write_text("\r\n".join(json.dumps(r, ensure_ascii=False) for r in rows),
+                    encoding="utf-8")
+    corpus = load_corpus(path)
+    assert corpus.documents["doc_id"].tolist() == ["a", "b"]
+    assert corpus.documents.loc[1, "source"] == f"{path}:2"
+    assert corpus.errors.empty
+
+
+@pytest.mark.parametrize("given, expected", [(3, 3), ("4.0", 4), (-10, None), (999, None),
+                                             ("x", None)])
+def test_story_end_from_a_table_is_validated(tmp_path, given, expected):
+    path = tmp_path / "t.jsonl"
+    path.write_text(json.dumps({"doc_id": "a", "text": "Story text.", "story_end": given}),
+                    encoding="utf-8")
+    corpus = load_corpus(path)
+    end = corpus.documents.loc[0, "story_end"]
+    if expected is None:
+        assert end == len("Story text.")
+        assert "story_end" in corpus.errors.loc[0, "reason"]
+    else:
+        assert end == expected
+
+
+def test_table_text_of_only_bom_and_whitespace_is_empty(tmp_path):
+    path = tmp_path / "t.jsonl"
+    path.write_text(json.dumps({"doc_id": "a", "text": "\ufeff   \n"}), encoding="utf-8")
+    corpus = load_corpus(path)
+    assert corpus.documents.empty
+    assert "empty text" in corpus.errors.loc[0, "reason"]
+
+
+def test_folder_with_case_clashing_names_reports_duplicate(tmp_path):
+    (tmp_path / "a.txt").write_text("One.", encoding="utf-8")
+    (tmp_path / "a.TXT").write_text("Two.", encoding="utf-8")
+    corpus = load_corpus(tmp_path)
+    assert corpus.documents["doc_id"].tolist() == ["a"]
+    assert corpus.n_found == 2 and corpus.n_document_errors == 1
+    assert "duplicate doc_id 'a'" in corpus.errors.loc[0, "reason"]

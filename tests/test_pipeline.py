@@ -90,7 +90,7 @@ def test_bad_inputs_are_accounted_for(tmp_path):
     result = run(corpus)
     status = result.status.set_index("doc_id")["status"]
     assert status.to_dict() == {
-        "good": "quotations", "quiet": "no quotations", "stray": status["stray"],
+        "good": "quotations", "quiet": "no quotations", "stray": "quotations",
         "empty": "error", "latin": "error",
     }
     docs = result.manifest["documents"]
@@ -127,3 +127,59 @@ def test_failing_document_is_isolated(monkeypatch, tmp_path):
 def test_write_table_refuses_unknown_suffix(tmp_path):
     with pytest.raises(ValueError, match=r"unknown output kind '\.xlsx'"):
         write_table(pd.DataFrame({"a": [1]}), tmp_path / "x.xlsx")
+
+
+def test_corpus_without_quotations_writes_every_table(tmp_path):
+    src = tmp_path / "quiet.txt"
+    src.write_text("Nothing quoted here.\n", encoding="utf-8")
+    result = run(src)
+    assert result.manifest["documents"] == {
+        "found": 1, "with_quotations": 0, "without_quotations": 1, "errors": 0}
+    out = tmp_path / "out"
+    write_outputs(result, out)
+    tables = read_outputs(out)
+    assert tables["quotes"].empty and tables["stance"].empty and tables["frames"].empty
+    assert list(tables["stance"].columns) == STANCE_COLUMNS
+    assert not any(p.name.startswith(".partial") for p in out.iterdir())
+
+
+def test_duplicate_doc_ids_are_counted_once_each(tmp_path):
+    path = tmp_path / "t.jsonl"
+    rows = [{"doc_id": "a", "text": "“Yes,” Roe said."}, {"doc_id": "a", "text": "x"},
+            {"doc_id": "a", "text": "y"}, {"doc_id": "b", "text": ""},
+            {"doc_id": "b", "text": "“No,” Doe said."}]
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    result = run(path)
+    status = result.status.groupby("doc_id")["status"].apply(sorted).to_dict()
+    # The first "a" loads; the later two are duplicates. The first "b" is empty,
+    # so the second "b" (valid) loads: it is no duplicate of a row that failed.
+    assert status == {"a": ["error", "error", "quotations"], "b": ["error", "quotations"]}
+    assert result.manifest["documents"]["found"] == 5
+    docs = result.manifest["documents"]
+    assert docs["with_quotations"] + docs["without_quotations"] + docs["errors"] == 5
+
+
+def test_reserved_input_columns_do_not_clash(tmp_path):
+    path = tmp_path / "t.jsonl"
+    path.write_text(json.dumps({"doc_id": "a", "text": "“China is a threat,” Roe said.",
+                                "kind": "op-ed", "severity": 9, "quote_id": "z"}),
+                    encoding="utf-8")
+    result = run(path)
+    quotes = result.quotes
+    assert quotes.columns.is_unique
+    assert quotes.loc[0, "input_kind"] == "op-ed"
+    assert quotes.loc[0, "kind"] == "direct"
+    write_outputs(result, tmp_path / "out")
+
+
+def test_mixed_type_metadata_still_writes_parquet(tmp_path):
+    path = tmp_path / "t.jsonl"
+    rows = [{"doc_id": "1", "text": "“Yes,” Roe said.", "date": 2020, "tags": ["a"]},
+            {"doc_id": "2", "text": "“No,” Doe said.", "date": "2020-01-02", "tags": ["b"]}]
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    result = run(path)
+    write_outputs(result, tmp_path / "out")
+    quotes = read_outputs(tmp_path / "out")["quotes"]
+    assert sorted(quotes["date"]) == ["2020", "2020-01-02"]
+    assert quotes.loc[quotes["doc_id"] == "1", "tags"].iloc[0] == '["a"]'
+    assert result.errors["reason"].str.contains("several types").any()

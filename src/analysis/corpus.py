@@ -53,9 +53,17 @@ DOCUMENT_COLUMNS = ["doc_id", "text", "story_end", "source"]
 ERROR_COLUMNS = ["source", "doc_id", "stage", "severity", "reason"]
 TABLE_SUFFIXES = {".jsonl", ".csv", ".parquet"}
 METADATA_FILE = "metadata.csv"
-# Columns the loader itself writes; an input column of the same name would be
-# overwritten, so it is renamed with this prefix and a warning says so.
+# Columns the loader or the pipeline writes into the documents and quotes tables;
+# an input column of the same name would clash, so it is renamed with this prefix
+# and a warning says so. (``story_end`` is accepted as input.)
 RESERVED_PREFIX = "input_"
+RESERVED_COLUMNS = frozenset({
+    "text", "source",
+    "quote_id", "start", "end", "kind", "fragments", "cue", "speaker_mention",
+    "speaker_start", "speaker_end", "speaker", "speaker_role", "speaker_country", "paragraph",
+    "sentiment_compound", "sentiment_pos", "sentiment_neu", "sentiment_neg", "sentiment_label",
+    "severity", "urgency", "threat_source",
+})
 
 
 class CorpusError(ValueError):
@@ -82,11 +90,16 @@ class Corpus:
 
     @property
     def n_document_errors(self) -> int:
-        """Documents that could not be loaded (error rows that name a document)."""
+        """Documents that could not be loaded.
+
+        Each input document that fails gets exactly one error row naming it (its
+        doc_id, or its line for a row without a usable id); two failed rows with
+        the same doc_id are two documents.
+        """
         if self.errors.empty:
             return 0
-        bad = self.errors[(self.errors["severity"] == "error") & (self.errors["doc_id"] != "")]
-        return int(bad["doc_id"].nunique()) if not bad.empty else 0
+        bad = (self.errors["severity"] == "error") & (self.errors["doc_id"] != "")
+        return int(bad.sum())
 
 
 class _Collector:
@@ -190,11 +203,46 @@ def _check_text(text, source) -> str:
         raise CorpusError(f"{source}: missing text")
     if not isinstance(text, str):
         raise CorpusError(f"{source}: text is a {type(text).__name__}, not a string")
-    if not text.strip():
+    if not text.lstrip("\ufeff").strip():
         raise CorpusError(f"{source}: empty text")
     if "\x00" in text:
         raise CorpusError(f"{source}: text holds a NUL character (binary data?)")
     return text
+
+
+def _valid_story_end(value, length: int) -> int | None:
+    """A given story_end as an int in [0, length], or None when it is not one."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    if not number.is_integer() or not 0 <= number <= length:
+        return None
+    return int(number)
+
+
+def _stringify_mixed(records: list[dict], errors: _Collector) -> None:
+    """Make each metadata column hold one type, so tables write to Parquet.
+
+    A column whose values mix types (numbers and strings, or lists) is turned
+    into text (lists and dicts as JSON), with a warning naming the column.
+    """
+    columns = {k for r in records for k in r} - set(DOCUMENT_COLUMNS)
+    for column in sorted(columns):
+        values = [r[column] for r in records if column in r and r[column] is not None
+                  and not (isinstance(r[column], float) and pd.isna(r[column]))]
+        kinds = {float if type(v) is int else type(v) for v in values}
+        if len(kinds) <= 1 and not kinds & {list, dict}:
+            continue
+        for r in records:
+            v = r.get(column)
+            if isinstance(v, list | dict):
+                r[column] = json.dumps(v, ensure_ascii=False)
+            elif v is not None and not (isinstance(v, float) and pd.isna(v)):
+                r[column] = str(v)
+        errors.add(f"column {column!r}", "values of several types "
+                   f"({', '.join(sorted(k.__name__ for k in kinds))}); kept as text",
+                   severity="warning")
 
 
 def _valid_doc_id(doc_id) -> str:
@@ -255,6 +303,11 @@ def _load_folder(folder: Path, errors: _Collector, encoding: str) -> tuple[list[
         except CorpusError as exc:
             errors.add(path, str(exc).removeprefix(f"{path}: "), doc_id=path.stem)
             continue
+        duplicate = next((r for r in records if r["doc_id"] == path.stem), None)
+        if duplicate is not None:
+            errors.add(path, f"duplicate doc_id {path.stem!r} (first: {duplicate['source']})",
+                       doc_id=path.stem)
+            continue
         records.append({"doc_id": path.stem, "text": text, "source": str(path)})
     if found == 0:
         errors.add(folder, "no .txt files in folder")
@@ -274,7 +327,7 @@ def _without_reserved(meta: dict, source, errors: _Collector) -> dict:
     """Rename metadata keys that clash with the loader's own columns."""
     out = {}
     for key, value in meta.items():
-        if key in ("text", "source"):
+        if key in RESERVED_COLUMNS:
             errors.add(source, f"input column {key!r} is reserved; kept as "
                        f"{RESERVED_PREFIX + key!r}", severity="warning")
             key = RESERVED_PREFIX + key
@@ -310,7 +363,10 @@ def _table_rows(path: Path, errors: _Collector, encoding: str) -> Iterable[tuple
             yield f"{path}:{i + 2}", row
         return
     seen_columns = False
-    for lineno, line in enumerate(text.splitlines(), start=1):
+    # Split on newlines only: str.splitlines would also split on U+2028 and
+    # other separators that are valid inside a JSON string.
+    for lineno, line in enumerate(text.split("\n"), start=1):
+        line = line.removesuffix("\r")
         if not line.strip():
             continue
         source = f"{path}:{lineno}"
@@ -355,12 +411,14 @@ def _load_table(path: Path, errors: _Collector, encoding: str) -> tuple[list[dic
             errors.add(source, f"duplicate doc_id {doc_id!r} (first at {first_seen[doc_id]})",
                        doc_id=doc_id)
             continue
-        first_seen[doc_id] = source
         try:
             text = _check_text(row.get("text"), source)
         except CorpusError as exc:
             errors.add(source, str(exc).removeprefix(f"{source}: "), doc_id=doc_id)
             continue
+        # Only a loaded row claims its doc_id: a later valid row with the id of
+        # a row that failed is loaded, not refused as a duplicate.
+        first_seen[doc_id] = source
         meta = {k: v for k, v in row.items() if k not in ("doc_id", "text")}
         record = {"doc_id": doc_id, "text": text, "source": source}
         record.update(_without_reserved(meta, source, errors))
@@ -433,15 +491,17 @@ def load_corpus(
         patterns = []
     for record in records:
         given = record.pop("story_end", None)
-        if given not in (None, ""):
-            try:
-                record["story_end"] = min(int(given), len(record["text"]))
+        if given is not None and not (isinstance(given, float) and pd.isna(given)) \
+                and given != "":
+            end = _valid_story_end(given, len(record["text"]))
+            if end is not None:
+                record["story_end"] = end
                 continue
-            except (TypeError, ValueError):
-                collector.add(record["source"], f"story_end {given!r} is not an integer; "
-                              "found from patterns instead", doc_id=record["doc_id"],
-                              severity="warning")
+            collector.add(record["source"], f"story_end {given!r} is not a whole number from 0 "
+                          f"to the text length {len(record['text'])}; found from patterns "
+                          "instead", doc_id=record["doc_id"], severity="warning")
         record["story_end"] = find_story_end(record["text"], patterns)
+    _stringify_mixed(records, collector)
 
     documents = pd.DataFrame.from_records(records)
     if documents.empty:

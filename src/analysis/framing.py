@@ -541,14 +541,18 @@ def code_frames(quotes: pd.DataFrame, stance: pd.DataFrame | None = None,
         severity.append(_severity(book, low, has_threat))
         urgency.append(bool(_matches(book, book.urgency_pattern, None, low)))
 
+    # Explicit dtypes: with no quotations the columns would otherwise be float64
+    # and no longer merge with the quotes table on doc_id / quote_id.
     frames = pd.DataFrame(rows, columns=FRAME_COLUMNS)
-    frames = frames.astype({"evidence_start": "int64", "evidence_end": "int64"})
+    frames = frames.astype({"doc_id": "str", "quote_id": "str", "code": "str",
+                            "evidence": "str", "evidence_start": "int64",
+                            "evidence_end": "int64"})
     sources = _threat_sources(stance, threat_quotes)
     per_quote = pd.DataFrame({
-        "doc_id": doc_ids, "quote_id": qids,
+        "doc_id": pd.Series(doc_ids, dtype="str"), "quote_id": pd.Series(qids, dtype="str"),
         "severity": np.asarray(severity, dtype="int64"),
         "urgency": np.asarray(urgency, dtype=bool),
-        "threat_source": [sources.get(q, "") for q in qids],
+        "threat_source": pd.Series([sources.get(q, "") for q in qids], dtype="str"),
     }, columns=PER_QUOTE_COLUMNS)
     return frames, per_quote
 

@@ -14,7 +14,9 @@ the errors table (stage ``"quotes"``) while the run goes on.
 from __future__ import annotations
 
 import json
+import os
 import platform
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -130,21 +132,34 @@ def document_status(found: pd.DataFrame, quotes: pd.DataFrame,
                     errors: pd.DataFrame) -> pd.DataFrame:
     """One row per document found, saying what became of it.
 
-    ``found`` holds ``doc_id`` and ``source`` of loaded documents; documents
-    that failed to load appear through their error rows.
+    Parameters
+    ----------
+    found : DataFrame
+        ``doc_id`` and ``source`` of the loaded documents.
+    quotes : DataFrame
+        The quotations extracted.
+    errors : DataFrame
+        The errors table. A loaded document with an error row from a later
+        stage (e.g. ``quotes``) has status ``error``; each ``load``-stage error
+        row that names a document is one more document that could not be read.
+
+    Returns
+    -------
+    DataFrame
+        ``doc_id, source, status`` (``quotations``, ``no quotations`` or
+        ``error``) and ``n_quotes``.
     """
     counts = quotes.groupby("doc_id").size() if len(quotes) else pd.Series(dtype=int)
-    failed = errors[(errors["severity"] == "error") & (errors["doc_id"] != "")]
-    failed = failed.drop_duplicates("doc_id")
+    is_error = (errors["severity"] == "error") & (errors["doc_id"] != "")
+    failed_later = set(errors.loc[is_error & (errors["stage"] != "load"), "doc_id"])
     rows = []
-    failed_ids = set(failed["doc_id"])
     for doc_id, source in zip(found["doc_id"], found["source"], strict=True):
-        if doc_id in failed_ids:
-            continue
         n = int(counts.get(doc_id, 0))
-        rows.append({"doc_id": doc_id, "source": source,
-                     "status": "quotations" if n else "no quotations", "n_quotes": n})
-    for doc_id, source in zip(failed["doc_id"], failed["source"], strict=True):
+        status = ("error" if doc_id in failed_later
+                  else "quotations" if n else "no quotations")
+        rows.append({"doc_id": doc_id, "source": source, "status": status, "n_quotes": n})
+    not_loaded = errors[is_error & (errors["stage"] == "load")]
+    for doc_id, source in zip(not_loaded["doc_id"], not_loaded["source"], strict=True):
         rows.append({"doc_id": doc_id, "source": source, "status": "error", "n_quotes": 0})
     return pd.DataFrame(rows, columns=DOCUMENT_STATUS_COLUMNS)
 
@@ -211,6 +226,13 @@ def run(input_path: str | Path, *, stance_method: str = "model", batch_size: int
     errors = pd.concat([corpus.errors, quote_errors], ignore_index=True)
     status = document_status(documents[["doc_id", "source"]], quotes, errors)
     counts = status["status"].value_counts()
+    if len(status) != corpus.n_found:
+        # Should not happen; if it does, say so rather than report a wrong total.
+        errors = pd.concat([errors, pd.DataFrame([{
+            "source": str(input_path), "doc_id": "", "stage": "accounting",
+            "severity": "warning",
+            "reason": f"{corpus.n_found} documents found but {len(status)} accounted for"}])],
+            ignore_index=True)
     manifest = {
         "package": "analysis",
         "version": __version__,
@@ -219,7 +241,7 @@ def run(input_path: str | Path, *, stance_method: str = "model", batch_size: int
         "stance_method": stance_method,
         "config_sha256": _config_hashes(),
         "documents": {
-            "found": int(len(status)),
+            "found": int(corpus.n_found),
             "with_quotations": int(counts.get("quotations", 0)),
             "without_quotations": int(counts.get("no quotations", 0)),
             "errors": int(counts.get("error", 0)),
@@ -263,17 +285,26 @@ def write_outputs(result: RunResult, out_dir: str | Path) -> list[Path]:
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name in ("quotes", "stance", "frames"):
-        frame = getattr(result, name)
-        for suffix in (".csv", ".parquet"):
-            written.append(write_table(frame, out / f"{name}{suffix}"))
-    written.append(write_table(result.status, out / "documents.csv"))
-    written.append(write_table(result.errors, out / "errors.csv"))
-    manifest = out / "manifest.json"
-    manifest.write_text(json.dumps(result.manifest, indent=2, sort_keys=True) + "\n",
-                        encoding="utf-8")
-    written.append(manifest)
+    # Write everything into a scratch folder first and move the files into
+    # place only when all were written, so a failure never leaves a mix of
+    # this run's and an earlier run's tables.
+    with tempfile.TemporaryDirectory(dir=out, prefix=".partial-") as scratch:
+        scratch = Path(scratch)
+        staged = []
+        for name in ("quotes", "stance", "frames"):
+            frame = getattr(result, name)
+            for suffix in (".csv", ".parquet"):
+                staged.append(write_table(frame, scratch / f"{name}{suffix}"))
+        staged.append(write_table(result.status, scratch / "documents.csv"))
+        staged.append(write_table(result.errors, scratch / "errors.csv"))
+        manifest = scratch / "manifest.json"
+        manifest.write_text(json.dumps(result.manifest, indent=2, sort_keys=True) + "\n",
+                            encoding="utf-8")
+        staged.append(manifest)
+        written = []
+        for path in staged:
+            os.replace(path, out / path.name)
+            written.append(out / path.name)
     return written
 
 
