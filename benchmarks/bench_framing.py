@@ -55,7 +55,7 @@ CLAUSES = [
     "joint military exercises will be held next spring",
     "there is no urgency to revise the agreement",
     "we share values of democracy and human rights",
-    "all options remain on the table",
+    "every option remains available to us",
     "the situation on the peninsula is grave and getting worse",
     "farmers are worried about the price of fertiliser",
 ]

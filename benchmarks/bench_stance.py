@@ -96,10 +96,10 @@ def bench_speed() -> None:
     if path.exists():
         base = load_newsmtsc(path)[["id", "text", "target", "target_start", "target_end"]]
     else:
-        text = "The minister praised Japan but warned that North Korea's tests were a threat."
-        base = pd.DataFrame({"id": ["a", "b"], "text": [text, text], "target": ["Japan", "North Korea"],
-                             "target_start": [text.index("Japan"), text.index("North")],
-                             "target_end": [text.index("Japan") + 5, text.index("North") + 11]})
+        text = "The minister praised Canada but warned that Iran's tests were a threat."
+        base = pd.DataFrame({"id": ["a", "b"], "text": [text, text], "target": ["Canada", "Iran"],
+                             "target_start": [text.index("Canada"), text.index("Iran")],
+                             "target_end": [text.index("Canada") + 6, text.index("Iran") + 4]})
     rows = pd.concat([base] * int(np.ceil(3000 / len(base))), ignore_index=True)
     model = load_model()
     predict_stance_rows(rows.head(50), model=model)  # warm caches

@@ -678,7 +678,7 @@ def score_resolution(
 
     Quotes are matched with :func:`match_spans` (all kinds). Values are compared
     after casefolding and collapsing whitespace; two missing values agree (e.g. a
-    source with no country). No aliasing is done: "U.S." and "United States"
+    source with no country). No aliasing is done: "U.K." and "United Kingdom"
     differ, so predictions must use the canonical forms of the roster.
 
     Parameters

@@ -1107,7 +1107,7 @@ def _carry_speakers(d: _Doc, quotes: list[_Quote], paras, records: list[dict]) -
             if prev and prev[-1].spk:
                 q.spk, q.cue = prev[-1].spk, prev[-1].cue
                 continue
-            # A quoted paragraph after a transcript turn ('"PENCE: ...') continues the turn.
+            # A quoted paragraph after a transcript turn ('"SMITH: ...') continues the turn.
             turn = [r for r in records if r.get("transcript") and r["para"] == q.para - 1]
             if turn:
                 q.spk = turn[0]["spk"]

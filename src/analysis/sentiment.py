@@ -14,7 +14,7 @@ Limits
 * VADER scores words and simple rules (negation, boosters, "but"), tuned on social media:
   it reads tone, not who is praised or blamed (see :mod:`analysis.stance` for that), and
   misses irony, diplomatic understatement and threats stated without sentiment words
-  ("all options are on the table").
+  ("every option remains available").
 * A quotation that mixes a negative backdrop with a positive main point ("amid the threat,
   we are with you") gets the sum of both; the label follows the stronger words.
 * English only. Scores of quotations of very different length are not strictly comparable.

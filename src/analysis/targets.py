@@ -10,7 +10,7 @@ Limits
   country") and implied targets are not resolved.
 * Adjectives and demonyms ("Iranian", "French forces") are not mentions.
 * Aliases match case-sensitively as whole words; metonyms can be wrong in other senses
-  ("Washington" the person or state, "Paris" the person) unless the phrase is listed under
+  ("Georgia" the state or country, "Paris" the person) unless the phrase is listed under
   ``exclude``. Check such targets by hand on a new corpus.
 """
 
@@ -151,7 +151,7 @@ def match_text(text: str, path: str | Path = TARGETS_FILE) -> list[tuple[str, st
     """All target mentions in one string: (target, type, mention, start, end), by start.
 
     Overlaps are resolved in favour of the longer mention; mentions inside an excluded
-    phrase ("China" in "South China Sea") are dropped.
+    phrase ("Chad" in "Lake Chad Basin") are dropped.
     """
     m = _get_matcher(path)
     found: list[tuple[int, int, Target]] = []
