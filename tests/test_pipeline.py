@@ -183,3 +183,14 @@ def test_mixed_type_metadata_still_writes_parquet(tmp_path):
     assert sorted(quotes["date"]) == ["2020", "2020-01-02"]
     assert quotes.loc[quotes["doc_id"] == "1", "tags"].iloc[0] == '["a"]'
     assert result.errors["reason"].str.contains("several types").any()
+
+
+def test_unbalanced_marks_give_a_warning_naming_the_document(tmp_path):
+    src = tmp_path / "odd.txt"
+    src.write_text("“We will act,” she said. “More to come\n\nAnother paragraph.",
+                   encoding="utf-8")
+    result = run(src)
+    warnings = result.errors[result.errors["severity"] == "warning"]
+    assert warnings["doc_id"].tolist() == ["odd"]
+    assert "paragraph 0: 2 opening and 1 closing" in warnings["reason"].iloc[0]
+    assert result.manifest["documents"]["errors"] == 0

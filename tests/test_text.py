@@ -41,3 +41,17 @@ def test_sentence_offsets_are_document_offsets():
 
 def test_sentences_of_blank_text():
     assert sentence_spans("   \n ") == []
+
+
+def test_unbalanced_quote_marks_flags_strays_but_not_continuations():
+    from analysis.text import unbalanced_quote_marks
+
+    text = ("“We will act,” she said. “More to come\n\n"      # 2 open, 1 close, next not quoted
+            "Plain paragraph with a \"stray mark.\n\n"       # odd straight marks
+            "“First part of a long quotation.\n\n"           # continues: next opens with a mark
+            "“Second part,” he said.")
+    assert unbalanced_quote_marks(text) == [
+        (0, "2 opening and 1 closing curly quotation marks"),
+        (1, "1 straight quotation marks (an odd number)"),
+    ]
+    assert unbalanced_quote_marks("“Fine,” she said.") == []

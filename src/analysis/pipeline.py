@@ -120,12 +120,29 @@ def extract_all(documents: pd.DataFrame, *, batch_size: int = 200,
                     "stage": "quotes", "severity": "error",
                     "reason": f"quotation extraction failed: {type(exc).__name__}: {exc}",
                 })
+    errors.extend(_quote_mark_warnings(documents))
     parts = [p for p in parts if len(p)]
     if parts:
         quotes = pd.concat(parts, ignore_index=True)
     else:
         quotes = extract_quotes(documents.iloc[0:0], **kwargs)
     return quotes, pd.DataFrame(errors, columns=ERROR_COLUMNS)
+
+
+def _quote_mark_warnings(documents: pd.DataFrame) -> list[dict]:
+    """Warning rows for paragraphs whose quotation marks do not pair up."""
+    from analysis.text import unbalanced_quote_marks
+
+    rows = []
+    for doc_id, text, end, source in zip(documents["doc_id"], documents["text"],
+                                         documents["story_end"], documents["source"],
+                                         strict=True):
+        for paragraph, reason in unbalanced_quote_marks(text, int(end)):
+            rows.append({"source": source, "doc_id": doc_id, "stage": "quotes",
+                         "severity": "warning",
+                         "reason": f"paragraph {paragraph}: {reason}; quotations there may be "
+                                   "incomplete or missed"})
+    return rows
 
 
 def document_status(found: pd.DataFrame, quotes: pd.DataFrame,

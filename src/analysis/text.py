@@ -97,3 +97,46 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
         if e > s:
             spans.append((s, e))
     return spans
+
+
+def unbalanced_quote_marks(text: str, end: int | None = None) -> list[tuple[int, str]]:
+    """Paragraphs whose double quotation marks do not pair up.
+
+    A paragraph is flagged when its curly marks do not balance (more or fewer
+    ``“`` than ``”``) or it holds an odd number of straight ``"``, unless the
+    imbalance is the news convention for a quotation running over several
+    paragraphs: an open quotation whose next paragraph opens with a mark.
+
+    Parameters
+    ----------
+    text : str
+        The document.
+    end : int, optional
+        Only ``text[:end]`` is checked (e.g. the story, without its footer).
+
+    Returns
+    -------
+    list of (int, str)
+        The paragraph number (0-based, as in the quotes table) and a reason
+        such as ``"3 opening and 2 closing curly quotation marks"``.
+
+    Notes
+    -----
+    Used for warnings only: the extractor never raises on stray marks, but
+    quotations in a flagged paragraph may be incomplete or missed.
+    """
+    spans = paragraph_spans(text, 0, end)
+    found = []
+    for i, (s, e) in enumerate(spans):
+        para = text[s:e]
+        opening, closing, straight = para.count("“"), para.count("”"), para.count('"')
+        first_of_next = text[spans[i + 1][0]] if i + 1 < len(spans) else ""
+        # The continuation convention, in the same style of marks.
+        if (opening == closing + 1 and first_of_next == "“") or \
+                (straight % 2 == 1 and opening == closing and first_of_next == '"'):
+            continue
+        if opening != closing:
+            found.append((i, f"{opening} opening and {closing} closing curly quotation marks"))
+        elif straight % 2:
+            found.append((i, f"{straight} straight quotation marks (an odd number)"))
+    return found
