@@ -32,6 +32,7 @@ compare_by = "speaker_country"  # column for tests of difference and distinctive
 n_boot = 2000
 seed = 0
 max_groups = 20            # draw only the most-quoted groups
+stop_words = "english"     # left out of distinctive words; None keeps every word
 tables_dir = "../reports/tables"
 figures_dir = "../reports/figures"
 
@@ -142,13 +143,15 @@ tests
 # group's words against all other groups, as z-scores.
 
 # %%
-words = distinctive_words(quotes.dropna(subset=[compare_by]), by=compare_by, top=15)
+words = distinctive_words(quotes.dropna(subset=[compare_by]), by=compare_by, top=15,
+                          stop_words=stop_words)
 words.to_csv(f"{tables_dir}/distinctive_words_by_{compare_by}.csv", index=False)
 words.head(20)
 
 # %%
 groups = sorted(words["group"].unique())
-fig, axes = plt.subplots(1, len(groups), figsize=(4.5 * len(groups), 4.5), squeeze=False)
+fig, axes = plt.subplots(1, len(groups), figsize=(4.5 * len(groups), 4.5), squeeze=False,
+                         layout="constrained")
 for ax, name in zip(axes[0], groups, strict=True):
     distinctive_words_plot(words, group=name, top=10, ax=ax)
 save_figure(fig, f"03_distinctive_words_by_{compare_by}", directory=figures_dir)

@@ -333,3 +333,15 @@ def test_group_rates_poisson_bootstrap_close_to_multinomial():
     assert pois["interval"].iloc[0].startswith("percentile, poisson document bootstrap")
     with pytest.raises(ValueError, match="allowed"):
         group_rates(data, "g", bootstrap="bayes")
+
+
+def test_distinctive_words_can_leave_out_stop_words():
+    from analysis.compare import distinctive_words
+
+    texts = pd.DataFrame({"text": ["the the the missile threat", "the the the trade talks"],
+                          "group": ["a", "b"]})
+    kept = distinctive_words(texts, by="group")
+    dropped = distinctive_words(texts, by="group", stop_words="english")
+    assert "the" in set(kept["word"])
+    assert "the" not in set(dropped["word"])
+    assert set(dropped.loc[dropped["group"] == "a", "word"]) >= {"missile", "threat"}

@@ -486,3 +486,34 @@ def test_reported_clause_keeps_the_period_of_a_final_initialism():
     rows = extract_document(text)
     assert len(rows) == 1
     assert rows[0]["text"].endswith("involving the U.S.")
+
+
+@pytest.mark.parametrize(
+    "text, span, speaker",
+    [
+        # an opening participial phrase before "X says" is not the reported clause
+        ("Speaking at a rally in Ohio, Roe says he is making a demand of the mayor.",
+         "he is making a demand of the mayor", "Roe"),
+        ("At the county fair on Sunday, Roe said the new levy was a mistake.",
+         "the new levy was a mistake", "Roe"),
+        # "according to" closing a sentence: the whole preceding clause, whatever the length
+        # of the source's description
+        ("The top earners paid a quarter of all taxes in 2013, according to the nonpartisan "
+         "Budget Office of the state assembly.", "The top earners paid a quarter of all "
+         "taxes in 2013", "the nonpartisan Budget Office"),
+        # a non-restrictive "which" clause stays inside the reported clause
+        ("Roe said the mayor was headed to the venue, which she was doing when police "
+         "stopped her.", "the mayor was headed to the venue, which she was doing when "
+         "police stopped her", "Roe"),
+    ],
+)
+def test_reported_speech_round3(text, span, speaker):
+    got = [(r["text"], r["speaker_mention"]) for r in rows(text) if r["kind"] != "direct"]
+    assert got == [(span, speaker)]
+
+
+def test_bug_relative_that_inside_a_quoted_fragment_does_not_start_the_clause():
+    text = "Doe says Roe represents the “same rigged system that he claims to fight.”"
+    (r,) = rows(text)
+    assert (r["kind"], r["speaker_mention"]) == ("mixed", "Doe")
+    assert r["text"] == "Roe represents the “same rigged system that he claims to fight.”"

@@ -781,6 +781,7 @@ def distinctive_words(
     min_count: int = 1,
     top: int | None = None,
     vectorizer=None,
+    stop_words: str | list[str] | None = None,
 ) -> pd.DataFrame:
     """Words that distinguish each group from all the others (Monroe et al. 2008).
 
@@ -815,8 +816,12 @@ def distinctive_words(
     top : int, optional
         Keep only the ``top`` highest-z words per group.
     vectorizer : sklearn CountVectorizer, optional
-        Tokenisation; default ``CountVectorizer()`` (lowercase, words of 2+
-        alphanumerics, no stop words removed).
+        Tokenisation; default ``CountVectorizer(stop_words=stop_words)``
+        (lowercase, words of 2+ alphanumerics).
+    stop_words : {"english"}, list of str or None
+        Words left out when ``vectorizer`` is not given. Monroe et al. keep
+        function words; on small corpora they can crowd out content words, so
+        ``"english"`` (scikit-learn's list) is offered.
 
     Returns
     -------
@@ -841,7 +846,7 @@ def distinctive_words(
             f"distinctive_words needs at least two groups in column {by!r}; "
             f"found {len(groups)}: {groups.tolist()}"
         )
-    vec = vectorizer if vectorizer is not None else CountVectorizer()
+    vec = vectorizer if vectorizer is not None else CountVectorizer(stop_words=stop_words)
     x = vec.fit_transform(data[text_col].astype(str))
     vocab = np.asarray(vec.get_feature_names_out())
     from scipy import sparse

@@ -830,7 +830,9 @@ def _reported(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, k: int, records
                 cs = _lstrip(text, comma + 1, se)
                 ce = _content_end(d, cs, se, skip)
             elif text[_rstrip(text, ss, m.start()) - 1] in ",—–(" and \
-                    _n_words(text, spk[1], end) <= 3:
+                    not _split_clause_after(text, spk[1], end):
+                # "..., according to the X of Y (Z).": the source's description may run
+                # on; the reported clause is everything before the cue.
                 cs, ce = last_end or ss, _rstrip(text, ss, m.start(), _WS + ",—–(")
             else:
                 continue
@@ -903,7 +905,8 @@ def _reported(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, k: int, records
                 if head_e > head_s and _n_words(text, cs, ce) >= 3:
                     _emit(d, records, head_s, head_e, cue, spk, frags, k)
             elif pre in (",", "—", "–") and tail_words <= 8 and \
-                    not _THAT_RE.search(text, m.end(), end):
+                    not _THAT_RE.search(text, m.end(), end) and \
+                    not _starts_clause(text, m.end(), end):
                 cs, ce = last_end or ss, _rstrip(text, ss, spk[0], _WS + ",—–")  # "..., X said."
                 if _n_words(text, cs, ce) < 4:
                     continue
@@ -976,10 +979,11 @@ _AS_PASSIVE_RE = re.compile(r"\bas\s+(?:(?:was|were|is|are|has been|had been)\s+
 _PLURAL = frozenset({"they", "the two", "both", "the pair", "the two men", "the two women"})
 _TRAILING_SUBORD = frozenset(
     "as since because while when after before although though even but which who".split())
-# Where a reported clause usually stops: a semicolon, a non-restrictive relative
-# clause, a dash aside, a contrasting clause.
+# Where a reported clause usually stops: a semicolon, a dash aside, a contrasting
+# clause. A non-restrictive "which/who" clause stays in: annotators (PolNeAR) keep
+# it as part of what was reported.
 _CLAUSE_END_RE = re.compile(
-    r";|,[”\"’']*\s+(?:which|who|whose|but|even as|although|though|with)\b|\s[—–]\s|\s--\s")
+    r";|,[”\"’']*\s+(?:but|even as|although|though|with)\b|\s[—–]\s|\s--\s")
 
 
 def _content_end(d: _Doc, cs: int, se: int, skip) -> int:
@@ -1033,6 +1037,29 @@ def _lacks_clause(d: _Doc, m: re.Match, se: int) -> bool:
 
 
 _CLAUSE_SUBJECTS = frozenset("he she they we i there".split())
+
+
+def _starts_clause(text: str, s: int, e: int) -> bool:
+    """Whether text[s:e] (after a cue) opens a that-less clause: a subject pronoun
+    first or a finite verb among the first words ("says he is ...", "said the levy
+    was ..."), rather than an adjunct ("said on Tuesday", "said in a statement")."""
+    for n, w in enumerate(_WORD_RE.finditer(text, s, e)):
+        low = w.group().lower()
+        if (n == 0 and low in _CLAUSE_SUBJECTS) or (n and low in _FINITE):
+            return True
+        if n >= 5:
+            break
+    return False
+
+
+def _split_clause_after(text: str, s: int, e: int) -> bool:
+    """Whether the words after an "according to" source continue the sentence's
+    own clause (", would fail"): then the attribution sits mid-sentence."""
+    comma = text.find(",", s, e)
+    if comma < 0:
+        return False
+    w = _WORD_RE.search(text, comma, e)
+    return w is not None and w.group().lower() in _FINITE
 _FINITE = frozenset("""is was are were has have had will would can could may might must should
 shall did does do""".split())
 
@@ -1046,7 +1073,10 @@ def _content_start(d: _Doc, m: re.Match, se: int) -> int:
         if obj:
             pos = _lstrip(text, obj[1], se)
     t = _THAT_RE.search(text, pos, min(se, pos + 60))
-    if t and _n_words(text, pos, t.start()) <= 6 and "," not in text[pos:t.start()]:
+    # A "that" behind an opening quotation mark belongs to the quoted words ("Roe
+    # represents the “system that ...”"), not to the cue.
+    if t and _n_words(text, pos, t.start()) <= 6 and "," not in text[pos:t.start()] \
+            and not _MARK_RE.search(text, pos, t.start()):
         return t.start()
     return _lstrip(text, pos, se, _WS + ",:")
 
