@@ -58,6 +58,7 @@ from analysis.plots import (
     severity_sentiment_by_group,
     stance_matrix,
 )
+from analysis.reliability import coding_sheet
 
 Path(tables_dir).mkdir(parents=True, exist_ok=True)
 
@@ -155,3 +156,15 @@ fig, axes = plt.subplots(1, len(groups), figsize=(4.5 * len(groups), 4.5), squee
 for ax, name in zip(axes[0], groups, strict=True):
     distinctive_words_plot(words, group=name, top=10, ax=ax)
 save_figure(fig, f"03_distinctive_words_by_{compare_by}", directory=figures_dir)
+
+# %% [markdown]
+# ## Intercoder reliability: a coding sheet for human coders
+#
+# Each coder fills in a copy (1 where a code applies, severity 0-3, urgency 0/1). Read the copies
+# back with `analysis.reliability.read_coding_sheet` and compute Krippendorff's alpha per code,
+# between coders and between each coder and the package, with `alpha_by_code`
+# (notebook 90 does this for our own hand-coding of the sample article).
+
+# %%
+sheet = coding_sheet(quotes, codebook, path=f"{tables_dir}/coding_sheet.csv")
+sheet.head()

@@ -50,11 +50,12 @@ from IPython.display import display
 
 from analysis import evaluate as ev
 from analysis.corpus import load_corpus
-from analysis.framing import code_frames, compare_to_gold, load_gold_frames
+from analysis.framing import code_frames, compare_to_gold, load_codebook, load_gold_frames
 from analysis.paths import ANNOTATIONS_DIR, SAMPLE_CORPUS_DIR, eval_file
 from analysis.pipeline import run
 from analysis.plots import confusion_heatmap, save_figure
 from analysis.quotes import extract_quotes
+from analysis.reliability import alpha_by_code, sheet_from_codes
 from analysis.sentiment import score_sentiment
 from analysis.train_stance import load_newsmtsc
 
@@ -201,3 +202,16 @@ pd.concat([pd.Series(summary, name="on gold spans"), pd.Series(summary_e2e, name
 
 # %%
 detail
+
+# %% [markdown]
+# Krippendorff's alpha between our hand-coding (one coder) and the package, per code, on the
+# gold quotation spans. Codes that never occur in the article have no variation, so their alpha
+# is undefined (NaN).
+
+# %%
+codebook = load_codebook()
+gold_sheet = sheet_from_codes(
+    gold_quotes, frame_gold.merge(gold_quotes[["doc_id", "start", "end", "quote_id"]],
+                                  on=["doc_id", "start", "end"]), codebook)
+alpha_by_code({"hand-coding": gold_sheet}, frames_on_gold, codes=codebook,
+              package_scores=per_quote_on_gold)

@@ -123,3 +123,30 @@ def test_alpha_by_code_skipped_rows_and_bad_values(quotes):
         alpha_by_code({"a": a, "b": b})
     with pytest.raises(ValueError, match="two coders"):
         alpha_by_code({"a": a})
+
+
+def test_sheet_from_codes_agrees_perfectly_with_the_same_codes():
+    from analysis.reliability import alpha_by_code, sheet_from_codes
+
+    quotes = pd.DataFrame({"quote_id": ["d:0-5", "d:6-9", "d:10-20"], "doc_id": ["d"] * 3,
+                           "text": ["a", "b", "c"]})
+    coded = pd.DataFrame({"quote_id": ["d:0-5", "d:6-9", "d:10-20"],
+                          "codes": ["x;y", "y", ""], "severity": [2, 1, 0],
+                          "urgency": [True, False, False]})
+    sheet = sheet_from_codes(quotes, coded, ["x", "y"])
+    assert sheet["x"].tolist() == ["1", "0", "0"]
+    assert sheet["severity"].tolist() == ["2", "1", "0"]
+    frames = pd.DataFrame({"quote_id": ["d:0-5", "d:0-5", "d:6-9"], "code": ["x", "y", "y"]})
+    alphas = alpha_by_code({"gold": sheet}, frames, codes=["x", "y"])
+    x = alphas[(alphas["variable"] == "x") & alphas["comparison"].str.contains("package")]
+    assert x["alpha"].iloc[0] == pytest.approx(1.0)
+
+
+def test_sheet_from_codes_refuses_unknown_codes():
+    from analysis.reliability import sheet_from_codes
+
+    quotes = pd.DataFrame({"quote_id": ["q"], "doc_id": ["d"], "text": ["t"]})
+    coded = pd.DataFrame({"quote_id": ["q"], "codes": ["zzz"], "severity": [0],
+                          "urgency": [False]})
+    with pytest.raises(ValueError, match=r"unknown code\(s\) \['zzz'\]"):
+        sheet_from_codes(quotes, coded, ["x"])

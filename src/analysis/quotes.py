@@ -902,11 +902,13 @@ def _reported(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, k: int, records
                 head_s, head_e = last_end or ss, _rstrip(text, ss, spk[0], _WS + ",—–")
                 cs = _lstrip(text, comma + 1, se)
                 ce = _content_end(d, cs, se, skip)
-                if head_e > head_s and _n_words(text, cs, ce) >= 3:
+                if head_e > head_s and _n_words(text, cs, ce) >= 3 and \
+                        not _opening_adjunct(text, head_s, head_e):
                     _emit(d, records, head_s, head_e, cue, spk, frags, k)
             elif pre in (",", "—", "–") and tail_words <= 8 and \
                     not _THAT_RE.search(text, m.end(), end) and \
-                    not _starts_clause(text, m.end(), end):
+                    not _starts_clause(text, m.end(), end) and \
+                    not _opening_adjunct(text, last_end or ss, spk[0]):
                 cs, ce = last_end or ss, _rstrip(text, ss, spk[0], _WS + ",—–")  # "..., X said."
                 if _n_words(text, cs, ce) < 4:
                     continue
@@ -978,10 +980,11 @@ _WHO_RE = re.compile(r",\s*(who)\s+(?:(?:also|later|then|has|had|\w+ly)\s+)?$")
 _AS_PASSIVE_RE = re.compile(r"\bas\s+(?:(?:was|were|is|are|has been|had been)\s+)?$")
 _PLURAL = frozenset({"they", "the two", "both", "the pair", "the two men", "the two women"})
 _TRAILING_SUBORD = frozenset(
-    "as since because while when after before although though even but which who".split())
+    "as since because while when after before although though even but which who and".split())
 # Where a reported clause usually stops: a semicolon, a dash aside, a contrasting
 # clause. A non-restrictive "which/who" clause stays in: annotators (PolNeAR) keep
 # it as part of what was reported.
+_AND_CUT_RE = re.compile(r",\s+and\s")
 _CLAUSE_END_RE = re.compile(
     r";|,[”\"’']*\s+(?:but|even as|although|though|with)\b|\s[—–]\s|\s--\s")
 
@@ -997,6 +1000,12 @@ def _content_end(d: _Doc, cs: int, se: int, skip) -> int:
             d.cue_matches(cut.end(), se, skip)
             or not any(q_s - 1 <= se and q_e > cut.start() for q_s, q_e in skip)):
         se = cut.start()
+    elif not any(q_s < se and q_e > cs for q_s, q_e in skip):
+        # ", and ..." opens a second clause that annotators leave out of the report;
+        # with a quoted fragment in the sentence the quotation usually spans it.
+        cut = _AND_CUT_RE.search(text, cs, se)
+        if cut and _n_words(text, cs, cut.start()) >= 3:
+            se = cut.start()
     for m in d.cue_matches(cs, se, skip):
         if _lacks_clause(d, m, se):
             continue
@@ -1050,6 +1059,18 @@ def _starts_clause(text: str, s: int, e: int) -> bool:
         if n >= 5:
             break
     return False
+
+
+def _opening_adjunct(text: str, s: int, e: int) -> bool:
+    """Whether text[s:e] (before "X said") is an opening phrase, not a clause: one
+    comma-free chunk led by a preposition or a participle with no finite verb ("At a
+    rally in Ohio, Roe said ...", "Speaking on Sunday, Roe said ...")."""
+    words = [w.lower() for w in _WORD_RE.findall(text, s, e)]
+    if not words or len(words) > 12 or "," in text[s:e].rstrip(_WS + ","):
+        return False
+    if words[0] not in _PREPOSITIONS and not words[0].endswith("ing"):
+        return False
+    return not any(w in _FINITE for w in words)
 
 
 def _split_clause_after(text: str, s: int, e: int) -> bool:

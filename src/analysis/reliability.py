@@ -337,3 +337,50 @@ def alpha_by_code(
                          "n_units": n_units, "n_coders": int(sub["coder"].nunique()),
                          "share_present": share})
     return pd.DataFrame(rows)
+
+
+def sheet_from_codes(quotes: pd.DataFrame, coded: pd.DataFrame, codes) -> pd.DataFrame:
+    """A filled coding sheet from codes already given per quotation.
+
+    Turns hand-coded gold (or any coder's table) into the sheet format that
+    :func:`alpha_by_code` reads, so an existing annotation can be compared with
+    other coders or the package.
+
+    Parameters
+    ----------
+    quotes : DataFrame
+        The quotations (``quote_id``, ``doc_id``, ``text``...), as for
+        :func:`coding_sheet`.
+    coded : DataFrame
+        ``quote_id``, ``codes`` (list of code ids, or a ``;``-joined string),
+        ``severity`` and ``urgency``; quotations absent here stay blank (not
+        coded).
+    codes : list of str, mapping or codebook
+        As for :func:`coding_sheet`.
+
+    Returns
+    -------
+    DataFrame
+        The coding sheet with ``1`` in each code column that applies, ``0``
+        elsewhere, and the severity and urgency (0/1) filled in.
+    """
+    sheet = coding_sheet(quotes, codes)
+    code_ids = [c for c in sheet.columns
+                if c not in ("quote_id", "doc_id", "speaker", "text", "severity", "urgency",
+                             "note")]
+    by_id = coded.set_index("quote_id")
+    for i, quote_id in enumerate(sheet["quote_id"]):
+        if quote_id not in by_id.index:
+            continue
+        row = by_id.loc[quote_id]
+        given = row["codes"]
+        given = set(given.split(";") if isinstance(given, str) else given)
+        unknown = given - set(code_ids) - {""}
+        if unknown:
+            raise ValueError(f"quotation {quote_id!r}: unknown code(s) {sorted(unknown)}; "
+                             f"known: {code_ids}")
+        for code in code_ids:
+            sheet.loc[sheet.index[i], code] = "1" if code in given else "0"
+        sheet.loc[sheet.index[i], "severity"] = str(int(row["severity"]))
+        sheet.loc[sheet.index[i], "urgency"] = str(int(bool(row["urgency"])))
+    return sheet
