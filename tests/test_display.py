@@ -26,3 +26,8 @@ def test_colours_follow_first_appearance_and_unknown():
     colours = speaker_colours(["B", None, "A", "B"])
     assert list(colours) == ["B", "(no speaker)", "A"]
     assert len(set(colours.values())) == 3
+
+
+def test_many_speakers_get_distinct_colours():
+    colours = speaker_colours([f"S{i}" for i in range(12)])
+    assert len(set(colours.values())) == 12

@@ -18,7 +18,11 @@ _UNKNOWN = "(no speaker)"
 def speaker_colours(speakers, palette: str = "Set2") -> dict[str, str]:
     """Map each speaker (in order of first appearance) to a hex colour."""
     order = list(dict.fromkeys(s if isinstance(s, str) and s else _UNKNOWN for s in speakers))
-    colours = sns.color_palette(palette, n_colors=max(len(order), 1)).as_hex()
+    base = sns.color_palette(palette)
+    # A named palette repeats its colours past its length; beyond it, light
+    # evenly spaced hues keep every speaker distinct.
+    colours = (base if len(order) <= len(base)
+               else sns.husl_palette(len(order), l=0.8, s=0.7)).as_hex()
     return dict(zip(order, colours, strict=False))
 
 

@@ -917,6 +917,16 @@ def _reported(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, k: int, records
                     continue
                 cs = _content_start(d, m, se)
                 ce = _content_end(d, cs, se, skip)
+        if cs is not None and cs >= m.end():
+            first = _WORD_RE.match(text, cs)
+            if first is not None and first.group().lower() in _NOT_SAID_PREP:
+                # "was first reported by X", "learned from the experience", "called
+                # into the show": a prepositional phrase is not what was said, but
+                # "called for X" / "called on X" report X.
+                if group == "phrase" or d.cues.forms.get(low, ("",))[0] != "call" \
+                        or first.group().lower() not in ("for", "on"):
+                    continue
+                cs = _lstrip(text, first.end(), se)
         if cs is None or _n_words(text, cs, ce) < 3:
             continue
         if cs >= m.end() and _lacks_clause(d, m, se):
@@ -943,6 +953,8 @@ _EXPLETIVE_RE = re.compile(
 _PASSIVE_AGENT_RE = re.compile(r"(?<![\w’'])as\s*$|(?<![\w’'])(?:and|but|or)\s*$", re.IGNORECASE)
 _PREPOSITIONS = frozenset("""by with for from in of on at about over after during before into
 against among between through under since until without within upon toward towards""".split())
+# Prepositions that, right after a cue, show it is not used as a verb of saying.
+_NOT_SAID_PREP = frozenset({"by", "into", "during"})
 # Participles read as adjectives: the subject holds the attitude ("Roe is worried that").
 _ADJECTIVAL = frozenset({"worried", "opposed", "concerned"})
 
