@@ -517,3 +517,32 @@ def test_bug_relative_that_inside_a_quoted_fragment_does_not_start_the_clause():
     (r,) = rows(text)
     assert (r["kind"], r["speaker_mention"]) == ("mixed", "Doe")
     assert r["text"] == "Roe represents the “same rigged system that he claims to fight.”"
+
+
+@pytest.mark.parametrize(
+    "text, span, speaker",
+    [
+        # present-tense "notes" is a cue
+        ("Mr. Roe notes that rates are low again.", "that rates are low again", "Mr. Roe"),
+        # ", and" opens a second clause outside the report
+        ("Doe agreed to lend the firm $5 million, and the union also stepped in.",
+         "to lend the firm $5 million", "Doe"),
+        # an attribution closed by a trailing adjunct before ", and ..."
+        ("The middle fifth paid 8.9 percent, the agency said in a June report, and the rest "
+         "paid less.", "The middle fifth paid 8.9 percent", "the agency"),
+        # where it was said is not part of what was said
+        ("Roe called for more school investment in a statement on Thursday.",
+         "for more school investment", "Roe"),
+    ],
+)
+def test_reported_speech_round3_boundaries(text, span, speaker):
+    got = [(r["text"], r["speaker_mention"]) for r in rows(text) if r["kind"] != "direct"]
+    assert got == [(span, speaker)]
+
+
+@pytest.mark.parametrize("text", [
+    "The story was first reported by the local weekly paper.",
+    "The law was first declared by the governor in the spring.",
+])
+def test_bug_passive_cue_with_agent_is_not_reported_speech(text):
+    assert rows(text) == []

@@ -38,14 +38,17 @@ Transcript turns (a paragraph opening ``"WALLACE: ...``) are reported as the
 labelled speaker's words (kind ``indirect``, as PolNeAR annotates them).
 
 Limits: no syntax parsing, so a reported clause runs from the cue (or "that") to
-the sentence end, cut only at a semicolon, a non-restrictive "which/who" clause,
-a dash aside, a contrast ("but", "although", "with") or a coordinated cue;
+the sentence end, cut only at a semicolon, a dash aside, a contrast ("but",
+"although", "with"), ", and" (when no quoted fragment is in the sentence), a
+closing "in a statement/interview ..." or a coordinated cue; a non-restrictive
+"which/who" clause stays in (as PolNeAR annotates it);
 attributions whose cue is a noun ("in a statement", "his claim that") or that
 span sentences are missed; beliefs are only caught with the verbs listed; a
 quoted title or scare quote that opens a sentence can be taken for a direct
 quotation. On the PolNeAR development set (US political news) it finds direct
 quotations with exact-span F1 about 0.95 and the speaker as written about 96% of
-the time, but only about 40% of reported-speech attributions
+the time, but only about 40% of reported-speech attributions (PolNeAR counts
+many non-speech verbs, "agreed to", "wants", "plans", as attributions)
 (``benchmarks/bench_quotes.py``).
 """
 
@@ -816,6 +819,7 @@ def _reported(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, k: int, records
             continue  # inside the clause already reported
         cs = ce = None
         spk = None
+        skip_to = 0
         if group == "phrase":  # according to
             spk = phrase_after(text, _lstrip(text, m.end(), se), se, d.titles)
             if not spk:
@@ -846,12 +850,14 @@ def _reported(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, k: int, records
             after_comma = text[_lstrip(text, m.end(), se):][:1] == ","
             tail_words = _n_words(text, m.end(), end)
             tail = text.find(",", m.end(), end)
-            if tail_words > 10 and tail >= 0 and _n_words(text, m.end(), tail) <= 6:
+            adjunct_end = m.end()
+            if tail_words > 6 and tail >= 0 and _n_words(text, m.end(), tail) <= 6:
                 # "..., X said Friday, as they ...": a trailing subordinate clause.
                 nxt = _WORD_RE.search(text, tail, end)
                 if nxt and (nxt.group().lower() in _TRAILING_SUBORD
                             or nxt.group().endswith("ing")):
                     tail_words = _n_words(text, m.end(), tail)
+                    adjunct_end = tail
             passive = _AS_PASSIVE_RE.search(text, max(ss, m.start() - 20), m.start())
             if voice is not None:
                 # "It is widely believed (that) ...", "The pact is widely seen as ...":
@@ -912,6 +918,7 @@ def _reported(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, k: int, records
                 cs, ce = last_end or ss, _rstrip(text, ss, spk[0], _WS + ",—–")  # "..., X said."
                 if _n_words(text, cs, ce) < 4:
                     continue
+                skip_to = adjunct_end  # "said in a June report, and": no cue in the adjunct
             else:
                 if group != "speech" and text[spk[0]:spk[1]].lower() in ("i", "you", "we"):
                     continue
@@ -935,7 +942,7 @@ def _reported(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, k: int, records
             continue
         _emit(d, records, cs, ce, cue, spk, frags, k)
         emitted += 1
-        last_end = max(ce, m.end())
+        last_end = max(ce, m.end(), skip_to)
         prev_spk = spk
         if emitted >= _MAX_PER_SENTENCE:
             return
@@ -1035,7 +1042,18 @@ def _content_end(d: _Doc, cs: int, se: int, skip) -> int:
             conj = text[max(cs, e - 4):e].lower()
             if conj.endswith((" and", " but")) and _n_words(text, cs, e - 4) >= 3:
                 return _rstrip(text, cs, e - 4, _WS + ",")
+    adj = _TRAILING_ADJUNCT_RE.search(text, cs, se)
+    if adj and _n_words(text, cs, adj.start()) >= 4 and _n_words(text, adj.end(), se) <= 6 \
+            and "," not in text[adj.end():se]:
+        se = adj.start()
     return _rstrip(text, cs, se, _WS + ".")
+
+
+# Where the speech was made, closing the reported clause ("... during a campaign stop
+# in Ohio", "... in a statement on Thursday"): annotators leave it out.
+_TRAILING_ADJUNCT_RE = re.compile(
+    r"\s(?:in\s+(?:a|an|his|her|their|its)\s+(?:\w+\s+)?(?:statement|interview|speech"
+    r"|tweet|tweets|news conference|press conference|press release|letter|op-ed)\b)")
 
 
 def _lacks_clause(d: _Doc, m: re.Match, se: int) -> bool:
