@@ -546,3 +546,11 @@ def test_reported_speech_round3_boundaries(text, span, speaker):
 ])
 def test_bug_passive_cue_with_agent_is_not_reported_speech(text):
     assert rows(text) == []
+
+
+def test_many_stray_openers_do_not_hide_later_quotations():
+    strays = " ".join(f'Item {i} is "odd and' for i in range(12))
+    text = strays + ' Roe said, "We will defend our allies." Doe said, "Yes, we will."'
+    rows = extract_document(text, "x")
+    direct = [r["text"] for r in rows if r["kind"] == "direct"]
+    assert direct == ["We will defend our allies.", "Yes, we will."]

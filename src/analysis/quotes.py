@@ -263,9 +263,11 @@ _AMBIGUOUS = frozenset({'"', "''"})
 _OPEN_PREFIX = frozenset("([{—–-/ \t\u00a0")
 _ALL_MARKS = "“”„«»\"‘’`'"
 _HEADLINE_MAX = 160
-# Stray opening marks re-pair the rest of their paragraph; bounding the retries keeps
-# a paragraph made of thousands of stray marks linear instead of quadratic.
-_MAX_RESTARTS = 5
+# Stray opening marks re-pair the rest of their paragraph. Real paragraphs have a
+# handful of strays; the bound keeps a pathological paragraph of thousands of
+# stray marks from going quadratic (quotations after the 100th stray opener of one
+# paragraph are then missed).
+_MAX_RESTARTS = 100
 
 
 @dataclass
