@@ -114,11 +114,41 @@ def test_save_load_roundtrip_without_pickle(tmp_path):
     clf = TargetStanceClassifier(min_df=1).fit(X, y)
     npz, js = clf.save(tmp_path / "m", meta={"note": "toy"})
     with np.load(npz, allow_pickle=False) as arrays:
-        assert set(arrays.files) == {"coef", "intercept"}
+        assert set(arrays.files) == {"coef", "intercept", "char_idf"}
     back = TargetStanceClassifier.load(tmp_path / "m")
     np.testing.assert_allclose(back.predict_proba(X), clf.predict_proba(X), atol=1e-5)
     assert back.meta_ == {"note": "toy"}
     assert json.loads(js.read_text())["params"]["min_df"] == 1
+
+
+def test_character_block_blends_into_one_linear_model_and_roundtrips(tmp_path):
+    X, y = _toy_frame()
+    word = TargetStanceClassifier(min_df=1).fit(X, y)
+    clf = TargetStanceClassifier(min_df=1, char_weight=0.25, char_min_df=1).fit(X, y)
+    n_char = len(clf.char_idf_)
+    assert n_char > 0 and len(clf.vocabulary_) == len(word.vocabulary_) + n_char
+    assert all(k.startswith("ch:") for k in list(clf.vocabulary_)[-n_char:])
+    # The word block is the word-only model scaled by 1 - char_weight.
+    np.testing.assert_allclose(clf.coef_[:, :-n_char], 0.75 * word.coef_, atol=1e-8)
+    assert (clf.predict(X) == y).all()
+    clf.save(tmp_path / "m")
+    back = TargetStanceClassifier.load(tmp_path / "m")
+    assert back.get_params()["char_ngram_range"] == (2, 5)
+    np.testing.assert_allclose(back.predict_proba(X), clf.predict_proba(X), atol=1e-5)
+
+
+def test_loads_files_written_without_character_block(tmp_path):
+    X, y = _toy_frame()
+    clf = TargetStanceClassifier(min_df=1).fit(X, y)
+    npz, js = clf.save(tmp_path / "m")
+    with np.load(npz) as a:
+        np.savez(npz, coef=a["coef"], intercept=a["intercept"])  # the older two-array format
+    payload = json.loads(js.read_text())
+    payload["params"] = {k: v for k, v in payload["params"].items() if not k.startswith("char")}
+    js.write_text(json.dumps(payload))
+    back = TargetStanceClassifier.load(tmp_path / "m")
+    assert back.char_weight == 0.0 and len(back.char_idf_) == 0
+    np.testing.assert_allclose(back.predict_proba(X), clf.predict_proba(X), atol=1e-5)
 
 
 def test_evidence_names_top_features():

@@ -463,6 +463,22 @@ class TargetStanceClassifier(ClassifierMixin, BaseEstimator):
         V closeness-weighted bag of words, A role guesses (speaker, setting, agent).
     max_iter : int, default 1000
         Iterations of the newton-cg solver.
+    char_weight : float, default 0.0
+        Weight of a second logistic regression, on character 2-5-grams (TF-IDF, sublinear,
+        words padded, :class:`~sklearn.feature_extraction.text.TfidfVectorizer` with
+        ``analyzer="char_wb"``) of the lower-cased text within ``char_window`` characters of
+        the target, the target itself replaced by ``TTT``. The two models' log-probabilities
+        are averaged with weights ``1 - char_weight`` and ``char_weight`` (a normalised
+        geometric mean of their probabilities). Because both are linear, the average is one
+        linear model: ``coef_`` holds both blocks, already weighted. 0 turns it off.
+    char_C : float, default 3.0
+        Inverse L2 regularisation strength of the character model (fitted separately).
+    char_window : int, default 80
+        Characters kept on each side of the target for the character model.
+    char_ngram_range : (int, int), default (2, 5)
+        Character n-gram lengths.
+    char_min_df : int, default 5
+        Keep a character n-gram when it occurs in at least this many training rows.
 
     Attributes
     ----------
@@ -470,7 +486,11 @@ class TargetStanceClassifier(ClassifierMixin, BaseEstimator):
     vocabulary_ : dict[str, int]
         Feature name -> column.
     coef_ : ndarray of shape (n_classes, n_features)
+        Word-feature block (times ``1 - char_weight``), then the character block (times
+        ``char_weight``; its names in ``vocabulary_`` start with ``ch:``).
     intercept_ : ndarray of shape (n_classes,)
+    char_idf_ : ndarray of shape (n_char_features,)
+        Inverse document frequencies of the character n-grams (empty when off).
 
     Notes
     -----
@@ -480,12 +500,18 @@ class TargetStanceClassifier(ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, C=2.0, min_df=2, class_weight="balanced", groups="WVPCBEXRDSOQA",
-                 max_iter=1000):
+                 max_iter=1000, char_weight=0.0, char_C=3.0, char_window=80,
+                 char_ngram_range=(2, 5), char_min_df=5):
         self.C = C
         self.min_df = min_df
         self.class_weight = class_weight
         self.groups = groups
         self.max_iter = max_iter
+        self.char_weight = char_weight
+        self.char_C = char_C
+        self.char_window = char_window
+        self.char_ngram_range = char_ngram_range
+        self.char_min_df = char_min_df
 
     # -- features --------------------------------------------------------------------------
     def _feature_dicts(self, X) -> list[dict[str, float]]:
@@ -509,9 +535,10 @@ class TargetStanceClassifier(ClassifierMixin, BaseEstimator):
                     indices.append(j)
                     data.append(v)
             indptr.append(len(indices))
+        n_char = len(getattr(self, "char_idf_", ()))
         return sp.csr_matrix(
             (np.asarray(data, dtype=np.float64), np.asarray(indices, dtype=np.int64), indptr),
-            shape=(len(dicts), len(vocab)),
+            shape=(len(dicts), len(vocab) - n_char),
         )
 
     # -- estimator API ---------------------------------------------------------------------
@@ -529,6 +556,8 @@ class TargetStanceClassifier(ClassifierMixin, BaseEstimator):
                 df_count[k] = df_count.get(k, 0) + 1
         names = sorted(k for k, c in df_count.items() if c >= self.min_df)
         self.vocabulary_ = {k: i for i, k in enumerate(names)}
+        self.char_idf_ = np.zeros(0)
+        self._char_vec = None
         Xm = self._matrix(dicts)
         # newton-cg: a few exact Newton steps, deterministic and ~10x faster than lbfgs here.
         lr = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter,
@@ -537,12 +566,71 @@ class TargetStanceClassifier(ClassifierMixin, BaseEstimator):
         self.classes_ = lr.classes_
         self.coef_ = lr.coef_
         self.intercept_ = lr.intercept_
+        w = float(self.char_weight)
+        if w > 0:
+            vec = self._new_char_vectorizer(min_df=self.char_min_df)
+            try:
+                Xc = vec.fit_transform(self._char_texts(X))
+            except ValueError:  # no n-gram frequent enough (tiny training set): word model only
+                vec = None
+            if vec is not None:
+                # Fitted separately (own C): the average of two differently regularised models
+                # beat one joint model in grouped CV (model card).
+                lc = LogisticRegression(C=self.char_C, class_weight=self.class_weight,
+                                        max_iter=self.max_iter, solver="newton-cg").fit(Xc, y)
+                if list(lc.classes_) != list(self.classes_):
+                    raise ValueError("character model saw different classes")  # pragma: no cover
+                grams = vec.get_feature_names_out()
+                n = len(self.vocabulary_)
+                self.vocabulary_.update({"ch:" + g: n + i for i, g in enumerate(grams)})
+                self.coef_ = np.hstack([(1 - w) * lr.coef_, w * lc.coef_])
+                self.intercept_ = (1 - w) * lr.intercept_ + w * lc.intercept_
+                self.char_idf_ = vec.idf_.copy()
+                self._char_vec = vec
+        self._names_cache = None
         self.n_features_in_ = 3
         return self
 
+    # -- character block -------------------------------------------------------------------
+    def _new_char_vectorizer(self, min_df=1, vocabulary=None):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        return TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(self.char_ngram_range),
+                               min_df=min_df, sublinear_tf=True, lowercase=False,
+                               vocabulary=vocabulary, dtype=np.float64)
+
+    def _char_texts(self, X) -> list[str]:
+        """Lower-cased window around each target with the target masked as ``TTT``."""
+        df = _as_frame(X)
+        win = int(self.char_window)
+        out = []
+        for t, s, e in zip(df["text"], df["target_start"], df["target_end"], strict=True):
+            s, e = int(s), int(e)
+            out.append(t[max(0, s - win):s].lower() + " TTT " + t[e:e + win].lower())
+        return out
+
+    def _char_vectorizer(self):
+        if len(self.char_idf_) == 0:
+            return None
+        if getattr(self, "_char_vec", None) is None:
+            grams = [k[3:] for k in self._names()[len(self._names()) - len(self.char_idf_):]]
+            vec = self._new_char_vectorizer(vocabulary={g: i for i, g in enumerate(grams)})
+            vec.fit(["x"])  # sets up the fixed vocabulary; idf_ is replaced below
+            vec.idf_ = self.char_idf_
+            self._char_vec = vec
+        return self._char_vec
+
+    def _design(self, X, dicts=None) -> sp.csr_matrix:
+        """Full feature matrix: word features (from ``dicts``) then character n-grams."""
+        Xm = self._matrix(self._feature_dicts(X) if dicts is None else dicts)
+        vec = self._char_vectorizer()
+        if vec is None:
+            return Xm
+        return sp.hstack([Xm, vec.transform(self._char_texts(X))], format="csr")
+
     def decision_function(self, X) -> np.ndarray:
         check_is_fitted(self, "coef_")
-        return np.asarray(self._matrix(self._feature_dicts(X)) @ self.coef_.T) + self.intercept_
+        return np.asarray(self._design(X) @ self.coef_.T) + self.intercept_
 
     def predict_proba(self, X) -> np.ndarray:
         """Class probabilities, columns in the order of ``classes_``."""
@@ -565,7 +653,7 @@ class TargetStanceClassifier(ClassifierMixin, BaseEstimator):
     def predict_proba_explain(self, X, top: int = _EVIDENCE_TOP) -> tuple[np.ndarray, list[str]]:
         """:meth:`predict_proba` and :meth:`explain` in one pass over the features."""
         check_is_fitted(self, "coef_")
-        Xm = self._matrix(self._feature_dicts(X))
+        Xm = self._design(X)
         z = np.asarray(Xm @ self.coef_.T) + self.intercept_
         z = z - z.max(axis=1, keepdims=True)
         proba = np.exp(z)
@@ -613,7 +701,8 @@ class TargetStanceClassifier(ClassifierMixin, BaseEstimator):
         npz = stem.with_suffix(".npz")
         js = stem.with_suffix(".json")
         np.savez_compressed(npz, coef=self.coef_.astype(np.float32),
-                            intercept=self.intercept_.astype(np.float32))
+                            intercept=self.intercept_.astype(np.float32),
+                            char_idf=np.asarray(self.char_idf_, dtype=np.float32))
         payload = {
             "format": "analysis.stance.TargetStanceClassifier/1",
             "params": self.get_params(),
@@ -638,13 +727,22 @@ class TargetStanceClassifier(ClassifierMixin, BaseEstimator):
         with np.load(npz, allow_pickle=False) as arrays:
             coef = arrays["coef"].astype(np.float64)
             intercept = arrays["intercept"].astype(np.float64)
-        model = cls(**payload["params"])
+            # Files written before the character block existed have no char_idf.
+            char_idf = (arrays["char_idf"].astype(np.float64) if "char_idf" in arrays.files
+                        else np.zeros(0))
+        params = dict(payload["params"])
+        if "char_ngram_range" in params:  # JSON has no tuples
+            params["char_ngram_range"] = tuple(params["char_ngram_range"])
+        if not len(char_idf):
+            params.setdefault("char_weight", 0.0)
+        model = cls(**params)
         model.classes_ = np.asarray(payload["classes"], dtype=object)
         model.vocabulary_ = {k: i for i, k in enumerate(payload["features"])}
         if coef.shape != (len(model.classes_), len(model.vocabulary_)):
             raise ValueError(f"{npz}: coefficient shape {coef.shape} does not match {js}")
         model.coef_ = coef
         model.intercept_ = intercept
+        model.char_idf_ = char_idf
         model.n_features_in_ = 3
         model.meta_ = payload.get("meta", {})
         return model

@@ -29,7 +29,9 @@ TRAIN_FILE_NAME = "newsmtsc_train.jsonl"
 #: NewsMTSC polarity -> our stance labels.
 LABEL_MAP = {"negative": "against", "positive": "favor", "neutral": "neutral"}
 #: Hyper-parameters of the shipped model (chosen by grouped CV on train; see MODEL_CARD.md).
-SHIPPED_PARAMS = {"C": 2.0, "min_df": 2, "class_weight": "balanced", "groups": "WVPCBEXRDSOQA"}
+SHIPPED_PARAMS = {"C": 2.0, "min_df": 2, "class_weight": "balanced", "groups": "WVPCBEXRDSOQA",
+                  "char_weight": 0.0, "char_C": 3.0, "char_window": 80,
+                  "char_ngram_range": (2, 5), "char_min_df": 5}
 
 
 def load_newsmtsc(path: str | Path) -> pd.DataFrame:
