@@ -554,3 +554,15 @@ def test_many_stray_openers_do_not_hide_later_quotations():
     rows = extract_document(text, "x")
     direct = [r["text"] for r in rows if r["kind"] == "direct"]
     assert direct == ["We will defend our allies.", "Yes, we will."]
+
+
+@pytest.mark.parametrize("text", [
+    "", "one", "one two", "one two three", "a b c d e f g h i j k l",
+    "  spaced   out\u00a0words\u3000here ", "U.S. officials, who said-so, agreed",
+])
+def test_capped_word_counts_agree_with_the_full_count(text):
+    from analysis.quotes import _has_3_words, _n_words, _n_words_upto_9
+
+    n = _n_words(text, 0, len(text))
+    assert _n_words_upto_9(text, 0, len(text)) == min(n, 9)
+    assert _has_3_words(text, 0, len(text)) == (n >= 3)

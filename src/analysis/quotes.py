@@ -430,6 +430,26 @@ def _n_words(text: str, s: int, e: int) -> int:
     return len(_WORD_RE.findall(text, s, e)) if e > s else 0
 
 
+# Up to 9 words from the start of a span, and at least 3 words. Possessive
+# quantifiers take each word whole, so the runs counted are those of _WORD_RE; a
+# rule that only compares a count with a small number then reads the first few
+# words of a long sentence instead of all of them.
+_UPTO_9_WORDS_RE = re.compile(r"(?:[^\w’'\-]*+[\w’'\-]++){0,9}")
+_3_WORDS_RE = re.compile(r"(?:[^\w’'\-]*+[\w’'\-]++){3}")
+
+
+def _n_words_upto_9(text: str, s: int, e: int) -> int:
+    """``min(_n_words(text, s, e), 9)``."""
+    if e <= s:
+        return 0
+    return _n_words(text, s, _UPTO_9_WORDS_RE.match(text, s, e).end())
+
+
+def _has_3_words(text: str, s: int, e: int) -> bool:
+    """``_n_words(text, s, e) >= 3``."""
+    return e > s and _3_WORDS_RE.match(text, s, e) is not None
+
+
 class _Doc:
     """Per-document state shared by the rules."""
 
@@ -600,7 +620,9 @@ def _merge_sentences(d: _Doc, sents, quotes: list[_Quote]) -> list[tuple[int, in
             # '“How many?” Clinton said.': the splitter ends the sentence at '?”'.
             attrib = (text[pe - 1] in "”\"'" and text[s] not in _ALL_MARKS
                       and d.has_cue(s, min(e, s + 120)))
-            abbrev = _ABBREV_END_RE.search(text, ps, pe) is not None
+            # The pattern is anchored at pe and at most 5 characters long (its
+            # lookbehind sees before pos), so only the sentence's tail is searched.
+            abbrev = _ABBREV_END_RE.search(text, max(ps, pe - 8), pe) is not None
             if inside or lower or attrib or abbrev:
                 out[-1][1] = e
                 continue
@@ -850,7 +872,7 @@ def _reported(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, k: int, records
                 if anchor > ss else ""
             before_word = text[_rstrip(text, ss, anchor) - 4:anchor].strip().lower()
             after_comma = text[_lstrip(text, m.end(), se):][:1] == ","
-            tail_words = _n_words(text, m.end(), end)
+            tail_words = _n_words_upto_9(text, m.end(), end)  # compared with 0, 6 and 8
             tail = text.find(",", m.end(), end)
             adjunct_end = m.end()
             if tail_words > 6 and tail >= 0 and _n_words(text, m.end(), tail) <= 6:
@@ -936,7 +958,7 @@ def _reported(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, k: int, records
                         or first.group().lower() not in ("for", "on"):
                     continue
                 cs = _lstrip(text, first.end(), se)
-        if cs is None or _n_words(text, cs, ce) < 3:
+        if cs is None or not _has_3_words(text, cs, ce):
             continue
         if cs >= m.end() and _lacks_clause(d, m, se):
             continue
@@ -1225,7 +1247,8 @@ def _finish(d: _Doc, doc_id: str, records: list[dict]) -> list[dict]:
             "doc_id": doc_id, "quote_id": f"{doc_id}:{s}-{e}", "start": s, "end": e,
             "text": text[s:e], "kind": r["kind"],
             "fragments": json.dumps([{"start": a, "end": b, "text": text[a:b]}
-                                     for a, b in r["fragments"]], ensure_ascii=False),
+                                     for a, b in r["fragments"]], ensure_ascii=False)
+            if r["fragments"] else "[]",
             "cue": r["cue"], "speaker_mention": mention, "speaker_start": sstart,
             "speaker_end": send, "speaker": speaker, "speaker_role": role,
             "speaker_country": country, "paragraph": r["para"],

@@ -19,8 +19,10 @@ from sentencex import get_sentence_boundaries
 __all__ = ["paragraph_spans", "sentence_spans"]
 
 # One or more line breaks separate paragraphs; news exports use both "\n" and "\n\n".
-_PARA_RE = re.compile(r"[^\r\n]+")
 _WS = " \t\r\n\u00a0\u2009\u202f\u3000"
+# A line with the _WS characters at either end left out: from its first to its last
+# other character (blank lines do not match), so no Python loop strips it.
+_PARA_RE = re.compile(r"[^\r\n" + _WS + r"](?:[^\r\n]*[^\r\n" + _WS + r"])?")
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
@@ -53,12 +55,7 @@ def paragraph_spans(text: str, start: int = 0, end: int | None = None) -> list[t
     wire feeds) is split at every line; re-flow such text before extraction.
     """
     end = len(text) if end is None else min(end, len(text))
-    spans = []
-    for m in _PARA_RE.finditer(text, start, end):
-        s, e = _strip(text, m.start(), m.end())
-        if e > s:
-            spans.append((s, e))
-    return spans
+    return [m.span() for m in _PARA_RE.finditer(text, start, end)]
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
