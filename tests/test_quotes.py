@@ -566,3 +566,9 @@ def test_capped_word_counts_agree_with_the_full_count(text):
     n = _n_words(text, 0, len(text))
     assert _n_words_upto_9(text, 0, len(text)) == min(n, 9)
     assert _has_3_words(text, 0, len(text)) == (n >= 3)
+
+
+@pytest.mark.parametrize("second", ["“And we will not wait.”", "“And we will not wait."])
+def test_next_quotation_paragraph_without_a_cue_still_carries_the_speaker(second):
+    rows = extract_document(f"“We will act now,” Roe said.\n\n{second}", "x")
+    assert [(r["paragraph"], r["speaker"]) for r in rows] == [(0, "Roe"), (1, "Roe")]
