@@ -41,6 +41,7 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
+from IPython.display import display
 
 from analysis.compare import (
     code_indicators,
@@ -132,10 +133,15 @@ save_figure(ax, f"03_stance_matrix_by_{group}", directory=figures_dir)
 # to run with fewer than two groups and say why.
 
 # %%
-by_country = code_indicators(quotes, frames, codes=codebook.codes)
-tests = test_difference(by_country, by=compare_by, method="permutation", seed=seed)
-tests.to_csv(f"{tables_dir}/frame_tests_by_{compare_by}.csv", index=False)
-tests
+n_compared = quotes[compare_by].nunique()
+print(f"{n_compared} groups in {compare_by!r}"
+      + ("" if n_compared >= 2 else ": the tests and distinctive words below need two or more"))
+
+# %%
+if n_compared >= 2:
+    tests = test_difference(indicators, by=compare_by, method="permutation", seed=seed)
+    tests.to_csv(f"{tables_dir}/frame_tests_by_{compare_by}.csv", index=False)
+    display(tests)
 
 # %% [markdown]
 # ## Distinctive words of each group
@@ -144,18 +150,20 @@ tests
 # group's words against all other groups, as z-scores.
 
 # %%
-words = distinctive_words(quotes.dropna(subset=[compare_by]), by=compare_by, top=15,
-                          stop_words=stop_words)
-words.to_csv(f"{tables_dir}/distinctive_words_by_{compare_by}.csv", index=False)
-words.head(20)
+if n_compared >= 2:
+    words = distinctive_words(quotes.dropna(subset=[compare_by]), by=compare_by, top=15,
+                              stop_words=stop_words)
+    words.to_csv(f"{tables_dir}/distinctive_words_by_{compare_by}.csv", index=False)
+    display(words.head(20))
 
 # %%
-groups = sorted(words["group"].unique())
-fig, axes = plt.subplots(1, len(groups), figsize=(4.5 * len(groups), 4.5), squeeze=False,
-                         layout="constrained")
-for ax, name in zip(axes[0], groups, strict=True):
-    distinctive_words_plot(words, group=name, top=10, ax=ax)
-save_figure(fig, f"03_distinctive_words_by_{compare_by}", directory=figures_dir)
+if n_compared >= 2:
+    groups = sorted(words["group"].unique())
+    fig, axes = plt.subplots(1, len(groups), figsize=(4.5 * len(groups), 4.5), squeeze=False,
+                             layout="constrained")
+    for ax, name in zip(axes[0], groups, strict=True):
+        distinctive_words_plot(words, group=name, top=10, ax=ax)
+    save_figure(fig, f"03_distinctive_words_by_{compare_by}", directory=figures_dir)
 
 # %% [markdown]
 # ## Intercoder reliability: a coding sheet for human coders

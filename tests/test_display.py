@@ -31,3 +31,10 @@ def test_colours_follow_first_appearance_and_unknown():
 def test_many_speakers_get_distinct_colours():
     colours = speaker_colours([f"S{i}" for i in range(12)])
     assert len(set(colours.values())) == 12
+
+
+def test_empty_speaker_string_is_drawn_as_no_speaker():
+    quotes = pd.DataFrame({"start": [0], "end": [5], "kind": ["direct"], "speaker": [""],
+                           "speaker_start": [None], "speaker_end": [None]})
+    html = highlight_quotes("Hello world", quotes)
+    assert 'title="direct: (no speaker)"' in html

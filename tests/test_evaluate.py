@@ -432,3 +432,18 @@ def test_quotation_report_has_three_settings():
     assert out["setting"].unique().tolist() == ["direct", "direct + mixed", "all kinds"]
     f1 = out[out["metric"] == "f1"]["estimate"]
     assert (f1 == 1.0).all()
+
+
+def test_perfect_labels_have_a_perfect_interval_even_with_a_rare_label():
+    from analysis.evaluate import score_labels
+
+    labels = ["favor"] * 14 + ["against"] * 9 + ["neutral"]
+    out = score_labels(labels, labels, n_boot=300, seed=0).set_index("statistic")
+    assert out.loc["macro_f1", "ci_low"] == 1.0
+
+
+def test_confusion_table_refuses_missing_predictions():
+    from analysis.evaluate import confusion_table
+
+    with pytest.raises(ValueError, match="not in the label set"):
+        confusion_table(["favor", "against"], ["favor", None])

@@ -68,3 +68,18 @@ def test_framing_notebook_draws_every_figure_identically_twice(tmp_path):
     assert {name.rsplit(".", 1)[1] for name in first} == {"png", "svg"}
     assert first == _digests(figures_b)
     assert (tables_a / "frame_rates_by_speaker.csv").exists()
+
+
+def test_framing_notebook_runs_on_a_corpus_with_one_group(tmp_path, monkeypatch):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("“We will defend our allies,” the minister said.\n\nMore.",
+                                  encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # a relative corpus path is read from the caller's folder
+    out = execute_notebook(
+        "03_framing_security_threats", output_dir=tmp_path / "nb", html=False,
+        parameters={"corpus": "corpus", "figures_dir": str(tmp_path / "f"),
+                    "tables_dir": str(tmp_path / "t")},
+    )
+    assert out.exists()
+    assert not (tmp_path / "t" / "frame_tests_by_speaker_country.csv").exists()

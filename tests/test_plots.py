@@ -158,3 +158,15 @@ def test_confusion_heatmap_annotates_counts():
     texts = [t.get_text() for t in ax.texts]
     assert texts.count("0") == 7 and "2" in texts and "1" in texts
     assert ax.get_title() == "t"
+
+
+def test_quote_counts_keeps_groups_whose_shortened_labels_coincide():
+    from analysis.plots import quote_counts
+
+    data = pd.DataFrame({"speaker": ["Ministry of Foreign Affairs of Japan"] * 3
+                         + ["Ministry of Foreign Affairs of Australia"] * 2,
+                         "kind": ["direct"] * 5})
+    ax = quote_counts(data)
+    bars = ax.containers[0]
+    assert sorted(bar.get_width() for bar in bars) == [2, 3]
+    assert len({bar.get_y() for bar in bars}) == 2

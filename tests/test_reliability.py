@@ -150,3 +150,27 @@ def test_sheet_from_codes_refuses_unknown_codes():
                           "urgency": [False]})
     with pytest.raises(ValueError, match=r"unknown code\(s\) \['zzz'\]"):
         sheet_from_codes(quotes, coded, ["x"])
+
+
+def test_sheet_from_codes_reads_text_flags_blanks_and_spaced_codes():
+    from analysis.reliability import sheet_from_codes
+
+    quotes = pd.DataFrame({"quote_id": ["a", "b", "c"], "doc_id": ["d"] * 3,
+                           "text": ["x", "y", "z"]})
+    coded = pd.DataFrame({"quote_id": ["a", "b", "c"], "codes": ["x; y", np.nan, "y"],
+                          "severity": ["1", "0", np.nan], "urgency": ["false", "TRUE", np.nan]})
+    sheet = sheet_from_codes(quotes, coded, ["x", "y"])
+    assert sheet["x"].tolist() == ["1", "0", "0"]
+    assert sheet["y"].tolist() == ["1", "0", "1"]
+    assert sheet["urgency"].tolist() == ["0", "1", ""]
+    assert sheet["severity"].tolist() == ["1", "0", ""]
+
+
+def test_sheet_from_codes_refuses_duplicate_quote_ids():
+    from analysis.reliability import sheet_from_codes
+
+    quotes = pd.DataFrame({"quote_id": ["a"], "doc_id": ["d"], "text": ["x"]})
+    coded = pd.DataFrame({"quote_id": ["a", "a"], "codes": ["x", "x"], "severity": [0, 0],
+                          "urgency": [False, False]})
+    with pytest.raises(ValueError, match="appear more than once"):
+        sheet_from_codes(quotes, coded, ["x"])

@@ -59,7 +59,8 @@ def highlight_quotes(text: str, quotes: pd.DataFrame, *, story_end: int | None =
         start, end = max(int(r["start"]), pos), int(r["end"])
         if start >= end:
             continue
-        speaker = r.get("speaker") if isinstance(r.get("speaker"), str) else _UNKNOWN
+        speaker = r.get("speaker")
+        speaker = speaker if isinstance(speaker, str) and speaker else _UNKNOWN
         title = html.escape(f"{r.get('kind', '')}: {speaker}", quote=True)
         marks.append((start, end, f'<mark style="background:{colours[speaker]}" '
                       f'title="{title}">', "</mark>"))

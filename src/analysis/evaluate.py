@@ -779,8 +779,10 @@ STANCE_LABELS = ("favor", "against", "neutral")
 
 
 def _macro_f1(true: np.ndarray, pred: np.ndarray, n_labels: int) -> float:
+    # Average over the labels present in gold or predictions (scikit-learn's
+    # convention): a label absent from a bootstrap replicate is not a zero.
     f1s = []
-    for k in range(n_labels):
+    for k in np.union1d(true, pred):
         tp = np.sum((pred == k) & (true == k))
         fp = np.sum((pred == k) & (true != k))
         fn = np.sum((pred != k) & (true == k))
@@ -798,9 +800,9 @@ def score_labels(y_true: Sequence[str], y_pred: Sequence[str], *,
     y_true, y_pred : sequence of str
         Gold and predicted labels, aligned.
     labels : sequence of str
-        The label set; macro-F1 averages the F1 of every label in it (a label
-        never predicted and never gold scores 0, so keep the set to the real
-        classes).
+        The allowed labels. Macro-F1 averages the F1 of the labels that occur
+        in gold or predictions (as scikit-learn does), in the full data and in
+        each bootstrap replicate.
     units : sequence, optional
         Resampling unit per row (e.g. the sentence or article id): rows of one
         unit are drawn together, since several targets of one sentence are not
@@ -847,8 +849,18 @@ def score_labels(y_true: Sequence[str], y_pred: Sequence[str], *,
 
 def confusion_table(y_true: Sequence[str], y_pred: Sequence[str], *,
                     labels: Sequence[str] = STANCE_LABELS) -> pd.DataFrame:
-    """Confusion counts as a tidy table: ``true``, ``predicted``, ``n`` (every pair listed)."""
+    """Confusion counts as a tidy table: ``true``, ``predicted``, ``n`` (every pair listed).
+
+    Raises
+    ------
+    ValueError
+        When a label is missing or not in ``labels`` (no row is dropped silently).
+    """
     frame = pd.DataFrame({"true": list(y_true), "predicted": list(y_pred)})
+    bad = sorted({str(v) for v in pd.concat([frame["true"], frame["predicted"]])
+                  if not isinstance(v, str) or v not in labels})
+    if bad:
+        raise ValueError(f"labels {bad} not in the label set {list(labels)}")
     counts = frame.value_counts().rename("n")
     grid = pd.MultiIndex.from_product([labels, labels], names=["true", "predicted"])
     return counts.reindex(grid, fill_value=0).reset_index()

@@ -502,11 +502,13 @@ def quote_counts(
     table = table.loc[totals.index]
     ax = _new_ax(ax, 7.0, 1.2 + 0.35 * len(table))
     left = np.zeros(len(table))
-    labels = [_shorten(v, label_width) for v in table.index]
+    # Numeric positions: two long names shortened to the same label stay two bars.
+    positions = np.arange(len(table))
     colours = sns.color_palette("colorblind", n_colors=max(table.shape[1], 1))
     for colour, column in zip(colours, table.columns, strict=False):
-        ax.barh(labels, table[column].to_numpy(), left=left, color=colour, label=str(column))
+        ax.barh(positions, table[column].to_numpy(), left=left, color=colour, label=str(column))
         left += table[column].to_numpy()
+    ax.set_yticks(positions, [_shorten(v, label_width) for v in table.index])
     ax.set_xlabel("quotations")
     ax.set_ylabel(y)
     ax.legend(title=hue, loc="lower right", frameon=False)

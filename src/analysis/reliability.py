@@ -368,19 +368,54 @@ def sheet_from_codes(quotes: pd.DataFrame, coded: pd.DataFrame, codes) -> pd.Dat
     code_ids = [c for c in sheet.columns
                 if c not in ("quote_id", "doc_id", "speaker", "text", "severity", "urgency",
                              "note")]
+    dup = coded["quote_id"][coded["quote_id"].duplicated()]
+    if len(dup):
+        raise ValueError(f"coded table: quote_id(s) {sorted(set(dup))[:5]} appear more than once")
     by_id = coded.set_index("quote_id")
     for i, quote_id in enumerate(sheet["quote_id"]):
         if quote_id not in by_id.index:
             continue
         row = by_id.loc[quote_id]
         given = row["codes"]
-        given = set(given.split(";") if isinstance(given, str) else given)
-        unknown = given - set(code_ids) - {""}
+        if isinstance(given, str):
+            given = given.split(";")
+        elif given is None or (isinstance(given, float) and pd.isna(given)):
+            given = []
+        given = {str(c).strip() for c in given} - {""}
+        unknown = given - set(code_ids)
         if unknown:
             raise ValueError(f"quotation {quote_id!r}: unknown code(s) {sorted(unknown)}; "
                              f"known: {code_ids}")
         for code in code_ids:
             sheet.loc[sheet.index[i], code] = "1" if code in given else "0"
-        sheet.loc[sheet.index[i], "severity"] = str(int(row["severity"]))
-        sheet.loc[sheet.index[i], "urgency"] = str(int(bool(row["urgency"])))
+        sheet.loc[sheet.index[i], "severity"] = _cell_int(row["severity"], quote_id, "severity")
+        sheet.loc[sheet.index[i], "urgency"] = _cell_flag(row["urgency"], quote_id)
     return sheet
+
+
+def _cell_int(value, quote_id, name) -> str:
+    """A whole number as sheet text; blank stays blank (not coded)."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or str(value).strip() == "":
+        return ""
+    try:
+        number = float(value)
+    except ValueError:
+        raise ValueError(f"quotation {quote_id!r}: {name} {value!r} is not a number") from None
+    if not number.is_integer():
+        raise ValueError(f"quotation {quote_id!r}: {name} {value!r} is not a whole number")
+    return str(int(number))
+
+
+def _cell_flag(value, quote_id) -> str:
+    """A yes/no value as "1"/"0"; blank stays blank. Text such as "false" is read, not cast."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or str(value).strip() == "":
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return "1"
+    if text in _FALSE:
+        return "0"
+    raise ValueError(f"quotation {quote_id!r}: urgency {value!r} is not one of "
+                     f"{sorted(_TRUE | (_FALSE - {''}))}")

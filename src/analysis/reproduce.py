@@ -27,6 +27,9 @@ NOTEBOOKS = [
     "90_evaluation",
 ]
 NOTEBOOK_OUTPUT_DIR = REPORTS_DIR / "notebooks"
+#: Parameters that name files or folders. Relative values given by the caller are
+#: read from the caller's working directory (the notebooks run inside notebooks/).
+PATH_PARAMETERS = ("corpus", "tables_dir", "figures_dir")
 
 
 def execute_notebook(name: str, *, parameters: dict | None = None,
@@ -39,7 +42,10 @@ def execute_notebook(name: str, *, parameters: dict | None = None,
     name : str
         Notebook stem in ``notebooks/``, e.g. ``"01_quotations"``.
     parameters : dict, optional
-        Values that replace the notebook's ``parameters`` cell.
+        Values that replace the notebook's ``parameters`` cell. Relative paths
+        in ``corpus``, ``tables_dir`` and ``figures_dir`` are taken from the
+        current working directory. Without ``tables_dir`` and ``figures_dir``,
+        outputs go to ``reports/`` (replacing the sample's).
     output_dir : str or Path
         Where the executed ``.ipynb`` (and ``.html``) go.
     html : bool
@@ -68,6 +74,11 @@ def execute_notebook(name: str, *, parameters: dict | None = None,
         raise FileNotFoundError(f"{source}: no such notebook; known: {known}")
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
+    parameters = {
+        key: (str(Path(value).resolve()) if key in PATH_PARAMETERS and isinstance(value, str)
+              else value)
+        for key, value in (parameters or {}).items()
+    }
     notebook = jupytext.read(source)
     notebook.metadata["kernelspec"] = {"name": kernel_name, "display_name": "Python 3",
                                        "language": "python"}
