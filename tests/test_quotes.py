@@ -572,3 +572,14 @@ def test_capped_word_counts_agree_with_the_full_count(text):
 def test_next_quotation_paragraph_without_a_cue_still_carries_the_speaker(second):
     rows = extract_document(f"“We will act now,” Roe said.\n\n{second}", "x")
     assert [(r["paragraph"], r["speaker"]) for r in rows] == [(0, "Roe"), (1, "Roe")]
+
+
+@pytest.mark.parametrize("strays", ["A “stray mark here. ", "A “stray mark here. “Another stray. "])
+def test_stray_curly_openers_leave_the_real_quotation_and_its_speaker(strays):
+    rows = extract_document(strays + "Then “We will act,” Smith said.", "x")
+    with_quote = [r for r in rows if "We will act," in r["text"]]
+    assert len(with_quote) == 1
+    row = with_quote[0]
+    assert row["speaker"] == "Smith"
+    fragments = json.loads(row["fragments"]) if row["kind"] == "mixed" else []
+    assert row["kind"] == "direct" or [f["text"] for f in fragments] == ["We will act,"]

@@ -317,6 +317,10 @@ def _pair_marks(text: str, ps: int, pe: int, single: bool,
                                                                     or nxt in ".,;:!?"):
                     closing = True  # a mistyped closing mark
                 else:
+                    if mk == "“" and stack and stack[-1][2] == "“":
+                        # Curly doubles do not nest (inner quotations take single
+                        # marks): an opener still open at the next “ is a stray.
+                        stack.pop()
                     stack.append((i, j, mk))
                     continue
             elif mk in _DOUBLE_CLOSE:
