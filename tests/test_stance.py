@@ -82,6 +82,45 @@ def test_rules_possessive_attributes():
     assert rules_stance(*_span(text, "North Korea"))["stance"] == "against"
 
 
+@pytest.mark.parametrize("text,target,stance,cue", [
+    # Positive tone word ("strengthen") is about us; the relation to the target is against.
+    ("We must strengthen our deterrence against Russia now.", "Russia", "against", "against X"),
+    # A demand on the target, softened by a positive word ("respect").
+    ("We call on China to respect international law.", "China", "against", "call on X to"),
+    ("They should try harder to engage Washington in the effort despite the tensions.",
+     "Washington", "favor", "engage X"),
+    ("The new sanctions on the Kremlin are working well.", "Kremlin", "against",
+     "sanctions on X"),
+    ("Ministers praised the growing cooperation with Seoul.", "Seoul", "favor",
+     "cooperation with X"),
+])
+def test_rules_relation_cue_overrides_sentence_tone(text, target, stance, cue):
+    r = rules_stance(*_span(text, target))
+    assert r["stance"] == stance
+    assert f"relation {cue} ({stance})" in r["evidence"]
+
+
+def test_rules_negated_relation_cue_is_ignored_not_flipped():
+    # "did not condemn X" is no favour towards X: the cue drops out and the tone decides.
+    r = rules_stance(*_span("The minister did not condemn Minsk.", "Minsk"))
+    assert "relation" not in r["evidence"] and r["evidence"].startswith("rules score +1.58")
+    r = rules_stance(*_span("We will never engage Tehran.", "Tehran"))
+    assert r["stance"] == "against" and "relation" not in r["evidence"]
+
+
+def test_relation_cue_needs_the_placeholder(tmp_path):
+    from analysis._lexicon import stance_lexicon
+    from analysis.config import ConfigError
+
+    bad = tmp_path / "lex.yml"
+    bad.write_text("version: 1\nrelations:\n  against: [sanctions on]\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="placeholder X exactly once"):
+        stance_lexicon(str(bad))
+    bad.write_text("version: 1\nrelations:\n  hostile: [deter X]\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="'against' and/or 'favor'"):
+        stance_lexicon(str(bad))
+
+
 def _span(text, target):
     s = text.index(target)
     return text, s, s + len(target)
@@ -248,8 +287,8 @@ def test_sample_article_stance_against_gold(method):
     m = gold.merge(out, on=["mention_start", "mention_end"], suffixes=("_gold", ""))
     assert len(m) == len(gold)
     right = int((m.stance == m.stance_gold).sum())
-    # Measured (see data/models/MODEL_CARD.md): model 22/24, rules 22/24.
-    assert right >= 22
+    # Measured (see data/models/MODEL_CARD.md): model 22/24, rules 23/24 (relation cues).
+    assert right >= (22 if method == "model" else 23)
     nk = m[m.target == "North Korea"]
     assert (nk.stance == "against").all()
 

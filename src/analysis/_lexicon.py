@@ -5,12 +5,14 @@ Private helper of :mod:`analysis.sentiment` and :mod:`analysis.stance`. The file
 
 * ``vader_security_supplement.csv`` (``word,valence,note``): security vocabulary VADER lacks
   or under-rates, on VADER's -4..+4 scale.
-* ``stance_lexicon.yml``: negators, clause breaks, directed words and stance-only valences.
+* ``stance_lexicon.yml``: negators, clause breaks, directed words, stance-only valences and
+  target-relation cues (the words directly governing a target: "sanctions on X", "engage X").
 """
 
 from __future__ import annotations
 
 import csv
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -71,10 +73,12 @@ def stance_lexicon(path: str = str(STANCE_LEXICON_FILE)) -> dict:
     -------
     dict
         ``negators`` (set), ``break_punct`` (set), ``break_words`` (set), ``directed`` (set),
-        ``valence`` (dict word -> float).
+        ``valence`` (dict word -> float), ``relations`` (list of ``(stance, before, after,
+        pattern)``: ``before`` the lower-cased tokens left of the target, nearest first,
+        ``after`` those right of it, ``pattern`` the cue as written).
     """
     data = load_yaml(path)
-    allowed = {"version", "negators", "clause_breaks", "directed", "valence"}
+    allowed = {"version", "negators", "clause_breaks", "directed", "valence", "relations"}
     unknown = set(data) - allowed
     if unknown:
         raise ConfigError(f"{path}: unknown key(s) {sorted(unknown)}; allowed: {sorted(allowed)}")
@@ -84,6 +88,7 @@ def stance_lexicon(path: str = str(STANCE_LEXICON_FILE)) -> dict:
         if not isinstance(val, (int, float)) or not -4 <= val <= 4:
             raise ConfigError(f"{path}: valence of {word!r} must be a number in [-4, 4], got {val!r}")
         valence[str(word).lower()] = float(val)
+    relations = _relations(path, data.get("relations") or {})
     from vaderSentiment.vaderSentiment import NEGATE
 
     return {
@@ -92,7 +97,30 @@ def stance_lexicon(path: str = str(STANCE_LEXICON_FILE)) -> dict:
         "break_words": {str(w).lower() for w in (breaks.get("words") or [])},
         "directed": {str(w).lower() for w in (data.get("directed") or [])},
         "valence": valence,
+        "relations": relations,
     }
+
+
+_CUE_TOKEN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*|[^\w\s]")
+
+
+def _relations(path, data) -> list[tuple[str, tuple, tuple, str]]:
+    """Parse ``relations: {against: [...], favor: [...]}``; each cue holds one ``X``."""
+    if not isinstance(data, dict) or set(data) - {"against", "favor"}:
+        raise ConfigError(f"{path}: relations must map 'against' and/or 'favor' to lists of "
+                          f"cues, got keys {sorted(data) if isinstance(data, dict) else data!r}")
+    out = []
+    for stance, cues in data.items():
+        for cue in cues or []:
+            toks = _CUE_TOKEN.findall(str(cue))
+            if toks.count("X") != 1 or len(toks) < 2:
+                raise ConfigError(f"{path}: relations.{stance} cue {cue!r} must contain the "
+                                  "placeholder X exactly once and at least one other word")
+            i = toks.index("X")
+            before = tuple(t.lower().replace("’", "'") for t in toks[:i][::-1])
+            after = tuple(t.lower().replace("’", "'") for t in toks[i + 1:])
+            out.append((stance, before, after, " ".join(toks)))
+    return out
 
 
 @lru_cache(maxsize=4)
