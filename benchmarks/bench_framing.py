@@ -35,6 +35,7 @@ from analysis.framing import (  # noqa: E402
     load_gold_frames,
 )
 from analysis.paths import SAMPLE_CORPUS_DIR  # noqa: E402
+from analysis.quotes import with_quote_ids  # noqa: E402
 
 # Generic clauses (written for this benchmark; no article text).
 CLAUSES = [
@@ -75,8 +76,7 @@ def make_quotes(n: int, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
     starts = rng.integers(0, 5000, size=n)
     quotes = pd.DataFrame({"doc_id": doc_ids, "start": starts, "text": texts})
     quotes["end"] = quotes["start"] + quotes["text"].str.len()
-    quotes["quote_id"] = [f"{d}:{s}-{e}" for d, s, e in
-                          zip(quotes["doc_id"], quotes["start"], quotes["end"], strict=True)]
+    quotes = with_quote_ids(quotes)
     rows = rng.random(n) < 0.5
     stance = pd.DataFrame({
         "doc_id": quotes.loc[rows, "doc_id"], "quote_id": quotes.loc[rows, "quote_id"],
@@ -90,9 +90,7 @@ def make_quotes(n: int, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
 def sample_quotes(gold: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     texts = {d: (SAMPLE_CORPUS_DIR / f"{d}.txt").read_text(encoding="utf-8")
              for d in gold["doc_id"].unique()}
-    quotes = gold[["doc_id", "start", "end"]].copy()
-    quotes["quote_id"] = [f"{d}:{s}-{e}" for d, s, e in
-                          zip(quotes["doc_id"], quotes["start"], quotes["end"], strict=True)]
+    quotes = with_quote_ids(gold[["doc_id", "start", "end"]])
     quotes["text"] = [texts[d][s:e] for d, s, e in
                       zip(quotes["doc_id"], quotes["start"], quotes["end"], strict=True)]
     return quotes, texts

@@ -23,7 +23,6 @@ for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_v, "1")  # "one core" throughput
 
 import argparse  # noqa: E402
-import json  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -41,8 +40,9 @@ except ImportError:  # pragma: no cover - the lead's shared printer is missing
         print(f"{name}: {shown} {tail}", flush=True)
 
 from analysis.baselines import tfidf_baseline, vader_stance  # noqa: E402
-from analysis.evaluate import score_labels  # noqa: E402
+from analysis.evaluate import compare_stance_gold, load_gold, score_labels  # noqa: E402
 from analysis.paths import ANNOTATIONS_DIR, eval_file  # noqa: E402
+from analysis.quotes import with_quote_ids  # noqa: E402
 from analysis.sentiment import score_sentiment  # noqa: E402
 from analysis.stance import load_model, predict_stance_rows, score_stance  # noqa: E402
 from analysis.targets import find_mentions  # noqa: E402
@@ -115,27 +115,20 @@ def bench_speed() -> None:
 
 
 def bench_sample() -> None:
-    gold_q = ANNOTATIONS_DIR / "sample_quotes.jsonl"
-    rec = json.loads(gold_q.read_text(encoding="utf-8").splitlines()[0])
-    quotes = pd.DataFrame(rec["quotes"]).assign(doc_id=rec["doc_id"])
-    quotes["quote_id"] = [f"{rec['doc_id']}:{s}-{e}" for s, e in
-                          zip(quotes["start"], quotes["end"], strict=True)]
-    docs = pd.DataFrame({"doc_id": [rec["doc_id"]], "text": [rec["text"]]})
+    docs, quotes = load_gold(ANNOTATIONS_DIR / "sample_quotes.jsonl")
+    quotes = with_quote_ids(quotes)
     mentions = find_mentions(quotes, docs)
     gold = pd.read_csv(ANNOTATIONS_DIR / "sample_stance.csv")
     for method in ("model", "rules"):
-        pred = score_stance(mentions, quotes, docs, method=method)
-        m = gold.merge(pred, on=["doc_id", "mention_start", "mention_end"], how="left",
-                       suffixes=("_gold", ""))
-        right = int((m["stance"] == m["stance_gold"]).sum())
+        check = compare_stance_gold(score_stance(mentions, quotes, docs, method=method), gold)
+        right = int(check["right"].sum())
         if method == "model":
             report("sample stance rows right (model, default)", right, f"== {len(gold)}",
                    right == len(gold), fmt="{:.0f}")
         else:
             report(f"sample stance rows right ({method})", right, fmt="{:.0f}")
-        for _, r in m[m["stance"] != m["stance_gold"]].iterrows():
-            print(f"  miss: {r['mention']} @{r['mention_start']} gold {r['stance_gold']}, "
-                  f"got {r['stance']}")
+        for r in check[~check["right"]].itertuples():
+            print(f"  miss: {r.mention} @{r.mention_start} gold {r.gold}, got {r.predicted}")
     sgold = pd.read_csv(ANNOTATIONS_DIR / "sample_sentiment.csv")
     for label, kw in (("supplement + backdrop rule, default", {}),
                       ("plain VADER", {"supplement": False, "backdrop": False})):

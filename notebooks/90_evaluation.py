@@ -54,7 +54,7 @@ from analysis.framing import code_frames, compare_to_gold, load_codebook, load_g
 from analysis.paths import ANNOTATIONS_DIR, SAMPLE_CORPUS_DIR, eval_file
 from analysis.pipeline import run
 from analysis.plots import confusion_heatmap, save_figure
-from analysis.quotes import extract_quotes
+from analysis.quotes import extract_quotes, with_quote_ids
 from analysis.reliability import alpha_by_code, sheet_from_codes
 from analysis.sentiment import score_sentiment
 from analysis.train_stance import load_newsmtsc
@@ -186,8 +186,7 @@ sentiment_check
 
 # %%
 frame_gold = load_gold_frames()
-gold_quotes = sample_gold.assign(quote_id=lambda d: d["doc_id"] + ":" + d["start"].astype(str)
-                                 + "-" + d["end"].astype(str))
+gold_quotes = with_quote_ids(sample_gold)
 texts = dict(zip(sample_docs["doc_id"], sample_docs["text"], strict=True))
 frames_on_gold, per_quote_on_gold = code_frames(gold_quotes)
 detail, summary = compare_to_gold(frames_on_gold, per_quote_on_gold, gold_quotes, frame_gold,

@@ -583,3 +583,12 @@ def test_stray_curly_openers_leave_the_real_quotation_and_its_speaker(strays):
     assert row["speaker"] == "Smith"
     fragments = json.loads(row["fragments"]) if row["kind"] == "mixed" else []
     assert row["kind"] == "direct" or [f["text"] for f in fragments] == ["We will act,"]
+
+
+def test_with_quote_ids_uses_the_extractor_rule():
+    from analysis.quotes import with_quote_ids
+
+    rows = extract_quotes(pd.DataFrame({"doc_id": ["d"], "text": ["“Yes,” Roe said."],
+                                        "story_end": [16], "source": ["s"]}))
+    again = with_quote_ids(rows[["doc_id", "start", "end"]])
+    assert again["quote_id"].tolist() == rows["quote_id"].tolist() == ["d:1-5"]

@@ -1248,7 +1248,7 @@ def _finish(d: _Doc, doc_id: str, records: list[dict]) -> list[dict]:
                 # "They also praised ...": the pair named last ("Roe and Doe agreed").
                 speaker, role, country = plural[:3]
         rows.append({
-            "doc_id": doc_id, "quote_id": f"{doc_id}:{s}-{e}", "start": s, "end": e,
+            "doc_id": doc_id, "quote_id": quote_id(doc_id, s, e), "start": s, "end": e,
             "text": text[s:e], "kind": r["kind"],
             "fragments": json.dumps([{"start": a, "end": b, "text": text[a:b]}
                                      for a, b in r["fragments"]], ensure_ascii=False)
@@ -1274,6 +1274,22 @@ def _types(df: pd.DataFrame) -> pd.DataFrame:
     for c in ("speaker_start", "speaker_end"):
         df[c] = df[c].astype("Int64")
     return df
+
+
+def quote_id(doc_id: str, start: int, end: int) -> str:
+    """The stable id of a quotation: ``"{doc_id}:{start}-{end}"``."""
+    return f"{doc_id}:{start}-{end}"
+
+
+def with_quote_ids(spans: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a table of spans (``doc_id``, ``start``, ``end``) with ``quote_id`` added.
+
+    Used to treat gold spans as quotations, e.g. to score later stages on them.
+    """
+    out = spans.copy()
+    out["quote_id"] = [quote_id(d, s, e) for d, s, e in
+                       zip(out["doc_id"], out["start"], out["end"], strict=True)]
+    return out
 
 
 def extract_quotes(documents: pd.DataFrame, *, cues=None, roster=None,
