@@ -151,7 +151,7 @@ if have_newsmtsc:
 if have_newsmtsc:
     fig, axes = plt.subplots(1, 2, figsize=(10, 4))
     for ax, (name, (_, predicted)) in zip(axes, results.items(), strict=True):
-        table = ev.confusion_table(predicted["gold"], predicted["model (default)"])
+        table = ev.confusion_table(predicted["gold"], predicted["hybrid (default)"])
         confusion_heatmap(table, ax=ax, title=name)
     save_figure(fig, "90_stance_confusion", directory=figures_dir)
 

@@ -60,3 +60,17 @@ def test_python_dash_m_entry_point():
     done = subprocess.run([sys.executable, "-m", "analysis", "--version"],
                           capture_output=True, text=True, check=True)
     assert done.stdout.startswith("analysis ")
+
+
+def test_stance_method_choices_match_the_stance_module(tmp_path):
+    from analysis import cli, stance
+
+    assert cli.STANCE_METHODS == stance.METHODS
+    assert cli.DEFAULT_STANCE_METHOD == stance.DEFAULT_METHOD
+    src = tmp_path / "rows.csv"
+    pd.DataFrame({"id": ["a"], "text": ["We call on China to respect the law."],
+                  "target": ["China"]}).to_csv(src, index=False)
+    for method, stance_label in (("hybrid", "against"), ("model", "favor")):
+        out = tmp_path / f"{method}.csv"
+        assert main(["stance", str(src), "-o", str(out), "--method", method]) == 0
+        assert pd.read_csv(out)["stance"].tolist() == [stance_label]

@@ -100,6 +100,30 @@ def test_rules_relation_cue_overrides_sentence_tone(text, target, stance, cue):
     assert f"relation {cue} ({stance})" in r["evidence"]
 
 
+@pytest.mark.parametrize("text,target", [
+    ("We must strengthen our deterrence against Russia now.", "Russia"),
+    ("We call on China to respect international law.", "China"),
+])
+def test_hybrid_default_takes_relation_cue_where_model_reads_tone(text, target):
+    # Found in review: the model alone reads the positive words as favour toward the target.
+    row = pd.DataFrame([_row(text, target)])
+    assert predict_stance_rows(row, method="model")["stance"].iloc[0] == "favor"
+    out = predict_stance_rows(row)  # default method
+    assert out["stance"].iloc[0] == "against"
+    assert out["evidence"].iloc[0].startswith("relation cue overrides model (model: favor")
+    assert out["p_against"].iloc[0] > 0.5
+
+
+def test_hybrid_equals_model_where_no_cue_fires():
+    rows = pd.DataFrame([_row(t, g) for t, g, _ in TOY])
+    hyb = predict_stance_rows(rows, method="hybrid")
+    mod = predict_stance_rows(rows, method="model")
+    cue = hyb["evidence"].str.startswith("relation cue overrides model")
+    assert cue.tolist() == [i == 2 for i in range(len(TOY))]  # "condemned Iran" only
+    assert hyb.loc[2, "stance"] == mod.loc[2, "stance"] == "against"
+    pd.testing.assert_frame_equal(hyb[~cue], mod[~cue])
+
+
 def test_rules_negated_relation_cue_is_ignored_not_flipped():
     # "did not condemn X" is no favour towards X: the cue drops out and the tone decides.
     r = rules_stance(*_span("The minister did not condemn Minsk.", "Minsk"))
@@ -256,7 +280,7 @@ def test_collect_returns_bad_rows_and_keeps_good_ones():
 
 
 def test_unknown_method_lists_allowed():
-    with pytest.raises(ValueError, match="allowed: model, rules"):
+    with pytest.raises(ValueError, match="allowed: hybrid, model, rules"):
         predict_stance_rows(pd.DataFrame([_row("Japan", "Japan")]), method="bert")
 
 
@@ -275,7 +299,7 @@ def _sample():
     return quotes, docs
 
 
-@pytest.mark.parametrize("method", ["model", "rules"])
+@pytest.mark.parametrize("method", ["hybrid", "model", "rules"])
 def test_sample_article_stance_against_gold(method):
     quotes, docs = _sample()
     mentions = find_mentions(quotes, docs)
@@ -287,8 +311,9 @@ def test_sample_article_stance_against_gold(method):
     m = gold.merge(out, on=["mention_start", "mention_end"], suffixes=("_gold", ""))
     assert len(m) == len(gold)
     right = int((m.stance == m.stance_gold).sum())
-    # Measured (see data/models/MODEL_CARD.md): model 22/24, rules 23/24 (relation cues).
-    assert right >= (22 if method == "model" else 23)
+    # Measured (see data/models/MODEL_CARD.md): model 22/24, rules and hybrid 23/24.
+    assert right == {"hybrid": 23, "model": 22, "rules": 23}[method]
+    assert (m["method"] == method).all()
     nk = m[m.target == "North Korea"]
     assert (nk.stance == "against").all()
 

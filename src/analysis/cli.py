@@ -15,6 +15,11 @@ import pandas as pd
 
 from analysis import __version__
 
+# Same as analysis.stance.METHODS / DEFAULT_METHOD (a test checks): importing that module here
+# would load scikit-learn (about 2 s) for every command, --help included.
+STANCE_METHODS = ("hybrid", "model", "rules")
+DEFAULT_STANCE_METHOD = "hybrid"
+
 
 def _summary(found: int, with_quotes: int, without: int, errors: int) -> str:
     return (f"documents: {found} found = {with_quotes} with quotations + {without} without "
@@ -107,7 +112,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", help="table with text, target and optional target_start, "
                    "target_end, id")
     p.add_argument("-o", "--output", required=True, help="output .csv, .jsonl or .parquet")
-    p.add_argument("--method", default="model", choices=["model", "rules"])
+    p.add_argument("--method", default=DEFAULT_STANCE_METHOD, choices=STANCE_METHODS,
+                   help=f"stance method (default {DEFAULT_STANCE_METHOD}; see analysis.stance)")
     p.add_argument("--keep-going", action="store_true",
                    help="write malformed rows to an errors file instead of stopping")
     p.add_argument("--errors", help="errors file for --keep-going "
@@ -117,8 +123,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="run the whole pipeline and write every table")
     p.add_argument("input", help="as for `analysis quotes`")
     p.add_argument("--out", required=True, help="output folder")
-    p.add_argument("--method", default="model", choices=["model", "rules"],
-                   help="stance method")
+    p.add_argument("--method", default=DEFAULT_STANCE_METHOD, choices=STANCE_METHODS,
+                   help=f"stance method (default {DEFAULT_STANCE_METHOD})")
     p.add_argument("--progress", action="store_true", help="show progress bars")
     p.set_defaults(func=cmd_run)
     return parser

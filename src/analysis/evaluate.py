@@ -985,7 +985,7 @@ def stance_method_scores(dev: pd.DataFrame, *, train: pd.DataFrame | None = None
     -------
     scores : DataFrame
         :func:`score_labels` output with a ``method`` column; the default
-        method is named ``"model (default)"``.
+        method is named ``"hybrid (default)"``.
     predictions : DataFrame
         ``id``, ``gold`` and one column of predicted labels per method.
     """
@@ -994,7 +994,8 @@ def stance_method_scores(dev: pd.DataFrame, *, train: pd.DataFrame | None = None
 
     rows = dev[["id", "text", "target", "target_start", "target_end"]]
     methods = {
-        "model (default)": predict_stance_rows(rows, method="model")["stance"].to_numpy(),
+        "hybrid (default)": predict_stance_rows(rows, method="hybrid")["stance"].to_numpy(),
+        "model": predict_stance_rows(rows, method="model")["stance"].to_numpy(),
         "rules": predict_stance_rows(rows, method="rules")["stance"].to_numpy(),
         "VADER sentence baseline": vader_stance(dev["text"]),
     }

@@ -187,7 +187,7 @@ def _config_hashes() -> dict:
     return {str(p.relative_to(p.parents[2])): file_sha256(p) for p in files if p.exists()}
 
 
-def run(input_path: str | Path, *, stance_method: str = "model", batch_size: int = 200,
+def run(input_path: str | Path, *, stance_method: str = "hybrid", batch_size: int = 200,
         progress: bool = False) -> RunResult:
     """Run the whole pipeline on one input.
 
@@ -195,7 +195,7 @@ def run(input_path: str | Path, *, stance_method: str = "model", batch_size: int
     ----------
     input_path : str or Path
         Anything :func:`analysis.corpus.load_corpus` accepts.
-    stance_method : {"model", "rules"}
+    stance_method : {"hybrid", "model", "rules"}, default "hybrid"
         Stance method (see :mod:`analysis.stance`).
     batch_size : int
         Documents per extraction batch.

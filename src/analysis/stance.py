@@ -1,24 +1,32 @@
 """Stance of a quotation towards each target it names: favor, against or neutral.
 
-Two methods sit behind one interface:
+Three methods sit behind one interface:
 
-``'model'`` (default)
+``'hybrid'`` (default)
+    The model below, except where a target-relation cue directly governs the target
+    ("sanctions on X", "deterrence against X", "call on X to", "engage X", "cooperation
+    with X"; ``relations`` in ``data/lexicons/stance_lexicon.yml``): there the rules method's
+    decision, which the cue dominates, replaces the model's, and the evidence says so and
+    gives the model's own answer. The cues fire rarely (about 1% of NewsMTSC rows) but are
+    right more often than the model where they do (76 vs 67 of 92 training rows, the model
+    cross-validated; 3 vs 2 of 3 rows on each development set), and they fix the model's
+    reading of security phrasing in which positive words describe the speaker's own acts
+    ("we must strengthen our deterrence against X", "we call on X to respect ...").
+    Measured macro-F1 on the NewsMTSC development sets: see ``data/models/MODEL_CARD.md``.
+``'model'``
     :class:`TargetStanceClassifier`, a multinomial logistic regression on *target-relative*
     features, trained on NewsMTSC (target-dependent sentiment in political news) and shipped
-    as plain coefficients in ``data/models/`` (see ``data/models/MODEL_CARD.md``). It is the
-    default because it scores higher on both NewsMTSC development sets than the rules
-    (macro-F1 0.681 / 0.649 vs 0.520 / 0.496 on rw_dev / mt_dev; model card) while
-    nearly matching the rules on the sample article (22 vs 23 of 24 rows). It does not use
-    the target-relation cues (feature family ``T``: not better in cross-validation), so it
-    still misreads demands and deterrence phrased with positive words ("call on X to
-    respect ...", "strengthen deterrence against X"); use ``'rules'`` where those matter.
+    as plain coefficients in ``data/models/`` (see ``data/models/MODEL_CARD.md``). It scores
+    far above the rules on both NewsMTSC development sets (macro-F1 0.681 / 0.649 vs
+    0.520 / 0.496 on rw_dev / mt_dev). It does not use the relation cues (as features they
+    gave no gain in cross-validation: too rare in the training data), so on its own it
+    misreads the demands and deterrence phrasing above.
 ``'rules'``
     A transparent lexicon method: each sentiment word near the target adds its valence,
     weighted by whether it sits in the target's clause and by distance; directed words
     ("criticised", "praised") count only for the target they are aimed at. A target-relation
-    cue directly governing the target ("sanctions on X", "call on X to", "engage X",
-    "cooperation with X"; ``relations`` in ``data/lexicons/stance_lexicon.yml``) outweighs
-    that general tone. Its evidence names every deciding word or cue with its contribution.
+    cue directly governing the target outweighs that general tone. Its evidence names every
+    deciding word or cue with its contribution.
 
 Features of the model (names as they appear in its evidence strings): ``w:`` any word of the
 sentence; ``v:`` the same weighted by closeness to the target; ``l1:/l2:/l3:`` and ``r1:/r2:/r3:`` words 1-2, 3-5, 6-10 tokens left/right of the
@@ -72,6 +80,7 @@ from .paths import MODELS_DIR
 __all__ = [
     "STANCES",
     "METHODS",
+    "DEFAULT_METHOD",
     "MODEL_FILE",
     "StanceInputError",
     "TargetStanceClassifier",
@@ -82,7 +91,9 @@ __all__ = [
 ]
 
 STANCES = ("against", "favor", "neutral")
-METHODS = ("model", "rules")
+METHODS = ("hybrid", "model", "rules")
+#: The method used when none is named.
+DEFAULT_METHOD = "hybrid"
 #: Shipped model, stem only: ``.npz`` holds the arrays, ``.json`` the vocabulary and settings.
 MODEL_FILE = MODELS_DIR / "stance_model"
 PRONOUNS = {"he", "she", "it", "they", "him", "her", "them", "his", "its", "their", "we", "us",
@@ -879,10 +890,27 @@ def _predict(rows: pd.DataFrame, method: str, model: TargetStanceClassifier | No
     order = [list(model.classes_).index(c) for c in STANCES]
     probs = proba[:, order]
     labels = [STANCES[i] for i in np.argmax(probs, axis=1)]
+    if method == "hybrid":
+        _override_by_relation_cues(rows, labels, probs, evidence)
     return labels, probs, evidence
 
 
-def predict_stance_rows(df: pd.DataFrame, method: str = "model", errors: str = "raise",
+def _override_by_relation_cues(rows: pd.DataFrame, labels: list, probs: np.ndarray,
+                               evidence: list) -> None:
+    """Where a relation cue governs the target, put the rules' decision in place (in place)."""
+    lex = stance_lexicon(str(STANCE_LEXICON_FILE))
+    for k, (t, s, e) in enumerate(zip(rows["text"], rows["target_start"], rows["target_end"],
+                                      strict=True)):
+        if not _relation(_Context(t, int(s), int(e), lex), lex)[0]:
+            continue
+        r = rules_stance(t, int(s), int(e))
+        was = f"model: {labels[k]} {probs[k].max():.2f}"
+        probs[k] = [r["p_against"], r["p_favor"], r["p_neutral"]]
+        labels[k] = r["stance"]
+        evidence[k] = f"relation cue overrides model ({was}); {r['evidence']}"
+
+
+def predict_stance_rows(df: pd.DataFrame, method: str = DEFAULT_METHOD, errors: str = "raise",
                         model: TargetStanceClassifier | None = None):
     """Stance for free-standing rows of text and target (used by the command line).
 
@@ -892,7 +920,8 @@ def predict_stance_rows(df: pd.DataFrame, method: str = "model", errors: str = "
         Columns ``text`` and ``target``; optional ``target_start``, ``target_end`` (character
         span of the target in ``text``; when absent the first occurrence of ``target`` is
         used) and ``id`` (names the row in errors and output; the index otherwise).
-    method : {"model", "rules"}
+    method : {"hybrid", "model", "rules"}, default "hybrid"
+        See the module docstring.
     errors : {"raise", "collect"}
         ``"raise"``: the first malformed row raises :class:`StanceInputError` naming it.
         ``"collect"``: return ``(predictions, bad_rows)``; ``bad_rows`` has columns ``id``,
@@ -953,7 +982,7 @@ STANCE_COLUMNS = ["doc_id", "quote_id", "target", "mention", "mention_start", "m
 
 
 def score_stance(mentions: pd.DataFrame, quotes: pd.DataFrame,
-                 documents: pd.DataFrame | None = None, method: str = "model",
+                 documents: pd.DataFrame | None = None, method: str = DEFAULT_METHOD,
                  model: TargetStanceClassifier | None = None) -> pd.DataFrame:
     """Stance of each quotation towards each target mention inside it.
 
@@ -966,7 +995,8 @@ def score_stance(mentions: pd.DataFrame, quotes: pd.DataFrame,
         Quotes contract: ``quote_id``, ``start``, ``end``, ``text`` at least.
     documents : DataFrame, optional
         Not needed (quote rows carry their text); accepted for a uniform signature.
-    method : {"model", "rules"}
+    method : {"hybrid", "model", "rules"}, default "hybrid"
+        See the module docstring.
     model : TargetStanceClassifier, optional
         Defaults to the shipped model.
 
