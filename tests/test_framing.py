@@ -410,3 +410,24 @@ def test_gold_loader_refuses_bad_urgency(tmp_path):
     path.write_text("doc_id,start,end,codes,severity,urgency\nd,0,5,,0,maybe\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"urgency must be true/false"):
         load_gold_frames(path)
+
+
+def test_gold_matching_is_one_to_one_and_trims_like_quotation_scoring(sample):
+    # Found in review: frames were matched by a private rule (untrimmed, not one-to-one), so one
+    # predicted quotation could be credited to two gold rows. It now uses
+    # evaluate.match_spans(rule="overlap"), the rule of every other score.
+    text, gold, _ = sample
+    g = gold.iloc[[2]].reset_index(drop=True)
+    start, end = int(g.start.iloc[0]), int(g.end.iloc[0])
+    twice = pd.concat([g, g], ignore_index=True)
+    quotes = pd.DataFrame({"doc_id": [SAMPLE_DOC], "quote_id": ["p"], "start": [start],
+                           "end": [end], "text": [text[start:end]]})
+    frames, per_quote = code_frames(quotes)
+    detail, s = compare_to_gold(frames, per_quote, quotes, twice)
+    assert s["quotes_matched"] == 1 and detail["quote_id"].tolist() == ["p", ""]
+    # Quote marks and a trailing comma around the span do not count against the overlap.
+    core = text[start:end].strip("“”\",. ")
+    cs = text.index(core, start)
+    quotes2 = quotes.assign(start=cs, end=cs + len(core), text=core)
+    detail, s = compare_to_gold(*code_frames(quotes2), quotes2, g)
+    assert s["quotes_matched"] == 1

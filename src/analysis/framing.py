@@ -744,23 +744,18 @@ def load_gold_frames(path: str | Path = GOLD_FRAMES_FILE) -> pd.DataFrame:
     return gold
 
 
-def _overlap_match(gold: pd.DataFrame, quotes: pd.DataFrame) -> dict:
-    """Gold row index -> quote_id, where the spans overlap by >= half the longer span."""
-    out = {}
-    by_doc = {d: g for d, g in quotes.groupby("doc_id")}
-    for gi, g in gold.iterrows():
-        cands = by_doc.get(g["doc_id"])
-        if cands is None:
-            continue
-        best, best_ov = None, 0
-        for q in cands.itertuples():
-            ov = min(g["end"], q.end) - max(g["start"], q.start)
-            longer = max(g["end"] - g["start"], q.end - q.start)
-            if ov > 0 and ov >= longer / 2 and ov > best_ov:
-                best, best_ov = q.quote_id, ov
-        if best is not None:
-            out[gi] = best
-    return out
+def _overlap_match(gold: pd.DataFrame, quotes: pd.DataFrame, documents: dict | None) -> dict:
+    """Gold row index -> quote_id by :func:`analysis.evaluate.match_spans` (``overlap``)."""
+    from .evaluate import match_spans
+
+    docs = None
+    if documents is not None:
+        docs = pd.DataFrame({"doc_id": list(documents), "text": list(documents.values())})
+    pairs = match_spans(quotes.reset_index(drop=True), gold.reset_index(drop=True),
+                        rule="overlap", documents=docs)
+    qids = quotes["quote_id"].to_numpy()
+    return {gold.index[g]: qids[p] for p, g in zip(pairs["pred_row"], pairs["gold_row"],
+                                                   strict=True)}
 
 
 def compare_to_gold(frames: pd.DataFrame, per_quote: pd.DataFrame, quotes: pd.DataFrame,
@@ -772,11 +767,19 @@ def compare_to_gold(frames: pd.DataFrame, per_quote: pd.DataFrame, quotes: pd.Da
     frames, per_quote : DataFrame
         Output of :func:`code_frames`.
     quotes : DataFrame
-        The quotations coded (``doc_id``, ``quote_id``, ``start``, ``end``).
+        The quotations coded (``doc_id``, ``quote_id``, ``start``, ``end``, ``text``).
     gold : DataFrame
         From :func:`load_gold_frames`.
     documents : dict of doc_id to text, optional
-        When given, each evidence string is checked against the document text.
+        When given, each evidence string is checked against the document text (and spans
+        without a ``text`` column are sliced from it).
+
+    Notes
+    -----
+    Gold and coded quotations are paired by :func:`analysis.evaluate.match_spans` with
+    ``rule="overlap"``, the rule of the quotation scores: span ends trimmed of white space,
+    quote marks and ``. , ; :``; shared characters >= half the longer span; one-to-one,
+    greedy by overlap.
 
     Returns
     -------
@@ -791,7 +794,7 @@ def compare_to_gold(frames: pd.DataFrame, per_quote: pd.DataFrame, quotes: pd.Da
         at its offsets), ``severity_within_one`` (share of gold quotations),
         ``urgency_agree`` (share), ``quotes_matched``, ``quotes_gold``.
     """
-    match = _overlap_match(gold, quotes)
+    match = _overlap_match(gold, quotes, documents)
     codes_by_q = frames.groupby("quote_id")["code"].agg(lambda s: sorted(set(s))).to_dict()
     pq = per_quote.set_index("quote_id")
     rows = []
