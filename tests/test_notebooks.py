@@ -51,9 +51,12 @@ def _run(name, tmp_path, tag):
 
 
 @pytest.mark.parametrize("name", [n for n in NOTEBOOKS if n != "03_framing_security_threats"])
-def test_notebook_runs(name, tmp_path):
+def test_notebook_runs(name, tmp_path, capfd):
     out, _, _ = _run(name, tmp_path, "a")
     assert out.exists()
+    # The kernel talks over local IPC sockets in a private folder, not TCP (ipykernel warns
+    # on every run that TCP is unencrypted).
+    assert "without encryption" not in capfd.readouterr().err
 
 
 def test_framing_notebook_draws_every_figure_identically_twice(tmp_path):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -67,6 +68,7 @@ def execute_notebook(name: str, *, parameters: dict | None = None,
     """
     import jupytext
     import papermill
+    from traitlets.config import Config
 
     source = NOTEBOOKS_DIR / f"{name}.py"
     if not source.exists():
@@ -83,10 +85,16 @@ def execute_notebook(name: str, *, parameters: dict | None = None,
     notebook.metadata["kernelspec"] = {"name": kernel_name, "display_name": "Python 3",
                                        "language": "python"}
     output = output_dir / f"{name}.ipynb"
-    papermill.execute_notebook(
-        notebook, str(output), parameters=parameters or {}, kernel_name=kernel_name,
-        cwd=str(NOTEBOOKS_DIR), progress_bar=False, log_output=False,
-    )
+    with tempfile.TemporaryDirectory(prefix="analysis-kernel-") as sockets:
+        # IPC sockets in a private folder instead of TCP ports: nothing else on the machine
+        # can reach the kernel, and ipykernel has no unencrypted-TCP warning to print.
+        config = Config()
+        config.KernelManager.transport = "ipc"
+        config.KernelManager.ip = str(Path(sockets) / "kernel")
+        papermill.execute_notebook(
+            notebook, str(output), parameters=parameters or {}, kernel_name=kernel_name,
+            cwd=str(NOTEBOOKS_DIR), progress_bar=False, log_output=False, config=config,
+        )
     if html:
         from nbconvert import HTMLExporter
 
