@@ -12,7 +12,7 @@ Lines printed (``name: value (target: X) [ok|MISS]``):
   rules method, a VADER baseline (compound of the whole
   sentence -> label by ±0.05) and a TF-IDF logistic-regression baseline (sentence only,
   trained on NewsMTSC train; full mode only). Full mode adds bootstrap 95% CIs (1,000
-  resamples of rows, seed 0).
+  resamples of sentences, so the targets of one sentence stay together; seed 0).
 * throughput of the default method on one core (target >= 2,000 rows/s).
 * sample article: stance agreement with ``data/annotations/sample_stance.csv`` for the three
   methods and sentiment agreement with ``sample_sentiment.csv`` (targets: all rows).

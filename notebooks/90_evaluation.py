@@ -123,8 +123,9 @@ if have_polnear:
 # ## 3 · Target stance on NewsMTSC dev (US news), beside the baselines
 #
 # Macro-F1 over favor / against / neutral. Rows of one sentence are resampled together. The
-# default method is the shipped `TargetStanceClassifier` (`data/models/MODEL_CARD.md`); the
-# baselines ignore the target (`analysis.baselines`).
+# default method, `hybrid`, is the shipped `TargetStanceClassifier` except where a
+# target-relation cue governs the target and the rules follow it (`data/models/MODEL_CARD.md`);
+# the baselines ignore the target (`analysis.baselines`).
 
 # %%
 train_path = eval_file("newsmtsc_train.jsonl")

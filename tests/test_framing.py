@@ -417,17 +417,38 @@ def test_gold_matching_is_one_to_one_and_trims_like_quotation_scoring(sample):
     # predicted quotation could be credited to two gold rows. It now uses
     # evaluate.match_spans(rule="overlap"), the rule of every other score.
     text, gold, _ = sample
-    g = gold.iloc[[2]].reset_index(drop=True)
+    g = gold.iloc[[2]]
     start, end = int(g.start.iloc[0]), int(g.end.iloc[0])
-    twice = pd.concat([g, g], ignore_index=True)
     quotes = pd.DataFrame({"doc_id": [SAMPLE_DOC], "quote_id": ["p"], "start": [start],
                            "end": [end], "text": [text[start:end]]})
     frames, per_quote = code_frames(quotes)
+    # Two gold rows on the same span, with one index label between them (a label-keyed
+    # match credited the one quotation twice).
+    twice = pd.concat([g, g]).set_axis([5, 5])
     detail, s = compare_to_gold(frames, per_quote, quotes, twice)
     assert s["quotes_matched"] == 1 and detail["quote_id"].tolist() == ["p", ""]
-    # Quote marks and a trailing comma around the span do not count against the overlap.
-    core = text[start:end].strip("“”\",. ")
-    cs = text.index(core, start)
-    quotes2 = quotes.assign(start=cs, end=cs + len(core), text=core)
-    detail, s = compare_to_gold(*code_frames(quotes2), quotes2, g)
+
+
+def test_gold_matching_trims_quote_marks_and_punctuation():
+    # Quote marks, the full stop and trailing spaces of the gold span are trimmed first.
+    doc = '“We will act.”   '
+    gold = pd.DataFrame({"doc_id": ["d"], "start": [0], "end": [17], "codes": [[]],
+                         "severity": [0], "urgency": [False]})
+    quotes = pd.DataFrame({"doc_id": ["d"], "quote_id": ["q"], "start": [1], "end": [8],
+                           "text": [doc[1:8]]})
+    frames, per_quote = code_frames(quotes)
+    # Untrimmed: overlap 7 < 17 / 2. Trimmed: gold "We will act" (1-12), shared 7 >= 11 / 2.
+    _, s = compare_to_gold(frames, per_quote, quotes, gold, documents={"d": doc})
     assert s["quotes_matched"] == 1
+
+
+def test_gold_matching_needs_text_or_documents():
+    gold = pd.DataFrame({"doc_id": ["d"], "start": [0], "end": [5], "codes": [[]],
+                         "severity": [0], "urgency": [False]})
+    quotes = pd.DataFrame({"doc_id": ["d"], "quote_id": ["q"], "start": [0], "end": [5],
+                           "text": ["Hello"]})
+    frames, per_quote = code_frames(quotes)
+    with pytest.raises(ValueError, match="gold has no 'text' column; pass documents="):
+        compare_to_gold(frames, per_quote, quotes, gold)
+    with pytest.raises(ValueError, match=r"lacks the text of gold document\(s\) \['d'\]"):
+        compare_to_gold(frames, per_quote, quotes, gold, documents={"e": "Hello"})

@@ -67,6 +67,11 @@ def test_sample_accounting_and_manifest(sample_run):
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["documents"] == docs
     assert "data/config/targets.yml" in manifest["config_sha256"]
+    # Found in review: the lexicons that drive sentiment and the default stance method were
+    # left out of the hashes.
+    assert {"data/lexicons/stance_lexicon.yml",
+            "data/lexicons/vader_security_supplement.csv"} <= set(manifest["config_sha256"])
+    assert manifest["stance_method"] == "hybrid"
 
 
 def test_outputs_round_trip(sample_run):

@@ -114,6 +114,18 @@ def test_hybrid_default_takes_relation_cue_where_model_reads_tone(text, target):
     assert out["p_against"].iloc[0] > 0.5
 
 
+def test_hybrid_keeps_the_model_where_the_tone_outweighs_the_cue():
+    # Found in review: a cue the rules did not follow (tone extreme, rules neutral) still
+    # replaced the model's answer and was reported as an override.
+    text = ("We call on China to join us in this wonderful, excellent, great and brilliant "
+            "celebration of peace and friendship.")
+    row = pd.DataFrame([_row(text, "China")])
+    assert rules_stance(*_span(text, "China"))["stance"] == "neutral"
+    hyb = predict_stance_rows(row, method="hybrid")
+    pd.testing.assert_frame_equal(hyb, predict_stance_rows(row, method="model"))
+    assert not hyb["evidence"].iloc[0].startswith("relation cue")
+
+
 def test_hybrid_equals_model_where_no_cue_fires():
     rows = pd.DataFrame([_row(t, g) for t, g, _ in TOY])
     hyb = predict_stance_rows(rows, method="hybrid")

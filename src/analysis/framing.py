@@ -745,17 +745,27 @@ def load_gold_frames(path: str | Path = GOLD_FRAMES_FILE) -> pd.DataFrame:
 
 
 def _overlap_match(gold: pd.DataFrame, quotes: pd.DataFrame, documents: dict | None) -> dict:
-    """Gold row index -> quote_id by :func:`analysis.evaluate.match_spans` (``overlap``)."""
+    """Gold row position -> quote_id by :func:`analysis.evaluate.match_spans` (``overlap``)."""
     from .evaluate import match_spans
 
+    for name, frame in (("gold", gold), ("quotes", quotes)):
+        if "text" in frame.columns:
+            continue
+        if documents is None:
+            raise ValueError(f"compare_to_gold: {name} has no 'text' column; pass documents= "
+                             "(doc_id -> text) so its spans can be sliced and trimmed")
+        absent = sorted(set(frame["doc_id"].astype(str)) - set(map(str, documents)))
+        if absent:
+            raise ValueError(f"compare_to_gold: documents= lacks the text of {name} "
+                             f"document(s) {absent[:5]}")
     docs = None
     if documents is not None:
-        docs = pd.DataFrame({"doc_id": list(documents), "text": list(documents.values())})
+        docs = pd.DataFrame({"doc_id": [str(d) for d in documents],
+                             "text": list(documents.values())})
     pairs = match_spans(quotes.reset_index(drop=True), gold.reset_index(drop=True),
                         rule="overlap", documents=docs)
     qids = quotes["quote_id"].to_numpy()
-    return {gold.index[g]: qids[p] for p, g in zip(pairs["pred_row"], pairs["gold_row"],
-                                                   strict=True)}
+    return {int(g): qids[p] for p, g in zip(pairs["pred_row"], pairs["gold_row"], strict=True)}
 
 
 def compare_to_gold(frames: pd.DataFrame, per_quote: pd.DataFrame, quotes: pd.DataFrame,
@@ -771,8 +781,9 @@ def compare_to_gold(frames: pd.DataFrame, per_quote: pd.DataFrame, quotes: pd.Da
     gold : DataFrame
         From :func:`load_gold_frames`.
     documents : dict of doc_id to text, optional
-        When given, each evidence string is checked against the document text (and spans
-        without a ``text`` column are sliced from it).
+        When given, each evidence string is checked against the document text, and spans of
+        a table without a ``text`` column are sliced from it. Required when ``gold`` or
+        ``quotes`` has no ``text`` column.
 
     Notes
     -----
@@ -793,12 +804,18 @@ def compare_to_gold(frames: pd.DataFrame, per_quote: pd.DataFrame, quotes: pd.Da
         (frames rows whose evidence is empty or does not equal the document text
         at its offsets), ``severity_within_one`` (share of gold quotations),
         ``urgency_agree`` (share), ``quotes_matched``, ``quotes_gold``.
+
+    Raises
+    ------
+    ValueError
+        When ``gold`` or ``quotes`` has no ``text`` column and ``documents`` is not given or
+        lacks one of their documents.
     """
     match = _overlap_match(gold, quotes, documents)
     codes_by_q = frames.groupby("quote_id")["code"].agg(lambda s: sorted(set(s))).to_dict()
     pq = per_quote.set_index("quote_id")
     rows = []
-    for gi, g in gold.iterrows():
+    for gi, (_, g) in enumerate(gold.iterrows()):
         qid = match.get(gi, "")
         pred = codes_by_q.get(qid, []) if qid else []
         sev = int(pq.at[qid, "severity"]) if qid else 0

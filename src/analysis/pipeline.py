@@ -182,7 +182,10 @@ def document_status(found: pd.DataFrame, quotes: pd.DataFrame,
 
 
 def _config_hashes() -> dict:
-    files = [CUE_VERBS_FILE, ROSTER_FILE, TARGETS_FILE, BOILERPLATE_FILE, FRAMES_CODEBOOK_FILE]
+    from analysis._lexicon import STANCE_LEXICON_FILE, SUPPLEMENT_FILE
+
+    files = [CUE_VERBS_FILE, ROSTER_FILE, TARGETS_FILE, BOILERPLATE_FILE, FRAMES_CODEBOOK_FILE,
+             STANCE_LEXICON_FILE, SUPPLEMENT_FILE]
     files += sorted(MODELS_DIR.glob("*.npz")) + sorted(MODELS_DIR.glob("*.json"))
     return {str(p.relative_to(p.parents[2])): file_sha256(p) for p in files if p.exists()}
 
