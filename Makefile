@@ -11,7 +11,7 @@ export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help all install pipeline notebooks test lint bench bench-quick lab model clean
+.PHONY: help all install pipeline notebooks test lint bench bench-quick lab model model-transformer clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -50,6 +50,14 @@ lab: $(STAMP)  ## open JupyterLab with the package installed
 
 model: $(STAMP)  ## retrain the shipped stance model from NewsMTSC train
 	$(PY) -m analysis.train_stance
+
+TRANSFORMER_STAMP := $(VENV)/.installed-transformer
+$(TRANSFORMER_STAMP): $(STAMP) pyproject.toml
+	$(PY) -m pip install --quiet -e ".[dev,transformer]"
+	touch $(TRANSFORMER_STAMP)
+
+model-transformer: $(TRANSFORMER_STAMP)  ## optional: install the transformer extra and fine-tune it (~40 min)
+	$(PY) -m analysis.train_stance --transformer
 
 clean:  ## remove generated outputs (keeps .venv)
 	rm -rf reports/figures reports/tables reports/notebooks data/processed/*

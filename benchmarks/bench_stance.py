@@ -13,9 +13,12 @@ Lines printed (``name: value (target: X) [ok|MISS]``):
   sentence -> label by ±0.05) and a TF-IDF logistic-regression baseline (sentence only,
   trained on NewsMTSC train; full mode only). Full mode adds bootstrap 95% CIs (1,000
   resamples of sentences, so the targets of one sentence stay together; seed 0).
+* when the optional ``transformer`` extra is installed and its model trained
+  (``make model-transformer``): its macro-F1 on the same sets (target >= 0.75) and speed
+  (full mode only).
 * throughput of the default method on one core (target >= 2,000 rows/s).
-* sample article: stance agreement with ``data/annotations/sample_stance.csv`` for the three
-  methods and sentiment agreement with ``sample_sentiment.csv`` (targets: all rows).
+* sample article: stance agreement with ``data/annotations/sample_stance.csv`` for each
+  method and sentiment agreement with ``sample_sentiment.csv`` (targets: all rows).
 """
 
 from __future__ import annotations
@@ -87,6 +90,9 @@ def bench_dev(quick: bool) -> None:
         }
         if tfidf is not None:
             preds["TF-IDF LR baseline"] = tfidf.predict(dev["text"])
+        if transformer_ready():
+            preds["transformer (optional extra)"] = predict_stance_rows(
+                rows, method="transformer")["stance"].to_numpy()
         for method, p in preds.items():
             # Targets of one sentence are not independent: resample sentences.
             scores = score_labels(y, p, units=dev["text"], n_boot=0 if quick else 1000,
@@ -95,12 +101,25 @@ def bench_dev(quick: bool) -> None:
             label = f"{name} macro-F1 ({'default: hybrid' if method == 'hybrid' else method})"
             if method == "hybrid":
                 report(label, f1, ">= 0.68", f1 >= 0.68)
+            elif method.startswith("transformer"):
+                report(label, f1, ">= 0.75", f1 >= 0.75)
             else:
                 report(label, f1)
             if not quick:
                 lo, hi = scores.loc["macro_f1", ["ci_low", "ci_high"]]
                 print(f"  95% CI [{lo:.3f}, {hi:.3f}] (n={len(y)} rows, "
                       f"{scores.loc['macro_f1', 'n_units']} sentences)", flush=True)
+
+
+#: Set by ``--quick``: the optional transformer (24 rows/s) would take most of a quick run.
+SKIP_TRANSFORMER = False
+
+
+def transformer_ready() -> bool:
+    """Is the optional transformer extra installed and its model trained (and not skipped)?"""
+    from analysis.stance_transformer import available
+
+    return not SKIP_TRANSFORMER and available()
 
 
 def bench_speed() -> None:
@@ -124,6 +143,20 @@ def bench_speed() -> None:
     report("stance rows/s, default method, one core (CPU time)", rate, ">= 2000", rate >= 2000,
            fmt="{:.0f}")
     report("stance rows/s, default method, wall clock", len(rows) / wall, fmt="{:.0f}")
+    if transformer_ready():
+        import torch
+
+        torch.set_num_threads(1)
+        part = rows.head(300)
+        predict_stance_rows(part.head(10), method="transformer")
+        c0 = time.process_time()
+        predict_stance_rows(part, method="transformer")
+        report("stance rows/s, transformer (optional), one core (CPU time)",
+               len(part) / (time.process_time() - c0), fmt="{:.0f}")
+    else:
+        why = ("skipped by --quick" if SKIP_TRANSFORMER
+               else "not installed or not trained (make model-transformer)")
+        print(f"transformer (optional extra): {why} [info]", flush=True)
 
 
 def bench_sample() -> None:
@@ -131,7 +164,8 @@ def bench_sample() -> None:
     quotes = with_quote_ids(quotes)
     mentions = find_mentions(quotes, docs)
     gold = pd.read_csv(ANNOTATIONS_DIR / "sample_stance.csv")
-    for method in ("hybrid", "model", "rules"):
+    methods = ("hybrid", "model", "rules") + (("transformer",) if transformer_ready() else ())
+    for method in methods:
         check = compare_stance_gold(score_stance(mentions, quotes, docs, method=method), gold)
         right = int(check["right"].sum())
         if method == "hybrid":
@@ -159,6 +193,8 @@ def main(argv=None) -> int:
                     help="shipped model only: no baseline training, no bootstrap")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
+    global SKIP_TRANSFORMER
+    SKIP_TRANSFORMER = args.quick
     bench_dev(args.quick)
     bench_speed()
     bench_sample()

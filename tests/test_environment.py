@@ -20,8 +20,10 @@ def _normalise(spec: str) -> tuple[str, str]:
 def _pyproject() -> dict[str, str]:
     data = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     specs = list(data["project"]["dependencies"])
-    for extra in data["project"]["optional-dependencies"].values():
-        specs += extra
+    for name, extra in data["project"]["optional-dependencies"].items():
+        # The transformer extra (PyTorch) is for pip users only, as pyproject.toml says.
+        if name != "transformer":
+            specs += extra
     return dict(_normalise(s) for s in specs)
 
 

@@ -292,7 +292,7 @@ def test_collect_returns_bad_rows_and_keeps_good_ones():
 
 
 def test_unknown_method_lists_allowed():
-    with pytest.raises(ValueError, match="allowed: hybrid, model, rules"):
+    with pytest.raises(ValueError, match="allowed: hybrid, model, rules, transformer"):
         predict_stance_rows(pd.DataFrame([_row("Japan", "Japan")]), method="bert")
 
 

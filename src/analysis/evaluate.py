@@ -978,6 +978,9 @@ def stance_method_scores(dev: pd.DataFrame, *, train: pd.DataFrame | None = None
     train : DataFrame, optional
         Training rows (``text``, ``stance``) for the TF-IDF baseline; without
         it that baseline is left out.
+
+        The optional ``transformer`` method is scored too when its extra is installed
+        and its model trained (:func:`analysis.stance_transformer.available`).
     n_boot, seed
         As in :func:`score_labels`; rows of one sentence are resampled together.
 
@@ -1002,6 +1005,11 @@ def stance_method_scores(dev: pd.DataFrame, *, train: pd.DataFrame | None = None
     if train is not None:
         tfidf = tfidf_baseline().fit(train["text"], train["stance"])
         methods["TF-IDF LR baseline"] = tfidf.predict(dev["text"])
+    from analysis.stance_transformer import available
+
+    if available():  # optional extra, installed and trained (make model-transformer)
+        methods["transformer (optional)"] = predict_stance_rows(
+            rows, method="transformer")["stance"].to_numpy()
     scores = pd.concat(
         [score_labels(dev["stance"], pred, units=dev["text"], n_boot=n_boot, seed=seed)
          .assign(method=method) for method, pred in methods.items()],

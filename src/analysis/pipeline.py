@@ -198,7 +198,7 @@ def run(input_path: str | Path, *, stance_method: str = "hybrid", batch_size: in
     ----------
     input_path : str or Path
         Anything :func:`analysis.corpus.load_corpus` accepts.
-    stance_method : {"hybrid", "model", "rules"}, default "hybrid"
+    stance_method : {"hybrid", "model", "rules", "transformer"}, default "hybrid"
         Stance method (see :mod:`analysis.stance`).
     batch_size : int
         Documents per extraction batch.

@@ -82,13 +82,56 @@ def grouped_cv(df: pd.DataFrame, params: dict, n_splits: int = 5) -> dict[str, f
             "cv_multi_target_macro_f1": float(f1_score(y[multi], pred[multi], average="macro"))}
 
 
+#: Settings of the optional transformer model (fixed before it was first trained; no search).
+TRANSFORMER_PARAMS = {"epochs": 3, "learning_rate": 5e-5, "batch_size": 32, "max_length": 128,
+                      "weight_decay": 0.01, "warmup": 0.1}
+#: One fine-tuned member per seed; their probabilities are averaged (model card).
+TRANSFORMER_SEEDS = (0, 1)
+
+
+def train_transformer(train_path: str | Path | None = None, out: str | Path | None = None,
+                      n_threads: int | None = None, seeds=TRANSFORMER_SEEDS,
+                      verbose: bool = True) -> Path:
+    """Fine-tune the optional transformer stance model on NewsMTSC train and save it.
+
+    Needs the ``transformer`` extra; about 20 minutes per seed on two CPU cores. Writes one
+    sub-folder ``seed_<n>`` per seed into ``out`` (default
+    :data:`analysis.stance_transformer.TRANSFORMER_DIR`, git-ignored).
+    """
+    from .stance_transformer import TRANSFORMER_DIR, TransformerStanceClassifier
+
+    path = Path(train_path or eval_file(TRAIN_FILE_NAME))
+    df = load_newsmtsc(path)
+    out = Path(out or TRANSFORMER_DIR)
+    for seed in seeds:
+        model = TransformerStanceClassifier(**TRANSFORMER_PARAMS, seed=seed,
+                                            n_threads=n_threads, verbose=verbose)
+        model.fit(df[["text", "target_start", "target_end"]], df["stance"])
+        meta = {"train_file": path.name, "label_map": LABEL_MAP, "n_train": int(len(df)),
+                "trained": _dt.date.today().isoformat()}
+        model.save(out / f"seed_{seed}", meta=meta)
+        if verbose:
+            print(f"wrote {out / f'seed_{seed}'}", flush=True)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m analysis.train_stance", description=__doc__)
     ap.add_argument("--train", default=None, help="NewsMTSC train JSONL (default: eval folder)")
-    ap.add_argument("--out", default=str(MODEL_FILE), help="output stem (.npz and .json)")
+    ap.add_argument("--out", default=None,
+                    help="output stem (.npz and .json) or, with --transformer, folder")
     ap.add_argument("--no-cv", action="store_true",
                     help="skip the grouped 5-fold CV figures (recorded in the JSON meta)")
+    ap.add_argument("--transformer", action="store_true",
+                    help="fine-tune the optional transformer model instead (extra "
+                         "'transformer'; about 20 min per seed on two CPU cores)")
+    ap.add_argument("--threads", type=int, default=None, help="PyTorch threads (--transformer)")
     args = ap.parse_args(argv)
+    if args.transformer:
+        folder = train_transformer(args.train, args.out, n_threads=args.threads)
+        print(f"wrote {folder}")
+        return 0
+    args.out = args.out or str(MODEL_FILE)
     path = args.train or eval_file(TRAIN_FILE_NAME)
     meta = {"train_file": Path(path).name, "label_map": LABEL_MAP,
             "trained": _dt.date.today().isoformat()}
