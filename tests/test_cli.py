@@ -78,3 +78,19 @@ def test_stance_method_choices_match_the_stance_module(tmp_path):
         out = tmp_path / f"{method}.csv"
         assert main(["stance", str(src), "-o", str(out), "--method", method]) == 0
         assert pd.read_csv(out)["stance"].tolist() == [stance_label]
+
+
+def test_missing_optional_extra_is_a_clear_error_not_a_traceback(tmp_path, capsys, monkeypatch):
+    # Found in review: --method transformer without the extra printed a raw traceback.
+    import analysis.stance_transformer as st
+
+    def no_extra(*args, **kwargs):
+        raise ImportError("the transformer stance method needs the optional extra: pip install")
+
+    monkeypatch.setattr(st, "load_transformer", no_extra)
+    src = tmp_path / "rows.csv"
+    pd.DataFrame({"id": ["a"], "text": ["We back Japan."], "target": ["Japan"]}).to_csv(
+        src, index=False)
+    assert main(["stance", str(src), "-o", str(tmp_path / "o.csv"),
+                 "--method", "transformer"]) == 2
+    assert "needs the optional extra" in capsys.readouterr().err

@@ -199,3 +199,19 @@ def test_unbalanced_marks_give_a_warning_naming_the_document(tmp_path):
     assert warnings["doc_id"].tolist() == ["odd"]
     assert "paragraph 0: 2 opening and 1 closing" in warnings["reason"].iloc[0]
     assert result.manifest["documents"]["errors"] == 0
+
+
+def test_manifest_hashes_the_transformer_weights_only_when_used(tmp_path, monkeypatch):
+    # Found in review: a run with the locally trained transformer did not record its weights.
+    import analysis.stance_transformer as st
+    from analysis.pipeline import _config_hashes
+
+    member = tmp_path / "seed_0"
+    member.mkdir()
+    (member / "model.safetensors").write_bytes(b"weights")
+    (member / "stance_transformer.json").write_text("{}", encoding="utf-8")
+    monkeypatch.setattr(st, "TRANSFORMER_DIR", tmp_path)
+    with_tf = _config_hashes("transformer")
+    assert str(member / "model.safetensors") in with_tf
+    assert not any("safetensors" in k for k in _config_hashes("hybrid"))
+    assert "data/config/targets.yml" in with_tf

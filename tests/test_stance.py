@@ -291,6 +291,13 @@ def test_collect_returns_bad_rows_and_keeps_good_ones():
     assert bad["id"].tolist() == ["bad"] and "outside the text" in bad["reason"].iloc[0]
 
 
+def test_transformer_method_validates_rows_like_the_others():
+    # Row checks come before the optional model is loaded, so they hold without the extra.
+    bad = pd.DataFrame({"id": ["r1"], "text": [""], "target": ["Japan"]})
+    with pytest.raises(StanceInputError, match="row 'r1': empty text"):
+        predict_stance_rows(bad, method="transformer")
+
+
 def test_unknown_method_lists_allowed():
     with pytest.raises(ValueError, match="allowed: hybrid, model, rules, transformer"):
         predict_stance_rows(pd.DataFrame([_row("Japan", "Japan")]), method="bert")

@@ -12,8 +12,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.stance import StanceInputError, predict_stance_rows
-
 torch = pytest.importorskip("torch", reason="optional extra 'transformer' not installed "
                             "(pip install -e '.[transformer]')")
 transformers = pytest.importorskip("transformers", reason="optional extra 'transformer' not "
@@ -92,12 +90,6 @@ def test_needs_two_classes(tiny_base):
         TransformerStanceClassifier(base_model=tiny_base, epochs=1).fit(X, ["favor"] * 6)
 
 
-def test_transformer_method_validates_rows_like_the_others():
-    bad = pd.DataFrame({"id": ["r1"], "text": [""], "target": ["Japan"]})
-    with pytest.raises(StanceInputError, match="row 'r1': empty text"):
-        predict_stance_rows(bad, method="transformer")
-
-
 def test_target_markers_stay_whole_tokens(tiny_base):
     # Found while building: the tokenizer split "[unused0]" into four pieces, so the target's
     # tokens were never found and its pooled vector was zero.
@@ -129,3 +121,28 @@ def test_ensemble_of_seeds_averages_and_loads_from_subfolders(tiny_base, tmp_pat
         X, np.where(y == "neutral", "favor", y))
     with pytest.raises(ValueError, match="disagree on the classes"):
         TransformerEnsemble([members[0], other])
+
+
+def test_long_sentences_long_targets_and_empty_input(tiny_base):
+    # Found in review: a target past max_length lost its pooled vector, a very long target
+    # made the tokenizer raise, and an empty input raised IndexError.
+    X, y = _frame()
+    model = TransformerStanceClassifier(base_model=tiny_base, epochs=1, batch_size=3,
+                                        max_length=24).fit(X, y)
+    long_text = "the minister praised " * 30 + "Japan warmly."
+    s = long_text.index("Japan")
+    ids = model._encode([(long_text, s, s + 5)])[0]
+    m0, m1 = model.tokenizer_.convert_tokens_to_ids(["[unused0]", "[unused1]"])
+    assert len(ids) <= 24 and m0 in ids and m1 in ids
+    long_target = "Japan " * 80
+    proba = model.predict_proba([(long_target + "rests.", 0, len(long_target) - 1)])
+    assert proba.shape == (1, 3)
+    assert model.predict_proba(X.iloc[:0]).shape == (0, 3)
+
+
+def test_markers_stay_whole_tokens_after_loading(tiny_base, tmp_path):
+    X, y = _frame()
+    model = TransformerStanceClassifier(base_model=tiny_base, epochs=1, batch_size=3).fit(X, y)
+    again = TransformerStanceClassifier.load(model.save(tmp_path / "m"))
+    assert again.tokenizer_.tokenize("the [unused0] japan [unused1]") == \
+        ["the", "[unused0]", "japan", "[unused1]"]

@@ -138,6 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (CorpusError, ConfigError, ValueError, FileNotFoundError) as exc:
+    except (CorpusError, ConfigError, ValueError, FileNotFoundError, ImportError) as exc:
+        # ImportError: an optional extra a chosen method needs (e.g. --method transformer).
         print(f"analysis {args.command}: error: {exc}", file=sys.stderr)
         return 2

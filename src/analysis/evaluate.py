@@ -978,9 +978,6 @@ def stance_method_scores(dev: pd.DataFrame, *, train: pd.DataFrame | None = None
     train : DataFrame, optional
         Training rows (``text``, ``stance``) for the TF-IDF baseline; without
         it that baseline is left out.
-
-        The optional ``transformer`` method is scored too when its extra is installed
-        and its model trained (:func:`analysis.stance_transformer.available`).
     n_boot, seed
         As in :func:`score_labels`; rows of one sentence are resampled together.
 
@@ -988,7 +985,9 @@ def stance_method_scores(dev: pd.DataFrame, *, train: pd.DataFrame | None = None
     -------
     scores : DataFrame
         :func:`score_labels` output with a ``method`` column; the default
-        method is named ``"hybrid (default)"``.
+        method is named ``"hybrid (default)"``. The optional ``transformer`` method is
+        scored too when its extra is installed and its model trained
+        (:func:`analysis.stance_transformer.available`).
     predictions : DataFrame
         ``id``, ``gold`` and one column of predicted labels per method.
     """

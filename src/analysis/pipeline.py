@@ -181,13 +181,21 @@ def document_status(found: pd.DataFrame, quotes: pd.DataFrame,
     return pd.DataFrame(rows, columns=DOCUMENT_STATUS_COLUMNS)
 
 
-def _config_hashes() -> dict:
+def _config_hashes(stance_method: str = "hybrid") -> dict:
     from analysis._lexicon import STANCE_LEXICON_FILE, SUPPLEMENT_FILE
 
     files = [CUE_VERBS_FILE, ROSTER_FILE, TARGETS_FILE, BOILERPLATE_FILE, FRAMES_CODEBOOK_FILE,
              STANCE_LEXICON_FILE, SUPPLEMENT_FILE]
     files += sorted(MODELS_DIR.glob("*.npz")) + sorted(MODELS_DIR.glob("*.json"))
-    return {str(p.relative_to(p.parents[2])): file_sha256(p) for p in files if p.exists()}
+    if stance_method == "transformer":
+        # Trained locally, so these weights differ between machines: record which were used.
+        from analysis.stance_transformer import TRANSFORMER_DIR
+
+        files += sorted(TRANSFORMER_DIR.glob("**/model.safetensors"))
+        files += sorted(TRANSFORMER_DIR.glob("**/stance_transformer.json"))
+    root = MODELS_DIR.parents[1]  # the project folder
+    return {(p.relative_to(root).as_posix() if p.is_relative_to(root) else str(p)):
+            file_sha256(p) for p in files if p.exists()}
 
 
 def run(input_path: str | Path, *, stance_method: str = "hybrid", batch_size: int = 200,
@@ -259,7 +267,7 @@ def run(input_path: str | Path, *, stance_method: str = "hybrid", batch_size: in
         "python": platform.python_version(),
         "input": str(input_path),
         "stance_method": stance_method,
-        "config_sha256": _config_hashes(),
+        "config_sha256": _config_hashes(stance_method),
         "documents": {
             "found": int(corpus.n_found),
             "with_quotations": int(counts.get("quotations", 0)),

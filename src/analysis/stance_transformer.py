@@ -83,7 +83,15 @@ def base_model_dir() -> Path:
     return folder
 
 
-def _texts(X) -> tuple[list[str], list[str]]:
+#: Characters of the target string fed as the second segment (a longer one is cut).
+_TARGET_CHARS = 100
+
+
+def _texts(X, window: int | None = None) -> tuple[list[str], list[str]]:
+    """Sentences with the target between markers, and the target strings.
+
+    ``window``: keep only this many characters on each side of the target (used for the
+    rare sentence so long that cutting its end would cut the target off)."""
     if isinstance(X, pd.DataFrame):
         rows = zip(X["text"], X["target_start"], X["target_end"], strict=True)
     else:
@@ -91,8 +99,11 @@ def _texts(X) -> tuple[list[str], list[str]]:
     marked, targets = [], []
     for t, s, e in rows:
         s, e = int(s), int(e)
-        marked.append(f"{t[:s]} {_MARKERS[0]} {t[s:e]} {_MARKERS[1]} {t[e:]}")
-        targets.append(t[s:e])
+        left, right = t[:s], t[e:]
+        if window is not None:
+            left, right = left[max(0, len(left) - window):], right[:window]
+        marked.append(f"{left} {_MARKERS[0]} {t[s:e]} {_MARKERS[1]} {right}")
+        targets.append(t[s:e][:_TARGET_CHARS])
     return marked, targets
 
 
@@ -140,7 +151,8 @@ class TransformerStanceClassifier(ClassifierMixin, BaseEstimator):
         Share of the steps with a linearly rising learning rate.
     seed : int, default 0
     n_threads : int, optional
-        PyTorch CPU threads (``torch.set_num_threads``); default: PyTorch's choice.
+        PyTorch CPU threads while fitting (``torch.set_num_threads``, which applies to the whole
+        process); default: PyTorch's choice. Results depend on it in the last digits.
     verbose : bool, default False
         Print the loss every 50 steps.
 
@@ -173,9 +185,23 @@ class TransformerStanceClassifier(ClassifierMixin, BaseEstimator):
     # -- batches -----------------------------------------------------------------------------
     def _encode(self, X):
         marked, targets = _texts(X)
-        enc = self.tokenizer_(marked, targets, truncation="only_first",
-                              max_length=int(self.max_length), padding=False)
-        return enc["input_ids"]
+        if not marked:
+            return []
+        kw = {"truncation": "only_first", "max_length": int(self.max_length), "padding": False}
+        ids = self.tokenizer_(marked, targets, **kw)["input_ids"]
+        m1 = self.tokenizer_.convert_tokens_to_ids(_MARKERS[1])
+        frame = X if isinstance(X, pd.DataFrame) else None
+        for i in [i for i, x in enumerate(ids) if m1 not in x]:
+            # Cutting the sentence's end cut the target off (a rare, very long sentence): take
+            # a window of characters around the target, narrowed until the marker fits.
+            row = ((frame["text"].iloc[i], frame["target_start"].iloc[i],
+                    frame["target_end"].iloc[i]) if frame is not None else X[i])
+            for window in (300, 150, 60, 0):
+                m, t = _texts([row], window=window)
+                ids[i] = self.tokenizer_(m, t, **kw)["input_ids"][0]
+                if m1 in ids[i]:
+                    break
+        return ids
 
     def _batch(self, ids_list, rows):
         torch = _torch()
@@ -256,6 +282,8 @@ class TransformerStanceClassifier(ClassifierMixin, BaseEstimator):
         torch = _torch()
         ids_list = self._encode(X)
         out = np.zeros((len(ids_list), len(self.classes_)))
+        if not ids_list:
+            return out
         order = sorted(range(len(ids_list)), key=lambda j: len(ids_list[j]))
         self.model_.eval()
         with torch.no_grad():
