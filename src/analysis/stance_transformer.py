@@ -18,7 +18,7 @@ Limits
 ------
 * Slow: about 50 (sentence, target) rows/s per member on one CPU core (24 for the pair),
   against thousands for the default method.
-* NewsMTSC macro-F1 0.817 (rw_dev) / 0.752 (mt_dev) for the pair, but 18 of 24 on the sample
+* NewsMTSC macro-F1 0.820 (rw_dev) / 0.749 (mt_dev) for the pair, but 17 of 24 on the sample
   article, where the default gets 23: see ``data/models/MODEL_CARD.md``.
 * No word-level evidence: its ``evidence`` string gives the probabilities only.
 * Trained on US political news (NewsMTSC) like the default model, with the same reading of
