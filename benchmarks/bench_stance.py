@@ -45,8 +45,7 @@ except ImportError:  # pragma: no cover - the lead's shared printer is missing
         tail = "[info]" if target is None else f"(target: {target}) [{'ok' if ok else 'MISS'}]"
         print(f"{name}: {shown} {tail}", flush=True)
 
-from analysis.baselines import tfidf_baseline, vader_stance  # noqa: E402
-from analysis.evaluate import compare_stance_gold, load_gold, score_labels  # noqa: E402
+from analysis.evaluate import compare_stance_gold, load_gold, stance_method_scores  # noqa: E402
 from analysis.paths import ANNOTATIONS_DIR, eval_file  # noqa: E402
 from analysis.quotes import with_quote_ids  # noqa: E402
 from analysis.sentiment import score_sentiment  # noqa: E402
@@ -66,63 +65,43 @@ def eval_sets() -> list[str]:
 
 
 def bench_dev(quick: bool) -> None:
-    model = load_model()
-    tfidf = None
+    train = None
     if not quick:
         train_path = eval_file("newsmtsc_train.jsonl")
         if train_path.exists():
             train = load_newsmtsc(train_path)
-            tfidf = tfidf_baseline().fit(train["text"], train["stance"])
     for name in eval_sets():
         path = eval_file(f"{name}.jsonl")
         if not path.exists():
             report(f"{name} macro-F1 (default: hybrid)", None, ">= 0.68", False)
             print(f"  ({path} absent: set ANALYSIS_EVAL_DIR)")
             continue
-        dev = load_newsmtsc(path)
-        y = dev["stance"].to_numpy()
-        rows = dev[["id", "text", "target", "target_start", "target_end"]]
-        preds = {
-            "hybrid": predict_stance_rows(rows, method="hybrid", model=model)["stance"].to_numpy(),
-            "model": predict_stance_rows(rows, method="model", model=model)["stance"].to_numpy(),
-            "rules": predict_stance_rows(rows, method="rules")["stance"].to_numpy(),
-            "VADER sentence baseline": vader_stance(dev["text"]),
-        }
-        if tfidf is not None:
-            preds["TF-IDF LR baseline"] = tfidf.predict(dev["text"])
-        if transformer_ready():
-            preds["transformer (optional extra)"] = predict_stance_rows(
-                rows, method="transformer")["stance"].to_numpy()
-        for method, p in preds.items():
-            # Targets of one sentence are not independent: resample sentences.
-            scores = score_labels(y, p, units=dev["text"], n_boot=0 if quick else 1000,
-                                  seed=0).set_index("statistic")
-            f1 = scores.loc["macro_f1", "estimate"]
-            label = f"{name} macro-F1 ({'default: hybrid' if method == 'hybrid' else method})"
-            if method == "hybrid":
-                report(label, f1, ">= 0.68", f1 >= 0.68)
-            elif method.startswith("transformer"):
-                report(label, f1, ">= 0.75", f1 >= 0.75)
+        # Targets of one sentence are not independent: the scorer resamples sentences.
+        scores, _ = stance_method_scores(load_newsmtsc(path), train=train,
+                                         n_boot=0 if quick else 1000, seed=0,
+                                         transformer=transformer_ready(quick))
+        for r in scores[scores["statistic"] == "macro_f1"].itertuples():
+            if r.method == "hybrid (default)":
+                report(f"{name} macro-F1 (default: hybrid)", r.estimate, ">= 0.68",
+                       r.estimate >= 0.68)
+            elif r.method.startswith("transformer"):
+                report(f"{name} macro-F1 ({r.method})", r.estimate, ">= 0.75", r.estimate >= 0.75)
             else:
-                report(label, f1)
+                report(f"{name} macro-F1 ({r.method})", r.estimate)
             if not quick:
-                lo, hi = scores.loc["macro_f1", ["ci_low", "ci_high"]]
-                print(f"  95% CI [{lo:.3f}, {hi:.3f}] (n={len(y)} rows, "
-                      f"{scores.loc['macro_f1', 'n_units']} sentences)", flush=True)
+                print(f"  95% CI [{r.ci_low:.3f}, {r.ci_high:.3f}] (n={r.n} rows, "
+                      f"{r.n_units} sentences)", flush=True)
 
 
-#: Set by ``--quick``: the optional transformer (24 rows/s) would take most of a quick run.
-SKIP_TRANSFORMER = False
-
-
-def transformer_ready() -> bool:
-    """Is the optional transformer extra installed and its model trained (and not skipped)?"""
+def transformer_ready(quick: bool) -> bool:
+    """Score the optional transformer? Only when installed and trained, and not in --quick
+    (at tens of rows per second it would take most of a quick run)."""
     from analysis.stance_transformer import available
 
-    return not SKIP_TRANSFORMER and available()
+    return not quick and available()
 
 
-def bench_speed() -> None:
+def bench_speed(quick: bool) -> None:
     path = eval_file("newsmtsc_mt_dev.jsonl")
     if path.exists():
         base = load_newsmtsc(path)[["id", "text", "target", "target_start", "target_end"]]
@@ -143,7 +122,7 @@ def bench_speed() -> None:
     report("stance rows/s, default method, one core (CPU time)", rate, ">= 2000", rate >= 2000,
            fmt="{:.0f}")
     report("stance rows/s, default method, wall clock", len(rows) / wall, fmt="{:.0f}")
-    if transformer_ready():
+    if transformer_ready(quick):
         import torch
 
         torch.set_num_threads(1)
@@ -154,17 +133,17 @@ def bench_speed() -> None:
         report("stance rows/s, transformer (optional), one core (CPU time)",
                len(part) / (time.process_time() - c0), fmt="{:.0f}")
     else:
-        why = ("skipped by --quick" if SKIP_TRANSFORMER
+        why = ("skipped by --quick" if quick
                else "not installed or not trained (make model-transformer)")
         print(f"transformer (optional extra): {why} [info]", flush=True)
 
 
-def bench_sample() -> None:
+def bench_sample(quick: bool) -> None:
     docs, quotes = load_gold(ANNOTATIONS_DIR / "sample_quotes.jsonl")
     quotes = with_quote_ids(quotes)
     mentions = find_mentions(quotes, docs)
     gold = pd.read_csv(ANNOTATIONS_DIR / "sample_stance.csv")
-    methods = ("hybrid", "model", "rules") + (("transformer",) if transformer_ready() else ())
+    methods = ("hybrid", "model", "rules") + (("transformer",) if transformer_ready(quick) else ())
     for method in methods:
         check = compare_stance_gold(score_stance(mentions, quotes, docs, method=method), gold)
         right = int(check["right"].sum())
@@ -193,11 +172,9 @@ def main(argv=None) -> int:
                     help="shipped model only: no baseline training, no bootstrap")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
-    global SKIP_TRANSFORMER
-    SKIP_TRANSFORMER = args.quick
     bench_dev(args.quick)
-    bench_speed()
-    bench_sample()
+    bench_speed(args.quick)
+    bench_sample(args.quick)
     report("bench_stance seconds", time.perf_counter() - t0, fmt="{:.1f}")
     return 0
 

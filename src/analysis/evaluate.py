@@ -967,7 +967,8 @@ def compare_sentiment_gold(quotes: pd.DataFrame, gold: pd.DataFrame) -> pd.DataF
 
 
 def stance_method_scores(dev: pd.DataFrame, *, train: pd.DataFrame | None = None,
-                         n_boot: int = 1000, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+                         n_boot: int = 1000, seed: int = 0, transformer: bool = True,
+                         ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Score the stance methods and the target-blind baselines on one gold set.
 
     Parameters
@@ -980,14 +981,16 @@ def stance_method_scores(dev: pd.DataFrame, *, train: pd.DataFrame | None = None
         it that baseline is left out.
     n_boot, seed
         As in :func:`score_labels`; rows of one sentence are resampled together.
+    transformer : bool, default True
+        Also score the optional transformer method when its extra is installed and its
+        model trained; False leaves it out (it runs at tens of rows per second).
 
     Returns
     -------
     scores : DataFrame
         :func:`score_labels` output with a ``method`` column; the default
-        method is named ``"hybrid (default)"``. The optional ``transformer`` method is
-        scored too when its extra is installed and its model trained
-        (:func:`analysis.stance_transformer.available`).
+        method is named ``"hybrid (default)"``, the optional transformer (when scored)
+        ``"transformer (optional)"``.
     predictions : DataFrame
         ``id``, ``gold`` and one column of predicted labels per method.
     """
@@ -1006,7 +1009,7 @@ def stance_method_scores(dev: pd.DataFrame, *, train: pd.DataFrame | None = None
         methods["TF-IDF LR baseline"] = tfidf.predict(dev["text"])
     from analysis.stance_transformer import available
 
-    if available():  # optional extra, installed and trained (make model-transformer)
+    if transformer and available():  # optional extra, installed and trained
         methods["transformer (optional)"] = predict_stance_rows(
             rows, method="transformer")["stance"].to_numpy()
     scores = pd.concat(
