@@ -244,6 +244,9 @@ def _spans(df: pd.DataFrame, name: str, documents: pd.DataFrame | None) -> pd.Da
         texts = df["text"].astype(str).tolist()
     elif documents is not None:
         by_id = dict(zip(documents["doc_id"].astype(str), documents["text"], strict=True))
+        absent = sorted(set(df["doc_id"].astype(str)) - set(by_id))
+        if absent:
+            raise ValueError(f"documents= lacks the text of {name} document(s) {absent[:5]}")
         texts = [by_id[d][s:e] for d, s, e in zip(df["doc_id"].astype(str), starts, ends, strict=True)]
     else:
         raise ValueError(f"{name} has no 'text' column; pass documents= to slice spans from")

@@ -32,6 +32,7 @@ from analysis.paths import (
     CUE_VERBS_FILE,
     FRAMES_CODEBOOK_FILE,
     MODELS_DIR,
+    PROJECT_ROOT,
     ROSTER_FILE,
     TARGETS_FILE,
 )
@@ -193,8 +194,7 @@ def _config_hashes(stance_method: str = "hybrid") -> dict:
 
         files += sorted(TRANSFORMER_DIR.glob("**/model.safetensors"))
         files += sorted(TRANSFORMER_DIR.glob("**/stance_transformer.json"))
-    root = MODELS_DIR.parents[1]  # the project folder
-    return {(p.relative_to(root).as_posix() if p.is_relative_to(root) else str(p)):
+    return {(p.relative_to(PROJECT_ROOT).as_posix() if p.is_relative_to(PROJECT_ROOT) else str(p)):
             file_sha256(p) for p in files if p.exists()}
 
 

@@ -887,9 +887,8 @@ def _predict(rows: pd.DataFrame, method: str, model: TargetStanceClassifier | No
         from .stance_transformer import load_transformer
 
         tm = load_transformer()
-        proba = tm.predict_proba(rows[["text", "target_start", "target_end"]])
-        probs = proba[:, [list(tm.classes_).index(c) for c in STANCES]]
-        labels = [STANCES[i] for i in np.argmax(probs, axis=1)]
+        labels, probs = _in_stance_order(
+            tm.predict_proba(rows[["text", "target_start", "target_end"]]), tm.classes_)
         evidence = [f"transformer (no word-level evidence): against {p[0]:.2f}, favor "
                     f"{p[1]:.2f}, neutral {p[2]:.2f}" for p in probs]
         return labels, probs, evidence
@@ -901,12 +900,16 @@ def _predict(rows: pd.DataFrame, method: str, model: TargetStanceClassifier | No
     model = model or load_model()
     X = rows[["text", "target_start", "target_end"]]
     proba, evidence = model.predict_proba_explain(X)
-    order = [list(model.classes_).index(c) for c in STANCES]
-    probs = proba[:, order]
-    labels = [STANCES[i] for i in np.argmax(probs, axis=1)]
+    labels, probs = _in_stance_order(proba, model.classes_)
     if method == "hybrid":
         _override_by_relation_cues(rows, labels, probs, evidence)
     return labels, probs, evidence
+
+
+def _in_stance_order(proba: np.ndarray, classes) -> tuple[list[str], np.ndarray]:
+    """Labels and probabilities with columns reordered from ``classes`` to :data:`STANCES`."""
+    probs = proba[:, [list(classes).index(c) for c in STANCES]]
+    return [STANCES[i] for i in np.argmax(probs, axis=1)], probs
 
 
 def _override_by_relation_cues(rows: pd.DataFrame, labels: list, probs: np.ndarray,

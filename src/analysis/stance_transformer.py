@@ -87,15 +87,18 @@ def base_model_dir() -> Path:
 _TARGET_CHARS = 100
 
 
-def _texts(X, window: int | None = None) -> tuple[list[str], list[str]]:
+def _rows(X) -> list[tuple[str, int, int]]:
+    """(text, target_start, target_end) triples from a DataFrame or a list of triples."""
+    if isinstance(X, pd.DataFrame):
+        return list(zip(X["text"], X["target_start"], X["target_end"], strict=True))
+    return list(X)
+
+
+def _texts(rows, window: int | None = None) -> tuple[list[str], list[str]]:
     """Sentences with the target between markers, and the target strings.
 
     ``window``: keep only this many characters on each side of the target (used for the
     rare sentence so long that cutting its end would cut the target off)."""
-    if isinstance(X, pd.DataFrame):
-        rows = zip(X["text"], X["target_start"], X["target_end"], strict=True)
-    else:
-        rows = X
     marked, targets = [], []
     for t, s, e in rows:
         s, e = int(s), int(e)
@@ -184,20 +187,18 @@ class TransformerStanceClassifier(ClassifierMixin, BaseEstimator):
 
     # -- batches -----------------------------------------------------------------------------
     def _encode(self, X):
-        marked, targets = _texts(X)
-        if not marked:
+        rows = _rows(X)
+        if not rows:
             return []
+        marked, targets = _texts(rows)
         kw = {"truncation": "only_first", "max_length": int(self.max_length), "padding": False}
         ids = self.tokenizer_(marked, targets, **kw)["input_ids"]
         m1 = self.tokenizer_.convert_tokens_to_ids(_MARKERS[1])
-        frame = X if isinstance(X, pd.DataFrame) else None
         for i in [i for i, x in enumerate(ids) if m1 not in x]:
             # Cutting the sentence's end cut the target off (a rare, very long sentence): take
             # a window of characters around the target, narrowed until the marker fits.
-            row = ((frame["text"].iloc[i], frame["target_start"].iloc[i],
-                    frame["target_end"].iloc[i]) if frame is not None else X[i])
             for window in (300, 150, 60, 0):
-                m, t = _texts([row], window=window)
+                m, t = _texts([rows[i]], window=window)
                 ids[i] = self.tokenizer_(m, t, **kw)["input_ids"][0]
                 if m1 in ids[i]:
                     break
@@ -323,7 +324,7 @@ class TransformerStanceClassifier(ClassifierMixin, BaseEstimator):
             raise FileNotFoundError(
                 f"{directory}: no fine-tuned transformer stance model here; install the extra "
                 f"({INSTALL_HINT}) and run `make model-transformer`")
-        torch = _torch()
+        _torch()  # a clear error when the extra is missing
         from safetensors.torch import load_file
         from transformers import AutoConfig, AutoModel, AutoTokenizer
 
@@ -338,7 +339,6 @@ class TransformerStanceClassifier(ClassifierMixin, BaseEstimator):
         model.model_.load_state_dict(load_file(str(directory / "model.safetensors")))
         model.model_.eval()
         model.n_features_in_ = 3
-        del torch
         return model
 
 
