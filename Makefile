@@ -11,7 +11,7 @@ export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help all install pipeline notebooks test lint bench bench-quick lab model model-transformer clean
+.PHONY: help all install pipeline notebooks test lint bench bench-quick lab model model-transformer model-neural clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -63,6 +63,9 @@ $(TRANSFORMER_STAMP): $(STAMP) pyproject.toml
 
 model-transformer: $(TRANSFORMER_STAMP)  ## optional: install the transformer extra and fine-tune it (~40 min)
 	$(PY) -m analysis.train_stance --transformer --threads $(TRANSFORMER_THREADS)
+
+model-neural: $(TRANSFORMER_STAMP)  ## rebuild data/models/stance_neural/ from the transformer's seed 0 (after model-transformer)
+	$(PY) -m analysis.train_stance --export-neural seed_0
 
 clean:  ## remove generated outputs (keeps .venv)
 	rm -rf reports/figures reports/tables reports/notebooks data/processed/*

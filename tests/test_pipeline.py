@@ -215,3 +215,12 @@ def test_manifest_hashes_the_transformer_weights_only_when_used(tmp_path, monkey
     assert str(member / "model.safetensors") in with_tf
     assert not any("safetensors" in k for k in _config_hashes("hybrid"))
     assert "data/config/targets.yml" in with_tf
+
+
+def test_manifest_hashes_the_neural_model_only_when_used():
+    from analysis.pipeline import _config_hashes
+
+    with_neural = _config_hashes("neural")
+    assert {"data/models/stance_neural/model.onnx", "data/models/stance_neural/tokenizer.json",
+            "data/models/stance_neural/stance_neural.json"} <= set(with_neural)
+    assert not any("stance_neural" in k for k in _config_hashes("hybrid"))

@@ -7,6 +7,7 @@ need PyTorch and transformers but no model files; without the extra they are ski
 from __future__ import annotations
 
 import inspect
+import json
 
 import numpy as np
 import pandas as pd
@@ -146,3 +147,22 @@ def test_markers_stay_whole_tokens_after_loading(tiny_base, tmp_path):
     again = TransformerStanceClassifier.load(model.save(tmp_path / "m"))
     assert again.tokenizer_.tokenize("the [unused0] japan [unused1]") == \
         ["the", "[unused0]", "japan", "[unused1]"]
+
+
+def test_export_onnx_matches_the_torch_model_and_ids(tiny_base, tmp_path):
+    pytest.importorskip("onnx", reason="onnx (part of the 'transformer' extra) not installed")
+    from analysis.stance_neural import NeuralStanceModel
+    from analysis.stance_transformer import export_onnx
+
+    X, y = _frame()
+    model = TransformerStanceClassifier(base_model=tiny_base, epochs=60, learning_rate=1e-2,
+                                        batch_size=3, seed=0).fit(X, y)
+    folder = export_onnx(model.save(tmp_path / "seed_0"), tmp_path / "neural")
+    neural = NeuralStanceModel(folder)
+    assert neural.encode(X) == model._encode(X)
+    assert list(neural.classes_) == list(model.classes_)
+    # 8-bit weights move the probabilities a little, not the decisions of a confident model.
+    assert np.abs(neural.predict_proba(X) - model.predict_proba(X)).max() < 0.1
+    assert list(neural.predict(X)) == list(model.predict(X))
+    spec = json.loads((folder / "stance_neural.json").read_text(encoding="utf-8"))
+    assert spec["source"]["member"] == "seed_0"

@@ -17,7 +17,7 @@ from analysis import __version__
 
 # Same as analysis.stance.METHODS / DEFAULT_METHOD (a test checks): importing that module here
 # would load scikit-learn (about 2 s) for every command, --help included.
-STANCE_METHODS = ("hybrid", "model", "rules", "transformer")
+STANCE_METHODS = ("hybrid", "model", "rules", "neural", "transformer")
 DEFAULT_STANCE_METHOD = "hybrid"
 
 

@@ -1005,6 +1005,7 @@ def stance_method_scores(dev: pd.DataFrame, *, train: pd.DataFrame | None = None
         "hybrid (default)": predict_stance_rows(rows, method="hybrid")["stance"].to_numpy(),
         "model": predict_stance_rows(rows, method="model")["stance"].to_numpy(),
         "rules": predict_stance_rows(rows, method="rules")["stance"].to_numpy(),
+        "neural": predict_stance_rows(rows, method="neural")["stance"].to_numpy(),
         "VADER sentence baseline": vader_stance(dev["text"]),
     }
     if train is not None:

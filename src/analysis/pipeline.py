@@ -188,6 +188,10 @@ def _config_hashes(stance_method: str = "hybrid") -> dict:
     files = [CUE_VERBS_FILE, ROSTER_FILE, TARGETS_FILE, BOILERPLATE_FILE, FRAMES_CODEBOOK_FILE,
              STANCE_LEXICON_FILE, SUPPLEMENT_FILE]
     files += sorted(MODELS_DIR.glob("*.npz")) + sorted(MODELS_DIR.glob("*.json"))
+    if stance_method == "neural":
+        from analysis.stance_neural import NEURAL_DIR
+
+        files += sorted(p for p in NEURAL_DIR.iterdir() if p.is_file())
     if stance_method == "transformer":
         # Trained locally, so these weights differ between machines: record which were used.
         from analysis.stance_transformer import TRANSFORMER_DIR
@@ -206,7 +210,7 @@ def run(input_path: str | Path, *, stance_method: str = "hybrid", batch_size: in
     ----------
     input_path : str or Path
         Anything :func:`analysis.corpus.load_corpus` accepts.
-    stance_method : {"hybrid", "model", "rules", "transformer"}, default "hybrid"
+    stance_method : {"hybrid", "model", "rules", "neural", "transformer"}, default "hybrid"
         Stance method (see :mod:`analysis.stance`).
     batch_size : int
         Documents per extraction batch.

@@ -126,7 +126,16 @@ def main(argv: list[str] | None = None) -> int:
                     help="fine-tune the optional transformer model instead (extra "
                          "'transformer'; about 20 min per seed on two CPU cores)")
     ap.add_argument("--threads", type=int, default=None, help="PyTorch threads (--transformer)")
+    ap.add_argument("--export-neural", metavar="MEMBER", nargs="?", const="seed_0", default=None,
+                    help="export one fine-tuned transformer member (default seed_0) as the "
+                         "8-bit ONNX model of the 'neural' method (extra 'transformer')")
     args = ap.parse_args(argv)
+    if args.export_neural:
+        from .stance_transformer import TRANSFORMER_DIR, export_onnx
+
+        folder = export_onnx(TRANSFORMER_DIR / args.export_neural, args.out)
+        print(f"wrote {folder}")
+        return 0
     if args.transformer:
         folder = train_transformer(args.train, args.out, n_threads=args.threads)
         print(f"wrote {folder}")

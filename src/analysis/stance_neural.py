@@ -1,0 +1,163 @@
+"""Stance by the fine-tuned MiniLM transformer, run with ONNX Runtime (default install).
+
+The ``neural`` stance method. It is one member of the optional ``transformer`` method
+(:mod:`analysis.stance_transformer`, seed 0), exported to ONNX and its weights quantised to
+8-bit integers (per output channel), so that it runs with the default install: ONNX Runtime
+and Hugging Face ``tokenizers``, no PyTorch. The quantised model (about 23 MB), its
+tokenizer and a JSON description ship in ``data/models/stance_neural/``; ``make model-neural``
+rebuilds them from a model trained by ``make model-transformer``.
+
+Input is the same as the transformer's: the sentence with the target mention wrapped in two
+marker tokens, paired with the target string; the head reads the [CLS] vector, the mean of
+all tokens and the mean of the target's tokens.
+
+Limits
+------
+* Slow next to the default: about 80 (sentence, target) rows/s on one CPU core, against
+  thousands for ``hybrid``. Fine for a corpus of tens of thousands of mentions, not millions.
+* No word-level evidence: its ``evidence`` string gives the probabilities only.
+* Trained on US political news (NewsMTSC), which rarely phrases stance as diplomacy or
+  deterrence does; on the sample article it is worse than the default (see
+  ``data/models/MODEL_CARD.md``). Check it on a hand-labelled sample of your own corpus.
+* Quantisation changes the probabilities slightly (macro-F1 within 0.004 of the unquantised
+  member on the NewsMTSC dev sets); results can differ in the last digits across CPUs and
+  ONNX Runtime versions.
+* Sentences longer than 128 word pieces are cut; when that would cut off the target, a window
+  of characters around the target is used instead.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from .paths import MODELS_DIR
+from .stance_transformer import _MARKERS, _rows, _texts
+
+__all__ = ["NEURAL_DIR", "NeuralStanceModel", "load_neural"]
+
+#: Where the quantised model ships (``make model-neural`` rewrites it).
+NEURAL_DIR = MODELS_DIR / "stance_neural"
+MODEL_NAME = "model.onnx"
+TOKENIZER_NAME = "tokenizer.json"
+SPEC_NAME = "stance_neural.json"
+_FORMAT = "analysis.stance_neural/1"
+_WINDOWS = (300, 150, 60, 0)
+
+
+class NeuralStanceModel:
+    """Inference-only stance model: ONNX graph, tokenizer and class names.
+
+    Load it with :meth:`load` (or :func:`load_neural`); it is trained and exported by
+    :func:`analysis.stance_transformer.export_onnx`, not fitted here.
+
+    Parameters
+    ----------
+    directory : str or Path
+        Folder holding ``model.onnx``, ``tokenizer.json`` and ``stance_neural.json``.
+    n_threads : int, default 1
+        ONNX Runtime threads. One keeps results identical from run to run and leaves the
+        other cores to the rest of the pipeline.
+
+    Attributes
+    ----------
+    classes_ : ndarray of str
+    spec_ : dict
+        The JSON description (source model, quantisation, checksums).
+    """
+
+    def __init__(self, directory: str | Path = NEURAL_DIR, n_threads: int = 1):
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        directory = Path(directory)
+        spec_path = directory / SPEC_NAME
+        missing = [n for n in (SPEC_NAME, MODEL_NAME, TOKENIZER_NAME) if not (directory / n).exists()]
+        if missing:
+            raise FileNotFoundError(
+                f"{directory}: no neural stance model here (missing {', '.join(missing)}); "
+                "it ships in data/models/stance_neural/, and `make model-neural` rebuilds it")
+        spec = json.loads(spec_path.read_text(encoding="utf-8"))
+        if spec.get("format") != _FORMAT:
+            raise ValueError(f"{spec_path}: format {spec.get('format')!r}, expected {_FORMAT!r}")
+        self.directory = directory
+        self.spec_ = spec
+        self.classes_ = np.asarray(spec["classes"], dtype=object)
+        self.max_length = int(spec["max_length"])
+        self.tokenizer_ = Tokenizer.from_file(str(directory / TOKENIZER_NAME))
+        self.tokenizer_.no_padding()
+        self.tokenizer_.enable_truncation(self.max_length, strategy="only_first")
+        self._markers = [self.tokenizer_.token_to_id(m) for m in _MARKERS]
+        if None in self._markers:
+            raise ValueError(f"{directory / TOKENIZER_NAME}: marker tokens {_MARKERS} missing")
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = int(n_threads)
+        opts.inter_op_num_threads = 1
+        self.session_ = ort.InferenceSession(str(directory / MODEL_NAME), opts,
+                                             providers=["CPUExecutionProvider"])
+
+    @classmethod
+    def load(cls, directory: str | Path = NEURAL_DIR, **kwargs) -> NeuralStanceModel:
+        return cls(directory, **kwargs)
+
+    def encode(self, X) -> list[list[int]]:
+        """Word-piece ids of each row (sentence with markers, paired with the target)."""
+        rows = _rows(X)
+        if not rows:
+            return []
+        marked, targets = _texts(rows)
+        ids = [e.ids for e in self.tokenizer_.encode_batch(list(zip(marked, targets, strict=True)))]
+        m1 = self._markers[1]
+        for i in [i for i, x in enumerate(ids) if m1 not in x]:
+            # Cutting a very long sentence's end cut the target off: narrow a window of
+            # characters around the target until the closing marker fits.
+            for window in _WINDOWS:
+                m, t = _texts([rows[i]], window=window)
+                ids[i] = self.tokenizer_.encode(m[0], t[0]).ids
+                if m1 in ids[i]:
+                    break
+        return ids
+
+    def _inputs(self, ids: list[int]) -> dict[str, np.ndarray]:
+        m0, m1 = self._markers
+        x = np.asarray([ids], dtype=np.int64)
+        tmask = np.zeros_like(x)
+        if m0 in ids and m1 in ids:
+            tmask[0, ids.index(m0) + 1:ids.index(m1)] = 1
+        return {"ids": x, "att": np.ones_like(x), "tmask": tmask}
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Class probabilities, columns in the order of ``classes_``.
+
+        Each row runs alone: dynamic quantisation scales the activations by the range of the
+        whole input, so in a batch one row's result would depend on its neighbours."""
+        ids_list = self.encode(X)
+        out = np.zeros((len(ids_list), len(self.classes_)))
+        for i, ids in enumerate(ids_list):
+            logits = self.session_.run(None, self._inputs(ids))[0][0].astype(np.float64)
+            z = np.exp(logits - logits.max())
+            out[i] = z / z.sum()
+        return out
+
+    def predict(self, X) -> np.ndarray:
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+
+_LOADED: dict[str, NeuralStanceModel] = {}
+
+
+def load_neural(directory: str | Path = NEURAL_DIR) -> NeuralStanceModel:
+    """The shipped neural stance model (default :data:`NEURAL_DIR`), loaded once per process.
+
+    Raises
+    ------
+    FileNotFoundError
+        When the folder lacks the model, its tokenizer or its description.
+    """
+    key = str(Path(directory).resolve())
+    if key not in _LOADED:
+        _LOADED[key] = NeuralStanceModel(directory)
+    return _LOADED[key]
+

@@ -1,0 +1,109 @@
+"""Tests of analysis.stance_neural: the shipped 8-bit ONNX stance model (default install)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.stance import predict_stance_rows
+from analysis.stance_neural import (
+    MODEL_NAME,
+    NEURAL_DIR,
+    SPEC_NAME,
+    TOKENIZER_NAME,
+    NeuralStanceModel,
+    load_neural,
+)
+
+# Sentences written for these tests (no evaluation data).
+ROWS = pd.DataFrame({
+    "text": ["Critics slammed Smith for the failed policy.",
+             "Voters praised Jones for her steady leadership.",
+             "Brown arrived in Ohio on Tuesday."],
+    "target_start": [16, 15, 0], "target_end": [21, 20, 5]})
+
+
+@pytest.fixture(scope="module")
+def neural():
+    return load_neural()
+
+
+def test_shipped_model_is_described_and_its_checksums_hold(neural):
+    from analysis.config import file_sha256
+
+    spec = json.loads((NEURAL_DIR / SPEC_NAME).read_text(encoding="utf-8"))
+    assert spec["classes"] == ["against", "favor", "neutral"]
+    assert spec["quantisation"]["per_channel"] is True
+    for name in (MODEL_NAME, TOKENIZER_NAME):
+        assert file_sha256(NEURAL_DIR / name) == spec["sha256"][name]
+    assert list(neural.classes_) == spec["classes"]
+
+
+def test_predicts_clear_cases_with_calibrated_probabilities(neural):
+    proba = neural.predict_proba(ROWS)
+    assert proba.shape == (3, 3)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    assert list(neural.predict(ROWS)) == ["against", "favor", "neutral"]
+    # Pinned from the shipped model; a changed model or tokenizer moves them.
+    np.testing.assert_allclose(proba[:, [0, 1, 2]].max(axis=1), [0.98, 1.00, 0.94], atol=0.02)
+
+
+def test_a_rows_result_does_not_depend_on_the_other_rows(neural):
+    # Batched dynamic quantisation made each row depend on its batch (bug found in review).
+    one = np.vstack([neural.predict_proba(ROWS.iloc[[i]]) for i in range(len(ROWS))])
+    np.testing.assert_array_equal(one, neural.predict_proba(ROWS))
+    rev = neural.predict_proba(ROWS.iloc[::-1])
+    np.testing.assert_array_equal(rev[::-1], one)
+
+
+def test_markers_are_single_tokens_and_wrap_the_target(neural):
+    ids = neural.encode(ROWS.iloc[[0]])[0]
+    m0, m1 = (neural.tokenizer_.token_to_id(m) for m in ("[unused0]", "[unused1]"))
+    assert ids.count(m0) == 1 and ids.count(m1) == 1
+    inside = ids[ids.index(m0) + 1:ids.index(m1)]
+    assert neural.tokenizer_.decode(inside) == "smith"
+
+
+def test_long_sentence_keeps_its_target(neural):
+    text = "word " * 400 + "Critics slammed Smith."
+    s = text.index("Smith")
+    ids = neural.encode([(text, s, s + 5)])[0]
+    assert len(ids) <= neural.max_length
+    m1 = neural.tokenizer_.token_to_id("[unused1]")
+    assert m1 in ids
+    assert neural.predict([(text, s, s + 5)])[0] == "against"
+
+
+def test_empty_input(neural):
+    assert neural.predict_proba(ROWS.iloc[:0]).shape == (0, 3)
+
+
+def test_missing_files_are_named(tmp_path):
+    shutil.copyfile(NEURAL_DIR / SPEC_NAME, tmp_path / SPEC_NAME)
+    with pytest.raises(FileNotFoundError, match=f"{MODEL_NAME}, {TOKENIZER_NAME}"):
+        NeuralStanceModel(tmp_path)
+
+
+def test_wrong_format_is_refused(tmp_path):
+    for name in (MODEL_NAME, TOKENIZER_NAME):
+        (tmp_path / name).symlink_to(NEURAL_DIR / name)
+    spec = json.loads((NEURAL_DIR / SPEC_NAME).read_text(encoding="utf-8"))
+    spec["format"] = "something else/9"
+    (tmp_path / SPEC_NAME).write_text(json.dumps(spec), encoding="utf-8")
+    with pytest.raises(ValueError, match="format 'something else/9'"):
+        NeuralStanceModel(tmp_path)
+
+
+def test_method_neural_gives_probabilities_and_relation_cues_apply():
+    rows = pd.DataFrame({"text": ["Critics slammed Smith for the failed policy.",
+                                  "We call on China to respect international law."],
+                         "target": ["Smith", "China"]})
+    out = predict_stance_rows(rows, method="neural")
+    assert list(out["stance"]) == ["against", "against"]
+    assert out["evidence"][0].startswith("neural (no word-level evidence): against 0.98")
+    # The network reads the demand as favor; the "call on X to" cue overrides it.
+    assert out["evidence"][1].startswith("relation cue overrides model (model: favor")
