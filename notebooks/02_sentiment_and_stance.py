@@ -25,7 +25,7 @@
 
 # %% tags=["parameters"]
 corpus = "../data/raw/sample"
-stance_method = "hybrid"  # "hybrid" (default), "model", "rules" or "neural"
+stance_method = "hybrid"  # "hybrid" (default), "model", "rules", "neural" or "transformer"
 group = "speaker"
 max_groups = 20
 tables_dir = "../reports/tables"

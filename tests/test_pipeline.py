@@ -218,9 +218,16 @@ def test_manifest_hashes_the_transformer_weights_only_when_used(tmp_path, monkey
 
 
 def test_manifest_hashes_the_neural_model_only_when_used():
-    from analysis.pipeline import _config_hashes
+    from importlib.metadata import version
+
+    from analysis.pipeline import _config_hashes, _library_versions
 
     with_neural = _config_hashes("neural")
     assert {"data/models/stance_neural/model.onnx", "data/models/stance_neural/tokenizer.json",
             "data/models/stance_neural/stance_neural.json"} <= set(with_neural)
     assert not any("stance_neural" in k for k in _config_hashes("hybrid"))
+    # Quantised results can differ across ONNX Runtime versions: the manifest says which ran.
+    libs = _library_versions("neural")
+    assert libs["onnxruntime"] == version("onnxruntime")
+    assert libs["scikit-learn"] == version("scikit-learn")
+    assert "onnxruntime" not in _library_versions("hybrid")

@@ -49,7 +49,7 @@ def test_predicts_clear_cases_with_calibrated_probabilities(neural):
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
     assert list(neural.predict(ROWS)) == ["against", "favor", "neutral"]
     # Pinned from the shipped model; a changed model or tokenizer moves them.
-    np.testing.assert_allclose(proba[:, [0, 1, 2]].max(axis=1), [0.98, 1.00, 0.94], atol=0.02)
+    np.testing.assert_allclose(np.diag(proba), [0.98, 1.00, 0.94], atol=0.02)
 
 
 def test_a_rows_result_does_not_depend_on_the_other_rows(neural):
@@ -72,9 +72,10 @@ def test_long_sentence_keeps_its_target(neural):
     text = "word " * 400 + "Critics slammed Smith."
     s = text.index("Smith")
     ids = neural.encode([(text, s, s + 5)])[0]
-    assert len(ids) <= neural.max_length
-    m1 = neural.tokenizer_.token_to_id("[unused1]")
-    assert m1 in ids
+    m0, m1 = (neural.tokenizer_.token_to_id(m) for m in ("[unused0]", "[unused1]"))
+    # Cutting the end would lose the target: a window around it is encoded instead.
+    assert neural.tokenizer_.decode(ids[ids.index(m0) + 1:ids.index(m1)]) == "smith"
+    assert ids.count(neural.tokenizer_.token_to_id("word")) < 100
     assert neural.predict([(text, s, s + 5)])[0] == "against"
 
 
@@ -107,3 +108,57 @@ def test_method_neural_gives_probabilities_and_relation_cues_apply():
     assert out["evidence"][0].startswith("neural (no word-level evidence): against 0.98")
     # The network reads the demand as favor; the "call on X to" cue overrides it.
     assert out["evidence"][1].startswith("relation cue overrides model (model: favor")
+
+
+def _copy_model(tmp_path):
+    for name in (MODEL_NAME, TOKENIZER_NAME, SPEC_NAME):
+        shutil.copyfile(NEURAL_DIR / name, tmp_path / name)
+    return tmp_path
+
+
+def test_malformed_description_names_the_file(tmp_path):
+    folder = _copy_model(tmp_path)
+    (folder / SPEC_NAME).write_text("{not json", encoding="utf-8")
+    with pytest.raises(ValueError, match=rf"{SPEC_NAME}: not valid JSON"):
+        NeuralStanceModel(folder)
+    (folder / SPEC_NAME).write_text(json.dumps({"format": "analysis.stance_neural/1"}),
+                                    encoding="utf-8")
+    with pytest.raises(ValueError, match=rf"{SPEC_NAME}: missing key\(s\) classes, max_length"):
+        NeuralStanceModel(folder)
+
+
+def test_altered_model_file_is_refused(tmp_path):
+    folder = _copy_model(tmp_path)
+    with open(folder / MODEL_NAME, "ab") as fh:
+        fh.write(b"\0")
+    with pytest.raises(ValueError, match=rf"{MODEL_NAME}: SHA-256 .* differs from"):
+        NeuralStanceModel(folder)
+
+
+def test_marker_strings_in_the_text_cannot_pose_as_markers(neural):
+    text = "Critics [unused1] slammed Smith [unused0] badly."
+    s = text.index("Smith")
+    ids = neural.encode([(text, s, s + 5)])[0]
+    m0, m1 = (neural.tokenizer_.token_to_id(m) for m in ("[unused0]", "[unused1]"))
+    assert ids.count(m0) == 1 and ids.count(m1) == 1
+    assert neural.tokenizer_.decode(ids[ids.index(m0) + 1:ids.index(m1)]) == "smith"
+
+
+def test_transformer_method_takes_the_relation_cue_override_too(monkeypatch):
+    # Needs no PyTorch: the loader is replaced by a stand-in that always says favor.
+    import analysis.stance_transformer as st
+
+    class Favor:
+        classes_ = np.array(["against", "favor", "neutral"], dtype=object)
+
+        def predict_proba(self, X):
+            return np.tile([0.1, 0.8, 0.1], (len(X), 1))
+
+    monkeypatch.setattr(st, "load_transformer", lambda: Favor())
+    rows = pd.DataFrame({"text": ["We call on China to respect international law.",
+                                  "The talks with China went on."],
+                         "target": ["China", "China"]})
+    out = predict_stance_rows(rows, method="transformer")
+    assert list(out["stance"]) == ["against", "favor"]
+    assert out["evidence"][0].startswith("relation cue overrides model (model: favor 0.80)")
+    assert out["evidence"][1].startswith("transformer (no word-level evidence): against 0.10")

@@ -160,6 +160,10 @@ def test_export_onnx_matches_the_torch_model_and_ids(tiny_base, tmp_path):
     folder = export_onnx(model.save(tmp_path / "seed_0"), tmp_path / "neural")
     neural = NeuralStanceModel(folder)
     assert neural.encode(X) == model._encode(X)
+    # Also where the sentence is too long and the window fallback takes over.
+    long = "the talks were held in oslo . " * 40 + "Critics condemned Iran harshly."
+    at = long.index("Iran")
+    assert neural.encode([(long, at, at + 4)]) == model._encode([(long, at, at + 4)])
     assert list(neural.classes_) == list(model.classes_)
     # 8-bit weights move the probabilities a little, not the decisions of a confident model.
     assert np.abs(neural.predict_proba(X) - model.predict_proba(X)).max() < 0.1

@@ -991,9 +991,9 @@ def stance_method_scores(dev: pd.DataFrame, *, train: pd.DataFrame | None = None
     Returns
     -------
     scores : DataFrame
-        :func:`score_labels` output with a ``method`` column; the default
-        method is named ``"hybrid (default)"``, the optional transformer (when scored)
-        ``"transformer (optional)"``.
+        :func:`score_labels` output with a ``method`` column: ``"hybrid (default)"``,
+        ``"model"``, ``"rules"``, ``"neural"``, ``"VADER sentence baseline"``, ``"TF-IDF LR
+        baseline"`` (with ``train``) and ``"transformer (optional)"`` (when scored).
     predictions : DataFrame
         ``id``, ``gold`` and one column of predicted labels per method.
     """

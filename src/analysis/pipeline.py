@@ -182,6 +182,22 @@ def document_status(found: pd.DataFrame, quotes: pd.DataFrame,
     return pd.DataFrame(rows, columns=DOCUMENT_STATUS_COLUMNS)
 
 
+def _library_versions(stance_method: str = "hybrid") -> dict:
+    """Versions of the libraries whose numerics shape the scores of this run."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    names = ["numpy", "pandas", "scikit-learn", "scipy", "vaderSentiment"]
+    names += {"neural": ["onnxruntime", "tokenizers"],
+              "transformer": ["torch", "transformers"]}.get(stance_method, [])
+    out = {}
+    for name in names:
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = None
+    return out
+
+
 def _config_hashes(stance_method: str = "hybrid") -> dict:
     from analysis._lexicon import STANCE_LEXICON_FILE, SUPPLEMENT_FILE
 
@@ -269,6 +285,7 @@ def run(input_path: str | Path, *, stance_method: str = "hybrid", batch_size: in
         "package": "analysis",
         "version": __version__,
         "python": platform.python_version(),
+        "libraries": _library_versions(stance_method),
         "input": str(input_path),
         "stance_method": stance_method,
         "config_sha256": _config_hashes(stance_method),

@@ -13,15 +13,16 @@ all tokens and the mean of the target's tokens.
 
 Limits
 ------
-* Slow next to the default: about 80 (sentence, target) rows/s on one CPU core, against
+* Slow next to the default: about 95 (sentence, target) rows/s on one CPU core, against
   thousands for ``hybrid``. Fine for a corpus of tens of thousands of mentions, not millions.
-* No word-level evidence: its ``evidence`` string gives the probabilities only.
+* No word-level evidence: its ``evidence`` string gives the probabilities only, except where
+  a relation cue overrides it (:mod:`analysis.stance`).
 * Trained on US political news (NewsMTSC), which rarely phrases stance as diplomacy or
   deterrence does; on the sample article it is worse than the default (see
   ``data/models/MODEL_CARD.md``). Check it on a hand-labelled sample of your own corpus.
-* Quantisation changes the probabilities slightly (macro-F1 within 0.004 of the unquantised
+* Quantisation changes the probabilities slightly (macro-F1 within 0.01 of the unquantised
   member on the NewsMTSC dev sets); results can differ in the last digits across CPUs and
-  ONNX Runtime versions.
+  ONNX Runtime versions (the run manifest records both library versions).
 * Sentences longer than 128 word pieces are cut; when that would cut off the target, a window
   of characters around the target is used instead.
 """
@@ -69,24 +70,35 @@ class NeuralStanceModel:
     """
 
     def __init__(self, directory: str | Path = NEURAL_DIR, n_threads: int = 1):
-        import onnxruntime as ort
-        from tokenizers import Tokenizer
+        try:
+            import onnxruntime as ort
+            from tokenizers import Tokenizer
+        except ImportError as exc:  # both are default dependencies: a broken install
+            raise ImportError(f"the neural stance method needs onnxruntime and tokenizers "
+                              f"({exc}); reinstall the package: pip install -e .") from exc
+        from .config import file_sha256
 
         directory = Path(directory)
-        spec_path = directory / SPEC_NAME
         missing = [n for n in (SPEC_NAME, MODEL_NAME, TOKENIZER_NAME) if not (directory / n).exists()]
         if missing:
             raise FileNotFoundError(
                 f"{directory}: no neural stance model here (missing {', '.join(missing)}); "
                 "it ships in data/models/stance_neural/, and `make model-neural` rebuilds it")
-        spec = json.loads(spec_path.read_text(encoding="utf-8"))
-        if spec.get("format") != _FORMAT:
-            raise ValueError(f"{spec_path}: format {spec.get('format')!r}, expected {_FORMAT!r}")
+        spec = _read_spec(directory / SPEC_NAME)
+        for name, want in spec["sha256"].items():
+            got = file_sha256(directory / name)
+            if got != want:
+                raise ValueError(f"{directory / name}: SHA-256 {got[:12]}... differs from "
+                                 f"{want[:12]}... recorded in {SPEC_NAME}; the file was altered "
+                                 "or belongs to another export (make model-neural rebuilds both)")
         self.directory = directory
         self.spec_ = spec
         self.classes_ = np.asarray(spec["classes"], dtype=object)
         self.max_length = int(spec["max_length"])
-        self.tokenizer_ = Tokenizer.from_file(str(directory / TOKENIZER_NAME))
+        try:
+            self.tokenizer_ = Tokenizer.from_file(str(directory / TOKENIZER_NAME))
+        except Exception as exc:  # the library raises a bare Exception for a bad file
+            raise ValueError(f"{directory / TOKENIZER_NAME}: not a tokenizer file ({exc})") from exc
         self.tokenizer_.no_padding()
         self.tokenizer_.enable_truncation(self.max_length, strategy="only_first")
         self._markers = [self.tokenizer_.token_to_id(m) for m in _MARKERS]
@@ -108,7 +120,8 @@ class NeuralStanceModel:
         if not rows:
             return []
         marked, targets = _texts(rows)
-        ids = [e.ids for e in self.tokenizer_.encode_batch(list(zip(marked, targets, strict=True)))]
+        # One row at a time: encode_batch would start the library's own thread pool.
+        ids = [self.tokenizer_.encode(m, t).ids for m, t in zip(marked, targets, strict=True)]
         m1 = self._markers[1]
         for i in [i for i, x in enumerate(ids) if m1 not in x]:
             # Cutting a very long sentence's end cut the target off: narrow a window of
@@ -143,6 +156,20 @@ class NeuralStanceModel:
 
     def predict(self, X) -> np.ndarray:
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+
+def _read_spec(path: Path) -> dict:
+    try:
+        spec = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{path}: not valid JSON ({exc})") from exc
+    if not isinstance(spec, dict) or spec.get("format") != _FORMAT:
+        got = spec.get("format") if isinstance(spec, dict) else type(spec).__name__
+        raise ValueError(f"{path}: format {got!r}, expected {_FORMAT!r}")
+    missing = [k for k in ("classes", "max_length", "sha256") if k not in spec]
+    if missing:
+        raise ValueError(f"{path}: missing key(s) {', '.join(missing)}")
+    return spec
 
 
 _LOADED: dict[str, NeuralStanceModel] = {}

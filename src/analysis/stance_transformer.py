@@ -16,11 +16,13 @@ end to end with AdamW, linear warm-up and decay, cross-entropy.
 
 Limits
 ------
-* Slow: about 50 (sentence, target) rows/s per member on one CPU core (24 for the pair),
-  against thousands for the default method.
+* Slow: about 50 (sentence, target) rows/s per member on one CPU core (22 for the pair),
+  against thousands for the default method. The ``neural`` method
+  (:mod:`analysis.stance_neural`) runs one member, exported, in the default install.
 * NewsMTSC macro-F1 0.820 (rw_dev) / 0.749 (mt_dev) for the pair, but 20 of 24 on the sample
   article, where the default gets 23: see ``data/models/MODEL_CARD.md``.
-* No word-level evidence: its ``evidence`` string gives the probabilities only.
+* No word-level evidence: its ``evidence`` string gives the probabilities only, except where
+  a relation cue overrides it (:mod:`analysis.stance`).
 * Trained on US political news (NewsMTSC) like the default model, with the same reading of
   positive / negative sentiment as favor / against; check it on a hand-labelled sample of
   your own corpus.
@@ -103,6 +105,9 @@ def _texts(rows, window: int | None = None) -> tuple[list[str], list[str]]:
     marked, targets = [], []
     for t, s, e in rows:
         s, e = int(s), int(e)
+        # Marker strings already in the text would pose as markers: blank them, same length.
+        for m in _MARKERS:
+            t = t.replace(m, " " * len(m))
         left, right = t[:s], t[e:]
         if window is not None:
             left, right = left[max(0, len(left) - window):], right[:window]
