@@ -447,3 +447,36 @@ def test_confusion_table_refuses_missing_predictions():
 
     with pytest.raises(ValueError, match="not in the label set"):
         confusion_table(["favor", "against"], ["favor", None])
+
+
+def _stance_table(method, labels):
+    return pd.DataFrame({"doc_id": ["d1", "d1", "d2"], "quote_id": ["q1", "q1", "q2"],
+                         "target": ["China", "Japan", "China"],
+                         "mention": ["China", "Tokyo", "Beijing"],
+                         "mention_start": [5, 20, 3], "mention_end": [10, 25, 10],
+                         "stance": labels, "method": method})
+
+
+def test_compare_stance_methods_lines_up_mentions_and_flags_disagreement():
+    from analysis.evaluate import compare_stance_methods
+
+    a = _stance_table("hybrid", ["against", "favor", "neutral"])
+    b = _stance_table("neural", ["against", "neutral", "neutral"]).iloc[::-1]
+    out = compare_stance_methods(a, b)
+    assert list(out.columns) == ["doc_id", "quote_id", "target", "mention", "mention_start",
+                                 "mention_end", "stance_hybrid", "stance_neural", "agree"]
+    assert out["mention"].tolist() == ["China", "Tokyo", "Beijing"]
+    assert out["agree"].tolist() == [True, False, True]
+
+
+def test_compare_stance_methods_refuses_what_cannot_be_compared():
+    from analysis.evaluate import compare_stance_methods
+
+    a = _stance_table("hybrid", ["against", "favor", "neutral"])
+    with pytest.raises(ValueError, match="both tables were scored by 'hybrid'"):
+        compare_stance_methods(a, a)
+    with pytest.raises(ValueError, match="1 only in hybrid, 0 only in neural"):
+        compare_stance_methods(a, _stance_table("neural", ["favor"] * 3).iloc[:2])
+    mixed = a.assign(method=["hybrid", "rules", "hybrid"])
+    with pytest.raises(ValueError, match="first table mixes methods"):
+        compare_stance_methods(mixed, _stance_table("neural", ["favor"] * 3))

@@ -934,6 +934,54 @@ def compare_stance_gold(pred: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def compare_stance_methods(first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
+    """The same target mentions as scored by two stance methods, side by side.
+
+    A sensitivity check for a corpus without gold: where two methods disagree is where a
+    hand-labelled sample is most informative. Rows are matched on ``doc_id``,
+    ``mention_start`` and ``mention_end``, as in :func:`compare_stance_gold`.
+
+    Parameters
+    ----------
+    first, second : DataFrame
+        Stance tables (``analysis.stance.score_stance`` or ``pipeline.run(...).stance``) with
+        one ``method`` each; they must name the same mentions.
+
+    Returns
+    -------
+    DataFrame
+        ``doc_id, quote_id, target, mention, mention_start, mention_end``, then
+        ``stance_<method>`` for each table and ``agree`` (bool), in the order of ``first``.
+
+    Raises
+    ------
+    ValueError
+        When a table mixes methods, both use the same method, or the mentions differ.
+    """
+    keys = ["doc_id", "mention_start", "mention_end"]
+    names = []
+    for label, table in (("first", first), ("second", second)):
+        methods = table["method"].unique()
+        if len(methods) > 1:
+            raise ValueError(f"{label} table mixes methods {sorted(methods)}; pass one each")
+        names.append(str(methods[0]) if len(methods) else label)
+    if names[0] == names[1]:
+        raise ValueError(f"both tables were scored by {names[0]!r}; nothing to compare")
+    a, b = first.drop_duplicates(keys), second.drop_duplicates(keys)
+    only = (len(a.merge(b[keys], on=keys, how="left", indicator=True)
+                .query("_merge == 'left_only'")),
+            len(b.merge(a[keys], on=keys, how="left", indicator=True)
+                .query("_merge == 'left_only'")))
+    if any(only):
+        raise ValueError(f"the tables name different mentions: {only[0]} only in {names[0]}, "
+                         f"{only[1]} only in {names[1]}; score the same quotations with both")
+    cols = ["doc_id", "quote_id", "target", "mention", "mention_start", "mention_end"]
+    out = a[cols + ["stance"]].rename(columns={"stance": f"stance_{names[0]}"}).merge(
+        b[keys + ["stance"]].rename(columns={"stance": f"stance_{names[1]}"}), on=keys)
+    out["agree"] = out[f"stance_{names[0]}"] == out[f"stance_{names[1]}"]
+    return out.reset_index(drop=True)
+
+
 def compare_sentiment_gold(quotes: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
     """Gold sentiment labels beside the label of the overlapping predicted quotation.
 
