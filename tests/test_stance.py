@@ -130,8 +130,10 @@ def test_hybrid_equals_model_where_no_cue_fires():
     rows = pd.DataFrame([_row(t, g) for t, g, _ in TOY])
     hyb = predict_stance_rows(rows, method="hybrid")
     mod = predict_stance_rows(rows, method="model")
-    cue = hyb["evidence"].str.startswith("relation cue overrides model")
+    cue = hyb["evidence"].str.startswith("relation cue")
     assert cue.tolist() == [i == 2 for i in range(len(TOY))]  # "condemned Iran" only
+    # The model said against too: the evidence must not claim an override (found in review).
+    assert hyb.loc[2, "evidence"].startswith("relation cue confirms model (model: against")
     assert hyb.loc[2, "stance"] == mod.loc[2, "stance"] == "against"
     pd.testing.assert_frame_equal(hyb[~cue], mod[~cue])
 

@@ -945,9 +945,11 @@ def _override_by_relation_cues(rows: pd.DataFrame, labels: list, probs: np.ndarr
         if r["stance"] != ("favor" if sign > 0 else "against"):
             continue
         was = f"model: {labels[k]} {probs[k].max():.2f}"
+        # "confirms" when the labels agree: the rules' probabilities replace the model's anyway.
+        verb = "confirms" if labels[k] == r["stance"] else "overrides"
         probs[k] = [r["p_against"], r["p_favor"], r["p_neutral"]]
         labels[k] = r["stance"]
-        evidence[k] = f"relation cue overrides model ({was}); {r['evidence']}"
+        evidence[k] = f"relation cue {verb} model ({was}); {r['evidence']}"
 
 
 def predict_stance_rows(df: pd.DataFrame, method: str = DEFAULT_METHOD, errors: str = "raise",
