@@ -480,3 +480,19 @@ def test_compare_stance_methods_refuses_what_cannot_be_compared():
     mixed = a.assign(method=["hybrid", "rules", "hybrid"])
     with pytest.raises(ValueError, match="first table mixes methods"):
         compare_stance_methods(mixed, _stance_table("neural", ["favor"] * 3))
+
+
+def test_compare_stance_methods_names_missing_columns_duplicates_and_handles_empty():
+    # Found in review: a missing column was a bare KeyError, duplicate mentions were dropped
+    # silently, and empty tables must still give the documented columns.
+    from analysis.evaluate import compare_stance_methods
+
+    a = _stance_table("hybrid", ["against", "favor", "neutral"])
+    b = _stance_table("neural", ["favor"] * 3)
+    with pytest.raises(ValueError, match="second table lacks column\\(s\\) method"):
+        compare_stance_methods(a, b.drop(columns="method"))
+    with pytest.raises(ValueError, match="first table names 1 mention\\(s\\) twice"):
+        compare_stance_methods(pd.concat([a, a.iloc[[0]]]), b)
+    out = compare_stance_methods(a.iloc[:0], b.iloc[:0])
+    assert len(out) == 0
+    assert list(out.columns)[-3:] == ["stance_first", "stance_second", "agree"]

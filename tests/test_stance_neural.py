@@ -162,3 +162,25 @@ def test_transformer_method_takes_the_relation_cue_override_too(monkeypatch):
     assert list(out["stance"]) == ["against", "favor"]
     assert out["evidence"][0].startswith("relation cue overrides model (model: favor 0.80)")
     assert out["evidence"][1].startswith("transformer (no word-level evidence): against 0.10")
+
+
+def test_checksums_for_both_files_are_required(tmp_path):
+    # Found in review: an empty or partial "sha256" entry let an altered model load unchecked.
+    folder = _copy_model(tmp_path)
+    spec = json.loads((folder / SPEC_NAME).read_text(encoding="utf-8"))
+    for bad in ({}, {TOKENIZER_NAME: spec["sha256"][TOKENIZER_NAME]}, ["x"]):
+        (folder / SPEC_NAME).write_text(json.dumps({**spec, "sha256": bad}), encoding="utf-8")
+        with pytest.raises(ValueError, match=rf"{SPEC_NAME}: 'sha256' must give"):
+            NeuralStanceModel(folder)
+
+
+def test_broken_tokenizer_file_is_named(tmp_path):
+    from analysis.config import file_sha256
+
+    folder = _copy_model(tmp_path)
+    (folder / TOKENIZER_NAME).write_text('{"version": "1.0"}', encoding="utf-8")
+    spec = json.loads((folder / SPEC_NAME).read_text(encoding="utf-8"))
+    spec["sha256"][TOKENIZER_NAME] = file_sha256(folder / TOKENIZER_NAME)
+    (folder / SPEC_NAME).write_text(json.dumps(spec), encoding="utf-8")
+    with pytest.raises(ValueError, match=rf"{TOKENIZER_NAME}: not a tokenizer file"):
+        NeuralStanceModel(folder)

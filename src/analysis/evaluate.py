@@ -953,21 +953,34 @@ def compare_stance_methods(first: pd.DataFrame, second: pd.DataFrame) -> pd.Data
         ``doc_id, quote_id, target, mention, mention_start, mention_end``, then
         ``stance_<method>`` for each table and ``agree`` (bool), in the order of ``first``.
 
+        Two empty tables give an empty result whose columns are ``stance_first`` and
+        ``stance_second`` (no method to name them by).
+
     Raises
     ------
     ValueError
-        When a table mixes methods, both use the same method, or the mentions differ.
+        When a column is missing, a table mixes methods or names one mention twice, both use
+        the same method, or the mentions differ.
     """
     keys = ["doc_id", "mention_start", "mention_end"]
+    need = ["doc_id", "quote_id", "target", "mention", "mention_start", "mention_end", "stance",
+            "method"]
     names = []
     for label, table in (("first", first), ("second", second)):
+        missing = [c for c in need if c not in table.columns]
+        if missing:
+            raise ValueError(f"{label} table lacks column(s) {', '.join(missing)}")
         methods = table["method"].unique()
         if len(methods) > 1:
             raise ValueError(f"{label} table mixes methods {sorted(methods)}; pass one each")
+        dup = int(table.duplicated(keys).sum())
+        if dup:
+            raise ValueError(f"{label} table names {dup} mention(s) twice (same doc_id, "
+                             "mention_start, mention_end); a stance table has one row each")
         names.append(str(methods[0]) if len(methods) else label)
     if names[0] == names[1]:
         raise ValueError(f"both tables were scored by {names[0]!r}; nothing to compare")
-    a, b = first.drop_duplicates(keys), second.drop_duplicates(keys)
+    a, b = first, second
     only = (len(a.merge(b[keys], on=keys, how="left", indicator=True)
                 .query("_merge == 'left_only'")),
             len(b.merge(a[keys], on=keys, how="left", indicator=True)

@@ -32,8 +32,8 @@ Five methods sit behind one interface:
     Runtime (:mod:`analysis.stance_neural`; default install, no PyTorch), with the same
     relation-cue override as ``'hybrid'``. Far more accurate than ``'hybrid'`` on NewsMTSC
     (macro-F1 0.816 / 0.755 on rw_dev / mt_dev, against 0.684 / 0.652) but 30-40 times
-    slower (about 95 rows/s on one core) and without word-level evidence (only rows a
-    relation cue overrides carry the rules' evidence). It is not the
+    slower (about 95 rows/s on one core) and without word-level evidence (only rows where a
+    relation cue decides carry the rules' evidence). It is not the
     default because on the project's own domain it reads diplomatic and security phrasing as
     neutral far more often: 21 of 24 on the sample article against 23 for ``'hybrid'``, every
     miss a stance called neutral. Use it for general political news, or where a hand-labelled

