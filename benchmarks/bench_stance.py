@@ -128,24 +128,26 @@ def bench_speed(quick: bool) -> None:
            fmt="{:.0f}")
     report("stance rows/s, default method, wall clock", len(rows) / wall, fmt="{:.0f}")
     part = rows.head(300)
-    predict_stance_rows(part.head(10), method="neural")
-    c0 = time.process_time()
-    predict_stance_rows(part, method="neural")
-    report("stance rows/s, neural, one core (CPU time)",
-           len(part) / (time.process_time() - c0), fmt="{:.0f}")
+    report("stance rows/s, neural, one core (CPU time)", _cpu_rate(part, "neural"),
+           fmt="{:.0f}")
     if transformer_ready(quick):
         import torch
 
         torch.set_num_threads(1)
-        predict_stance_rows(part.head(10), method="transformer")
-        c0 = time.process_time()
-        predict_stance_rows(part, method="transformer")
         report("stance rows/s, transformer (optional), one core (CPU time)",
-               len(part) / (time.process_time() - c0), fmt="{:.0f}")
+               _cpu_rate(part, "transformer"), fmt="{:.0f}")
     else:
         why = ("skipped by --quick" if quick
                else "not installed or not trained (make model-transformer)")
         print(f"transformer (optional extra): {why} [info]", flush=True)
+
+
+def _cpu_rate(rows: pd.DataFrame, method: str) -> float:
+    """Rows per CPU second of one slow method, after a small warm-up (model loading)."""
+    predict_stance_rows(rows.head(10), method=method)
+    c0 = time.process_time()
+    predict_stance_rows(rows, method=method)
+    return len(rows) / (time.process_time() - c0)
 
 
 def bench_sample(quick: bool) -> None:

@@ -963,8 +963,8 @@ def compare_stance_methods(first: pd.DataFrame, second: pd.DataFrame) -> pd.Data
         the same method, or the mentions differ.
     """
     keys = ["doc_id", "mention_start", "mention_end"]
-    need = ["doc_id", "quote_id", "target", "mention", "mention_start", "mention_end", "stance",
-            "method"]
+    cols = ["doc_id", "quote_id", "target", "mention", "mention_start", "mention_end"]
+    need = [*cols, "stance", "method"]
     names = []
     for label, table in (("first", first), ("second", second)):
         missing = [c for c in need if c not in table.columns]
@@ -980,17 +980,14 @@ def compare_stance_methods(first: pd.DataFrame, second: pd.DataFrame) -> pd.Data
         names.append(str(methods[0]) if len(methods) else label)
     if names[0] == names[1]:
         raise ValueError(f"both tables were scored by {names[0]!r}; nothing to compare")
-    a, b = first, second
-    only = (len(a.merge(b[keys], on=keys, how="left", indicator=True)
-                .query("_merge == 'left_only'")),
-            len(b.merge(a[keys], on=keys, how="left", indicator=True)
-                .query("_merge == 'left_only'")))
-    if any(only):
-        raise ValueError(f"the tables name different mentions: {only[0]} only in {names[0]}, "
-                         f"{only[1]} only in {names[1]}; score the same quotations with both")
-    cols = ["doc_id", "quote_id", "target", "mention", "mention_start", "mention_end"]
-    out = a[cols + ["stance"]].rename(columns={"stance": f"stance_{names[0]}"}).merge(
-        b[keys + ["stance"]].rename(columns={"stance": f"stance_{names[1]}"}), on=keys)
+    # Keys are unique in each table (checked above), so sets count the unmatched rows.
+    ka, kb = (set(t[keys].itertuples(index=False, name=None)) for t in (first, second))
+    if ka != kb:
+        raise ValueError(f"the tables name different mentions: {len(ka - kb)} only in "
+                         f"{names[0]}, {len(kb - ka)} only in {names[1]}; score the same "
+                         "quotations with both")
+    out = first[cols + ["stance"]].rename(columns={"stance": f"stance_{names[0]}"}).merge(
+        second[keys + ["stance"]].rename(columns={"stance": f"stance_{names[1]}"}), on=keys)
     out["agree"] = out[f"stance_{names[0]}"] == out[f"stance_{names[1]}"]
     return out.reset_index(drop=True)
 

@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 
 from .paths import MODELS_DIR
-from .stance_transformer import _MARKERS, _WINDOWS, _rows, _texts
+from .stance_transformer import _MARKERS, _encode_rows, _rows, _target_slice
 
 __all__ = ["NEURAL_DIR", "NeuralStanceModel", "load_neural"]
 
@@ -102,7 +102,7 @@ class NeuralStanceModel:
             raise ValueError(f"{directory / TOKENIZER_NAME}: not a tokenizer file ({exc})") from exc
         self.tokenizer_.no_padding()
         self.tokenizer_.enable_truncation(self.max_length, strategy="only_first")
-        self._markers = [self.tokenizer_.token_to_id(m) for m in _MARKERS]
+        self._markers = tuple(self.tokenizer_.token_to_id(m) for m in _MARKERS)
         if None in self._markers:
             raise ValueError(f"{directory / TOKENIZER_NAME}: marker tokens {_MARKERS} missing")
         opts = ort.SessionOptions()
@@ -117,29 +117,17 @@ class NeuralStanceModel:
 
     def encode(self, X) -> list[list[int]]:
         """Word-piece ids of each row (sentence with markers, paired with the target)."""
-        rows = _rows(X)
-        if not rows:
-            return []
-        marked, targets = _texts(rows)
         # One row at a time: encode_batch would start the library's own thread pool.
-        ids = [self.tokenizer_.encode(m, t).ids for m, t in zip(marked, targets, strict=True)]
-        m1 = self._markers[1]
-        for i in [i for i, x in enumerate(ids) if m1 not in x]:
-            # Cutting a very long sentence's end cut the target off: narrow a window of
-            # characters around the target until the closing marker fits.
-            for window in _WINDOWS:
-                m, t = _texts([rows[i]], window=window)
-                ids[i] = self.tokenizer_.encode(m[0], t[0]).ids
-                if m1 in ids[i]:
-                    break
-        return ids
+        return _encode_rows(
+            _rows(X), lambda m, t: [self.tokenizer_.encode(a, b).ids
+                                    for a, b in zip(m, t, strict=True)], self._markers[1])
 
     def _inputs(self, ids: list[int]) -> dict[str, np.ndarray]:
-        m0, m1 = self._markers
         x = np.asarray([ids], dtype=np.int64)
         tmask = np.zeros_like(x)
-        if m0 in ids and m1 in ids:
-            tmask[0, ids.index(m0) + 1:ids.index(m1)] = 1
+        span = _target_slice(ids, self._markers)
+        if span is not None:
+            tmask[0, span] = 1
         return {"ids": x, "att": np.ones_like(x), "tmask": tmask}
 
     def predict_proba(self, X) -> np.ndarray:

@@ -119,6 +119,31 @@ def _texts(rows, window: int | None = None) -> tuple[list[str], list[str]]:
     return marked, targets
 
 
+def _encode_rows(rows, tokenize, closing_marker: int) -> list[list[int]]:
+    """Word-piece ids of each row, through ``tokenize(marked_texts, targets) -> list of ids``.
+
+    Shared by the PyTorch model and its ONNX export so both feed the network the same ids.
+    Where cutting a very long sentence's end cut the target off (the closing marker is
+    missing), a window of characters around the target is narrowed until the marker fits."""
+    if not rows:
+        return []
+    ids = tokenize(*_texts(rows))
+    for i in [i for i, x in enumerate(ids) if closing_marker not in x]:
+        for window in _WINDOWS:
+            ids[i] = tokenize(*_texts([rows[i]], window=window))[0]
+            if closing_marker in ids[i]:
+                break
+    return ids
+
+
+def _target_slice(ids: list[int], markers: tuple[int, int]) -> slice | None:
+    """Positions of the target's word pieces, between the two markers (None if one is cut)."""
+    m0, m1 = markers
+    if m0 in ids and m1 in ids:
+        return slice(ids.index(m0) + 1, ids.index(m1))
+    return None
+
+
 class _Net:
     """Encoder plus linear head (built lazily so importing this module needs no torch)."""
 
@@ -196,26 +221,13 @@ class TransformerStanceClassifier(ClassifierMixin, BaseEstimator):
 
     # -- batches -----------------------------------------------------------------------------
     def _encode(self, X):
-        rows = _rows(X)
-        if not rows:
-            return []
-        marked, targets = _texts(rows)
         kw = {"truncation": "only_first", "max_length": int(self.max_length), "padding": False}
-        ids = self.tokenizer_(marked, targets, **kw)["input_ids"]
-        m1 = self.tokenizer_.convert_tokens_to_ids(_MARKERS[1])
-        for i in [i for i, x in enumerate(ids) if m1 not in x]:
-            # Cutting the sentence's end cut the target off (a rare, very long sentence): take
-            # a window of characters around the target, narrowed until the marker fits.
-            for window in _WINDOWS:
-                m, t = _texts([rows[i]], window=window)
-                ids[i] = self.tokenizer_(m, t, **kw)["input_ids"][0]
-                if m1 in ids[i]:
-                    break
-        return ids
+        return _encode_rows(_rows(X), lambda m, t: self.tokenizer_(m, t, **kw)["input_ids"],
+                            self.tokenizer_.convert_tokens_to_ids(_MARKERS[1]))
 
     def _batch(self, ids_list, rows):
         torch = _torch()
-        m0, m1 = self.tokenizer_.convert_tokens_to_ids(list(_MARKERS))
+        markers = tuple(self.tokenizer_.convert_tokens_to_ids(list(_MARKERS)))
         width = max(len(ids_list[j]) for j in rows)
         ids = torch.zeros(len(rows), width, dtype=torch.long)
         att = torch.zeros_like(ids)
@@ -224,8 +236,9 @@ class TransformerStanceClassifier(ClassifierMixin, BaseEstimator):
             x = ids_list[j]
             ids[k, :len(x)] = torch.tensor(x)
             att[k, :len(x)] = 1
-            if m0 in x and m1 in x:  # the marker can be cut off in a very long sentence
-                tmask[k, x.index(m0) + 1:x.index(m1)] = 1
+            span = _target_slice(x, markers)
+            if span is not None:  # a marker can be cut off in a very long sentence
+                tmask[k, span] = 1
         return ids, att, tmask
 
     # -- estimator API -----------------------------------------------------------------------
