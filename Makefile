@@ -40,10 +40,10 @@ lint: $(STAMP)  ## ruff only
 	$(BIN)/ruff check src tests benchmarks notebooks
 
 bench: $(STAMP)  ## accuracy, speed and memory, each beside its target (several minutes)
-	$(PY) benchmarks/run_all.py
+	$(PY) -m benchmarks.run_all
 
 bench-quick: $(STAMP)  ## a quick subset of the benchmarks (under 45 s)
-	$(PY) benchmarks/run_all.py --quick
+	$(PY) -m benchmarks.run_all --quick
 
 lab: $(STAMP)  ## open JupyterLab with the package installed
 	$(BIN)/jupyter lab notebooks/

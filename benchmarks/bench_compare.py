@@ -13,24 +13,20 @@ speakers (drawn per quotation, the worst case for the document bootstrap: ~9
 Peak memory is the process's maximum resident set size (resource.getrusage),
 which includes the generated data; tracemalloc would slow numpy down.
 
-Run: ``python benchmarks/bench_compare.py [--quick]`` (``--quick``: 100,000 rows).
+Run: ``python -m benchmarks.bench_compare [--quick]`` (``--quick``: 100,000 rows).
 """
 
 from __future__ import annotations
 
 import argparse
 import resource
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _report import report  # noqa: E402
-
 from analysis.compare import distinctive_words, group_rates, test_difference  # noqa: E402
+from benchmarks._report import report
 
 N_GROUPS = 50
 N_CODES = 11

@@ -11,22 +11,17 @@
   The same figures on the quotations analysis.quotes extracts are printed as
   [info] lines (they mix extraction and coding errors).
 
-Run: ``python benchmarks/bench_framing.py [--quick]`` (``--quick``: 3,000
+Run: ``python -m benchmarks.bench_framing [--quick]`` (``--quick``: 3,000
 quotations, under 10 s).
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _report import report  # noqa: E402
 
 from analysis.framing import (  # noqa: E402
     code_frames,
@@ -36,6 +31,7 @@ from analysis.framing import (  # noqa: E402
 )
 from analysis.paths import SAMPLE_CORPUS_DIR  # noqa: E402
 from analysis.quotes import with_quote_ids  # noqa: E402
+from benchmarks._report import report
 
 # Generic clauses (written for this benchmark; no article text).
 CLAUSES = [

@@ -1,6 +1,6 @@
 """Quotation extraction: accuracy on PolNeAR dev and the sample article, speed, memory.
 
-Run ``python benchmarks/bench_quotes.py [--quick]``. Each figure prints as
+Run ``python -m benchmarks.bench_quotes [--quick]``. Each figure prints as
 ``name: value (target: X) [ok|MISS]`` via ``benchmarks/_report.py``.
 
 * PolNeAR dev (84 articles; found through ``analysis.paths.eval_file``; skipped
@@ -30,15 +30,12 @@ import subprocess
 import sys
 import time
 import tracemalloc
-from pathlib import Path
 
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _report import report  # noqa: E402
-
 from analysis import evaluate as ev  # noqa: E402
 from analysis.paths import ANNOTATIONS_DIR, EVAL_DIR_ENV, eval_file  # noqa: E402
+from benchmarks._report import report
 
 POLNEAR = "polnear_dev.jsonl"
 SAMPLE_GOLD = ANNOTATIONS_DIR / "sample_quotes.jsonl"

@@ -1,7 +1,7 @@
 """Benchmark of stance (and quotation sentiment) against NewsMTSC dev sets and the sample gold.
 
-Run ``python benchmarks/bench_stance.py`` (full: baselines retrained, bootstrap CIs) or
-``--quick`` (shipped models only, no retraining, no bootstrap; about a minute).
+Run ``python -m benchmarks.bench_stance`` (full: baselines retrained, bootstrap CIs) or
+``--quick`` (shipped models only, no retraining, no bootstrap; about 20 seconds).
 
 Lines printed (``name: value (target: X) [ok|MISS]``):
 
@@ -33,27 +33,16 @@ for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import argparse  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
-from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-try:
-    from benchmarks._report import report
-except ImportError:  # pragma: no cover - the lead's shared printer is missing
-    def report(name, value, target=None, ok=None, fmt="{:.3f}"):
-        shown = "n/a" if value is None else fmt.format(value)
-        tail = "[info]" if target is None else f"(target: {target}) [{'ok' if ok else 'MISS'}]"
-        print(f"{name}: {shown} {tail}", flush=True)
-
-from analysis.evaluate import compare_stance_gold, load_gold, stance_method_scores  # noqa: E402
+from analysis.evaluate import load_gold, stance_method_scores, stance_on_gold_quotes  # noqa: E402
 from analysis.paths import ANNOTATIONS_DIR, eval_file  # noqa: E402
-from analysis.quotes import with_quote_ids  # noqa: E402
 from analysis.sentiment import score_sentiment  # noqa: E402
-from analysis.stance import load_model, predict_stance_rows, score_stance  # noqa: E402
-from analysis.targets import find_mentions  # noqa: E402
+from analysis.stance import load_model, predict_stance_rows  # noqa: E402
 from analysis.train_stance import load_newsmtsc  # noqa: E402
+from benchmarks._report import report  # noqa: E402
 
 DEV_SETS = ("newsmtsc_rw_dev", "newsmtsc_mt_dev")
 
@@ -152,13 +141,11 @@ def _cpu_rate(rows: pd.DataFrame, method: str) -> float:
 
 def bench_sample(quick: bool) -> None:
     docs, quotes = load_gold(ANNOTATIONS_DIR / "sample_quotes.jsonl")
-    quotes = with_quote_ids(quotes)
-    mentions = find_mentions(quotes, docs)
     gold = pd.read_csv(ANNOTATIONS_DIR / "sample_stance.csv")
     methods = ("hybrid", "model", "rules", "neural") + (
         ("transformer",) if transformer_ready(quick) else ())
     for method in methods:
-        check = compare_stance_gold(score_stance(mentions, quotes, docs, method=method), gold)
+        check = stance_on_gold_quotes(quotes, docs, gold, method=method)
         right = int(check["right"].sum())
         if method == "hybrid":
             report("sample stance rows right (hybrid, default)", right, f"== {len(gold)}",
@@ -169,7 +156,7 @@ def bench_sample(quick: bool) -> None:
             print(f"  miss: {r.mention} @{r.mention_start} gold {r.gold}, got {r.predicted}")
     sgold = pd.read_csv(ANNOTATIONS_DIR / "sample_sentiment.csv")
     for label, kw in (("supplement + backdrop rule, default", {}),
-                      ("plain VADER", {"supplement": False, "backdrop": False})):
+                      ("VADER, no supplement or backdrop rule", {"supplement": False, "backdrop": False})):
         out = score_sentiment(sgold, **kw)
         agree = int((out["sentiment_label"] == sgold["label"]).sum())
         if kw:  # the plain-VADER comparison has no target of its own

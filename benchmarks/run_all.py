@@ -1,6 +1,6 @@
 """Run every benchmark and print each figure beside its target.
 
-``python benchmarks/run_all.py`` runs the full set (several minutes);
+``python -m benchmarks.run_all`` (from the project folder) runs the full set (several minutes);
 ``--quick`` runs the quick variants (under 45 s in all), as ``make bench-quick``
 does. Each benchmark runs in its own interpreter so that start-up, memory and
 imports of one do not colour another. Benchmarks never fail the build: a MISS
@@ -32,7 +32,7 @@ def main(argv=None) -> int:
             print(f"{name}: script not found, skipped", flush=True)
             continue
         t0 = time.perf_counter()
-        cmd = [sys.executable, str(script)] + (["--quick"] if args.quick else [])
+        cmd = [sys.executable, "-m", f"benchmarks.{name}"] + (["--quick"] if args.quick else [])
         code = subprocess.call(cmd, cwd=HERE.parent)
         print(f"({name} took {time.perf_counter() - t0:.1f} s)", flush=True)
         if code:

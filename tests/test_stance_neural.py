@@ -184,3 +184,19 @@ def test_broken_tokenizer_file_is_named(tmp_path):
     (folder / SPEC_NAME).write_text(json.dumps(spec), encoding="utf-8")
     with pytest.raises(ValueError, match=rf"{TOKENIZER_NAME}: not a tokenizer file"):
         NeuralStanceModel(folder)
+
+
+def test_very_long_target_keeps_both_markers(neural):
+    # Found in review: a target longer than the model's 128 word pieces lost its closing
+    # marker even in the narrowest window, so its pooled target vector was empty.
+    target = "Smith " * 120
+    text = "Critics slammed " + target + "again."
+    s = text.index("Smith")
+    e = s + len(target) - 1
+    ids = neural.encode([(text, s, e)])[0]
+    m0, m1 = (neural.tokenizer_.token_to_id(m) for m in ("[unused0]", "[unused1]"))
+    assert len(ids) <= neural.max_length
+    assert ids.count(m0) == 1 and ids.count(m1) == 1
+    inside = ids[ids.index(m0) + 1:ids.index(m1)]
+    assert inside and set(neural.tokenizer_.decode(inside).split()) == {"smith"}
+    assert neural.predict_proba([(text, s, e)]).shape == (1, 3)

@@ -934,6 +934,40 @@ def compare_stance_gold(pred: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def stance_on_gold_quotes(quotes: pd.DataFrame, documents: pd.DataFrame, gold: pd.DataFrame,
+                          method: str = "hybrid") -> pd.DataFrame:
+    """Stance scored on the gold quotation spans, beside the gold stance.
+
+    Component accuracy, apart from extraction: target mentions are found in the gold
+    quotations (as :func:`analysis.targets.find_mentions` finds them in extracted ones) and
+    scored with ``method``, so a wrong quotation boundary cannot cost a mention.
+
+    Parameters
+    ----------
+    quotes, documents : DataFrame
+        As returned by :func:`load_gold`.
+    gold : DataFrame
+        Gold stance rows (``data/annotations/sample_stance.csv``).
+    method : str, default "hybrid"
+        Any method of :func:`analysis.stance.score_stance`.
+
+    Returns
+    -------
+    DataFrame
+        As :func:`compare_stance_gold`.
+    """
+    # Imported here: this module scores tables and otherwise needs none of the pipeline.
+    from .quotes import with_quote_ids
+    from .stance import METHODS, score_stance
+    from .targets import find_mentions
+
+    if method not in METHODS:
+        raise ValueError(f"method {method!r} not known; allowed: {', '.join(METHODS)}")
+    quotes = with_quote_ids(quotes)
+    mentions = find_mentions(quotes, documents)
+    return compare_stance_gold(score_stance(mentions, quotes, documents, method=method), gold)
+
+
 def compare_stance_methods(first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
     """The same target mentions as scored by two stance methods, side by side.
 

@@ -7,7 +7,8 @@ The supplement (``data/lexicons/vader_security_supplement.csv``, on by default) 
 VADER lacks or under-rates in security reporting ("aggressor", "coercion",
 "partner", "alliance", "stability"). Its effect is measured in ``data/lexicons/README.md``
 (on the sample article's hand-labelled quotations, and as a stance proxy on NewsMTSC);
-switch it off with ``supplement=False`` for plain VADER.
+switch it off with ``supplement=False`` for VADER's own lexicon. Curly quotation marks and
+apostrophes are always straightened first (VADER as distributed misses “ally,” and We’re).
 
 Limits
 ------
@@ -132,7 +133,7 @@ def score_sentiment(quotes: pd.DataFrame, supplement: bool | str | Path = True,
         reported clause) is read.
     supplement : bool or path, default True
         Add the security-vocabulary supplement to VADER's lexicon (True: the shipped file;
-        a path: another CSV with ``word,valence``; False: plain VADER).
+        a path: another CSV with ``word,valence``; False: VADER's own lexicon).
     text_column : str
         Column holding the text to score.
     backdrop : bool, default True

