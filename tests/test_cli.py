@@ -95,3 +95,124 @@ def test_missing_optional_extra_is_a_clear_error_not_a_traceback(tmp_path, capsy
     assert main(["stance", str(src), "-o", str(tmp_path / "o.csv"),
                  "--method", "transformer"]) == 2
     assert "needs the optional extra" in capsys.readouterr().err
+
+
+# ------------------------------------------- review of `analysis stance` input (bugs, tests first)
+def _stance(tmp_path, name, content, *extra):
+    src = tmp_path / name
+    if isinstance(content, bytes):
+        src.write_bytes(content)
+    else:
+        src.write_text(content, encoding="utf-8")
+    out = tmp_path / "out.csv"
+    return main(["stance", str(src), "-o", str(out), *extra]), out
+
+
+def test_stance_lone_span_column_is_refused(tmp_path, capsys):
+    # Found in review: a target_start column without target_end was silently ignored and the
+    # first occurrence scored instead, even for an impossible span.
+    code, _ = _stance(tmp_path, "t.csv", "id,text,target,target_start\n"
+                      "x,Iran praised Iran.,Iran,13\n")
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "t.csv" in err and "target_start" in err and "target_end" in err
+
+
+def test_stance_infinite_span_is_a_refused_row(tmp_path, capsys):
+    code, out = _stance(tmp_path, "inf.csv", "id,text,target,target_start,target_end\n"
+                        "x,Iran praised France.,France,inf,19\n"
+                        "y,Iran praised France.,France,13,19\n", "--keep-going")
+    assert code == 0
+    assert pd.read_csv(out)["id"].tolist() == ["y"]
+    bad = pd.read_csv(tmp_path / "out.errors.csv")
+    assert bad["id"].tolist() == ["x"] and "integers" in bad["reason"].iloc[0]
+
+
+def test_stance_rows_without_id_are_named_by_position(tmp_path):
+    code, out = _stance(tmp_path, "noid.csv", "id,text,target\n"
+                        ",We praise Spain.,Spain\n,We praise Spain.,Italy\n", "--keep-going")
+    assert code == 0
+    assert pd.read_csv(out, dtype=str)["id"].tolist() == ["0"]
+    bad = pd.read_csv(tmp_path / "out.errors.csv", dtype=str)
+    assert bad["id"].tolist() == ["1"] and "no id" in bad["row"].iloc[0]
+
+
+def test_stance_values_of_the_wrong_type_are_named(tmp_path):
+    lines = ['{"id": "a", "text": "We praise 1984.", "target": 1984}',
+             '{"id": "b", "text": ["Iran"], "target": "Iran"}']
+    code, _ = _stance(tmp_path, "types.jsonl", "\n".join(lines) + "\n", "--keep-going")
+    assert code == 0
+    bad = pd.read_csv(tmp_path / "out.errors.csv")
+    assert "target is an int, not a string" in bad["reason"].iloc[0]
+    assert "text is a list, not a string" in bad["reason"].iloc[1]
+
+
+def test_stance_bad_files_are_named_with_the_reason(tmp_path, capsys):
+    cases = {
+        "empty.csv": (b"", "empty file"),
+        "latin.csv": ("id,text,target\nx,Fran\xe7a praised Iran.,Iran\n".encode("latin-1"),
+                      "not valid utf-8"),
+        "bad.jsonl": (b'{"id": "a", "text": "x"\n', "not valid JSON"),
+        "header.csv": (b"id,text,target\n", "no rows"),
+    }
+    for name, (content, reason) in cases.items():
+        code, _ = _stance(tmp_path, name, content)
+        err = capsys.readouterr().err
+        assert code == 2, name
+        assert name in err and reason in err, (name, err)
+        assert "Traceback" not in err
+    (tmp_path / "folder.csv").mkdir()
+    assert main(["stance", str(tmp_path / "folder.csv"), "-o", str(tmp_path / "o.csv")]) == 2
+    assert "folder.csv" in capsys.readouterr().err
+
+
+def test_stance_csv_row_with_an_extra_field_is_refused_not_shifted(tmp_path, capsys):
+    # Found in review: an unquoted comma in every row made pandas take the first field as the
+    # index, so the text column held the wrong text and the row was scored anyway.
+    content = "id,text,target\nr1,We condemn Iran, and we praise France.,France\n"
+    code, out = _stance(tmp_path, "s.csv", content)
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "s.csv" in err and "line 2" in err and "4 fields" in err
+    code, out = _stance(tmp_path, "s.csv", content + "r2,We praise France.,France\n",
+                        "--keep-going")
+    assert code == 0 and pd.read_csv(out)["id"].tolist() == ["r2"]
+
+
+def test_stance_duplicate_ids_are_refused(tmp_path):
+    code, out = _stance(tmp_path, "dup.csv", "id,text,target\na,We praise Chile.,Chile\n"
+                        "a,We praise Peru.,Peru\n", "--keep-going")
+    assert code == 0 and pd.read_csv(out)["id"].tolist() == ["a"]
+    bad = pd.read_csv(tmp_path / "out.errors.csv")
+    assert "duplicate id" in bad["reason"].iloc[0]
+
+
+def test_stance_keep_going_always_rewrites_the_errors_file(tmp_path):
+    (tmp_path / "out.errors.csv").write_text("id,row,reason\nold,row 'old',stale\n")
+    code, _ = _stance(tmp_path, "ok.csv", "id,text,target\na,We praise Chile.,Chile\n",
+                      "--keep-going")
+    assert code == 0
+    assert pd.read_csv(tmp_path / "out.errors.csv").empty
+
+
+def test_unwritable_output_is_an_error_not_a_traceback(tmp_path, capsys):
+    blocker = tmp_path / "afile"
+    blocker.write_text("x")
+    assert main(["run", str(SAMPLE_CORPUS_DIR), "--out", str(blocker)]) == 2
+    err = capsys.readouterr().err
+    assert "afile" in err and "Traceback" not in err
+    src = tmp_path / "ok.csv"
+    src.write_text("id,text,target\na,We praise Chile.,Chile\n")
+    assert main(["stance", str(src), "-o", str(blocker / "x.csv")]) == 2
+    assert "afile" in capsys.readouterr().err
+
+
+def test_run_on_input_without_documents_exits_2(tmp_path, capsys):
+    (tmp_path / "header.csv").write_text("doc_id,text\n")
+    assert main(["run", str(tmp_path / "header.csv"), "--out", str(tmp_path / "o1")]) == 2
+    assert "no rows" in capsys.readouterr().err
+    (tmp_path / "empty").mkdir()
+    assert main(["run", str(tmp_path / "empty"), "--out", str(tmp_path / "o2")]) == 2
+    assert "no .txt files" in capsys.readouterr().err
+    # The errors table is still written, so the reason is on disk too.
+    assert (tmp_path / "o2" / "errors.csv").exists()

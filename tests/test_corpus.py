@@ -211,3 +211,29 @@ def test_folder_with_case_clashing_names_reports_duplicate(tmp_path):
     assert corpus.documents["doc_id"].tolist() == ["a"]
     assert corpus.n_found == 2 and corpus.n_document_errors == 1
     assert "duplicate doc_id 'a'" in corpus.errors.loc[0, "reason"]
+
+
+def test_csv_row_with_an_extra_field_is_an_error_not_a_shifted_row(tmp_path):
+    # Found in review: pandas took the extra leading field of every row as the index, so the
+    # doc_id became the article text and the document was reported as "no quotations".
+    src = tmp_path / "docs.csv"
+    src.write_text('doc_id,text\na,"Fine text, quoted."\nb,Unquoted, comma here.\n'
+                   'c,"A text\nover two lines."\nd,Last one.\n', encoding="utf-8")
+    corpus = load_corpus(src)
+    assert corpus.documents["doc_id"].tolist() == ["a", "c", "d"]
+    assert corpus.n_found == 4
+    err = corpus.errors.iloc[0]
+    assert err["source"] == f"{src}:3" and "3 fields where the header has 2" in err["reason"]
+    # Rows keep the line on which they start, past a quoted line break.
+    assert corpus.documents["source"].tolist() == [f"{src}:2", f"{src}:4", f"{src}:6"]
+
+
+def test_csv_with_only_a_header_or_an_unclosed_quote_is_refused(tmp_path):
+    head = tmp_path / "head.csv"
+    head.write_text("doc_id,text\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match="head.csv: the table has a header but no rows"):
+        load_corpus(head)
+    quote = tmp_path / "quote.csv"
+    quote.write_text('doc_id,text\na,"never closed\n', encoding="utf-8")
+    with pytest.raises(CorpusError, match="quote.csv: malformed CSV near line 2"):
+        load_corpus(quote)

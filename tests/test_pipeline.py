@@ -210,9 +210,15 @@ def test_manifest_hashes_the_transformer_weights_only_when_used(tmp_path, monkey
     member.mkdir()
     (member / "model.safetensors").write_bytes(b"weights")
     (member / "stance_transformer.json").write_text("{}", encoding="utf-8")
+    (member / "encoder").mkdir()
+    for name in ("config.json", "tokenizer.json", "tokenizer_config.json"):
+        (member / "encoder" / name).write_text("{}", encoding="utf-8")
     monkeypatch.setattr(st, "TRANSFORMER_DIR", tmp_path)
     with_tf = _config_hashes("transformer")
     assert str(member / "model.safetensors") in with_tf
+    # Found in review: the tokenizer and encoder configuration were not recorded.
+    for name in ("config.json", "tokenizer.json", "tokenizer_config.json"):
+        assert str(member / "encoder" / name) in with_tf
     assert not any("safetensors" in k for k in _config_hashes("hybrid"))
     assert "data/config/targets.yml" in with_tf
 
@@ -231,3 +237,27 @@ def test_manifest_hashes_the_neural_model_only_when_used():
     assert libs["onnxruntime"] == version("onnxruntime")
     assert libs["scikit-learn"] == version("scikit-learn")
     assert "onnxruntime" not in _library_versions("hybrid")
+
+
+def test_empty_tables_keep_the_types_of_a_full_run(sample_run, tmp_path):
+    # Found in review: with no quotation (or no target mention) every stance column and the
+    # sentiment label were written to Parquet as null or double, so reading such a run
+    # together with a normal one failed (pyarrow: unsupported cast from string to null).
+    import pyarrow.parquet as pq
+
+    _, full = sample_run
+    src = tmp_path / "quiet"
+    src.mkdir()
+    (src / "a.txt").write_text("Nothing quoted here.\n", encoding="utf-8")
+    (src / "b.txt").write_text('"The weather is fine," the forecaster said on Tuesday.\n',
+                               encoding="utf-8")
+    for source in (src, src / "a.txt"):  # one quotation naming no target; no quotation at all
+        out = tmp_path / f"out_{source.name}"
+        write_outputs(run(source), out)
+        for name in ("quotes", "stance", "frames"):
+            want = pq.read_schema(full / f"{name}.parquet")
+            got = pq.read_schema(out / f"{name}.parquet")
+            for column in got.names:
+                if column in want.names:
+                    assert got.field(column).type == want.field(column).type, (source, column)
+        assert pq.read_table(out / "stance.parquet").num_rows == 0

@@ -77,3 +77,12 @@ def test_sample_gold_agreement_with_supplement():
     # sentiment words.
     assert agree >= 17
     assert agree > int((plain["sentiment_label"] == gold["label"]).sum())
+
+
+def test_backdrop_rule_survives_emoji():
+    # Found in review: VADER turns an emoji into words, so the word count no longer matched
+    # the raw text and the backdrop rule was silently switched off.
+    with_emoji = "Amid terrible deadly attacks, we stand together 🙂."
+    as_words = "Amid terrible deadly attacks, we stand together slightly smiling face."
+    assert score_text(with_emoji) == score_text(as_words)
+    assert score_text(with_emoji)["compound"] != score_text(with_emoji, backdrop=False)["compound"]

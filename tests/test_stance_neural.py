@@ -200,3 +200,15 @@ def test_very_long_target_keeps_both_markers(neural):
     inside = ids[ids.index(m0) + 1:ids.index(m1)]
     assert inside and set(neural.tokenizer_.decode(inside).split()) == {"smith"}
     assert neural.predict_proba([(text, s, e)]).shape == (1, 3)
+
+
+def test_special_token_strings_in_the_text_stay_text(neural):
+    # Found in review: a literal "[SEP]" or "[PAD]" in the text became the special token, so
+    # a sentence could end early or hold padding inside it.
+    text = "Critics [SEP] slammed [CLS] Smith [PAD] badly [MASK]."
+    s = text.index("Smith")
+    ids = neural.encode([(text, s, s + 5)])[0]
+    tok = neural.tokenizer_
+    assert ids.count(tok.token_to_id("[CLS]")) == 1
+    assert ids.count(tok.token_to_id("[SEP]")) == 2  # the ends of the two segments
+    assert tok.token_to_id("[PAD]") not in ids and tok.token_to_id("[MASK]") not in ids

@@ -26,17 +26,59 @@ def _summary(found: int, with_quotes: int, without: int, errors: int) -> str:
             f"+ {errors} errors")
 
 
-def _read_rows(path: Path) -> pd.DataFrame:
-    """Read a ``.csv``, ``.jsonl`` or ``.parquet`` table of rows to score."""
+def _read_rows(path: Path) -> tuple[pd.DataFrame, list[dict]]:
+    """Read a ``.csv``, ``.jsonl`` or ``.parquet`` table of rows to score.
+
+    Returns the rows and the lines that could not be read as rows (``id``, ``row``,
+    ``reason``, as :func:`analysis.stance.predict_stance_rows` reports bad rows), so that no
+    line is lost without a word. File-level problems raise
+    :class:`analysis.corpus.CorpusError` naming the file."""
+    import json
+
+    from analysis.corpus import CorpusError, decode_bytes, read_csv_text
+
     suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return pd.read_csv(path, dtype={"id": str, "text": str, "target": str},
-                           keep_default_na=False, na_values=[""])
-    if suffix == ".jsonl":
-        return pd.read_json(path, lines=True, dtype={"id": str})
+    if suffix not in (".csv", ".jsonl", ".parquet"):
+        raise CorpusError(f"{path}: unknown input kind {suffix!r}; use .csv, .jsonl or .parquet")
+    if path.is_dir():
+        raise CorpusError(f"{path}: a folder, not a table file")
+    if not path.exists():
+        raise CorpusError(f"{path}: no such file")
+    bad: list[dict] = []
     if suffix == ".parquet":
-        return pd.read_parquet(path)
-    raise ValueError(f"{path}: unknown input kind {suffix!r}; use .csv, .jsonl or .parquet")
+        try:
+            frame = pd.read_parquet(path)
+        except Exception as exc:  # pyarrow raises several unrelated types
+            raise CorpusError(f"{path}: not a readable Parquet file: {exc}") from None
+    elif suffix == ".csv":
+        frame, _, refused = read_csv_text(decode_bytes(path.read_bytes(), path, "utf-8"), path)
+        # Every CSV value is a string: an empty cell is a missing value.
+        frame = frame.replace("", None)
+        bad = [{"id": f"(line {line})", "row": f"line {line}", "reason": reason}
+               for line, reason in refused]
+    else:
+        records = []
+        text = decode_bytes(path.read_bytes(), path, "utf-8")
+        for line, raw in enumerate(text.split("\n"), start=1):
+            if not raw.strip():
+                continue
+            try:
+                record = json.loads(raw)
+            except json.JSONDecodeError as exc:
+                reason = f"line {line}: not valid JSON ({exc.msg} at column {exc.colno})"
+            else:
+                if isinstance(record, dict):
+                    records.append(record)
+                    continue
+                reason = f"line {line}: a JSON {type(record).__name__}, not an object"
+            bad.append({"id": f"(line {line})", "row": f"line {line}", "reason": reason})
+        frame = pd.DataFrame.from_records(records)
+    if frame.empty and not bad:
+        raise CorpusError(f"{path}: no rows to score")
+    if "id" in frame.columns:
+        frame["id"] = frame["id"].map(lambda v: v if v is None or isinstance(v, str)
+                                      or pd.isna(v) else str(v))
+    return frame, bad
 
 
 def cmd_quotes(args) -> int:
@@ -57,24 +99,39 @@ def cmd_quotes(args) -> int:
     print(f"{len(quotes)} quotations written to {args.output}", file=sys.stderr)
     print(_summary(len(status), counts.get("quotations", 0), counts.get("no quotations", 0),
                    counts.get("error", 0)), file=sys.stderr)
-    return 0
+    return _nothing_usable(len(corpus.documents), errors if args.errors else errors.iloc[:0])
 
 
 def cmd_stance(args) -> int:
     from analysis.pipeline import write_table
-    from analysis.stance import predict_stance_rows
+    from analysis.stance import StanceInputError, predict_stance_rows
 
-    rows = _read_rows(Path(args.input))
-    mode = "collect" if args.keep_going else "raise"
-    out = predict_stance_rows(rows, method=args.method, errors=mode)
-    if mode == "collect":
-        scored, bad = out
+    path = Path(args.input)
+    rows, unreadable = _read_rows(path)
+    if unreadable and not args.keep_going:
+        first = unreadable[0]
+        more = f" (and {len(unreadable) - 1} more)" if len(unreadable) > 1 else ""
+        raise StanceInputError(f"{path}: {first['reason']}{more}")
+    try:
+        if rows.empty:
+            scored, bad = predict_stance_rows(pd.DataFrame(columns=["text", "target"]),
+                                              method=args.method, errors="collect")
+        else:
+            scored, bad = predict_stance_rows(rows, method=args.method, errors="collect")
+    except StanceInputError as exc:  # the table as a whole (columns) is wrong
+        raise StanceInputError(f"{path}: {exc}") from None
+    bad = pd.concat([pd.DataFrame(unreadable, columns=["id", "row", "reason"]), bad],
+                    ignore_index=True)
+    if args.keep_going:
         errors_path = args.errors or str(Path(args.output).with_suffix("")) + ".errors.csv"
+        # Written even when empty, so an errors file left by an earlier run cannot mislead.
+        write_table(bad, errors_path)
         if len(bad):
-            write_table(bad, errors_path)
             print(f"{len(bad)} rows refused, listed in {errors_path}", file=sys.stderr)
-    else:
-        scored = out
+    elif len(bad):
+        first = bad.iloc[0]
+        more = f" (and {len(bad) - 1} more bad rows)" if len(bad) > 1 else ""
+        raise StanceInputError(f"{path}: {first['row']}: {first['reason']}{more}")
     write_table(scored, args.output)
     print(f"{len(scored)} rows scored ({args.method}) -> {args.output}", file=sys.stderr)
     return 0
@@ -83,13 +140,25 @@ def cmd_stance(args) -> int:
 def cmd_run(args) -> int:
     from analysis.pipeline import run, write_outputs
 
+    # Before the work, so that an output path that cannot be a folder stops the run at once.
+    Path(args.out).mkdir(parents=True, exist_ok=True)
     result = run(args.input, stance_method=args.method, progress=args.progress)
     written = write_outputs(result, args.out)
     docs = result.manifest["documents"]
     print(f"wrote {len(written)} files to {args.out}", file=sys.stderr)
     print(_summary(docs["found"], docs["with_quotations"], docs["without_quotations"],
                    docs["errors"]), file=sys.stderr)
-    return 0
+    return _nothing_usable(docs["with_quotations"] + docs["without_quotations"], result.errors)
+
+
+def _nothing_usable(n_loaded: int, errors: pd.DataFrame) -> int:
+    """Exit code 2, with the reasons, when not one document could be used; else 0."""
+    if n_loaded:
+        return 0
+    print("error: no document in the input could be used", file=sys.stderr)
+    for row in errors.itertuples():
+        print(f"{row.severity}: {row.source}: {row.reason}", file=sys.stderr)
+    return 2
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -108,7 +177,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--progress", action="store_true", help="show a progress bar")
     p.set_defaults(func=cmd_quotes)
 
-    p = sub.add_parser("stance", help="score stance toward a target in rows of text")
+    p = sub.add_parser(
+        "stance", help="score stance toward a target in rows of text",
+        description="Score stance toward a target in rows of text. Each row's whole text is "
+        "scored as given; `analysis run` scores only the sentence around each mention, so "
+        "the two can differ on a multi-sentence text.")
     p.add_argument("input", help="table with text, target and optional target_start, "
                    "target_end, id")
     p.add_argument("-o", "--output", required=True, help="output .csv, .jsonl or .parquet")
@@ -138,7 +211,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (CorpusError, ConfigError, ValueError, FileNotFoundError, ImportError) as exc:
+    except (CorpusError, ConfigError, ValueError, OSError, ImportError) as exc:
         # ImportError: an optional extra a chosen method needs (e.g. --method transformer).
+        # OSError: an input or output path that cannot be read or written.
         print(f"analysis {args.command}: error: {exc}", file=sys.stderr)
         return 2

@@ -173,7 +173,7 @@ def find_story_end(text: str, patterns: Iterable[re.Pattern]) -> int:
     return story_end
 
 
-def _decode(raw: bytes, source, encoding: str) -> str:
+def decode_bytes(raw: bytes, source, encoding: str) -> str:
     """Bytes to text, refusing binary and undecodable input with the reason."""
     if not raw.strip():
         raise CorpusError(f"{source}: empty file")
@@ -208,6 +208,64 @@ def _check_text(text, source) -> str:
     if "\x00" in text:
         raise CorpusError(f"{source}: text holds a NUL character (binary data?)")
     return text
+
+
+def read_csv_text(text: str, source) -> tuple[pd.DataFrame, list[int], list[tuple[int, str]]]:
+    """Parse CSV text strictly: every row must have as many fields as the header.
+
+    pandas would take an extra leading field as the index when *every* row has one (an
+    unquoted comma inside a field), shifting each value into the wrong column without a word.
+    Here such a row is refused with its line number instead.
+
+    Parameters
+    ----------
+    text : str
+        The decoded file (see :func:`decode_bytes`).
+    source : str or Path
+        Names the file in errors.
+
+    Returns
+    -------
+    frame : DataFrame
+        The good rows, every value a string (empty cells are ``""``).
+    lines : list of int
+        The line on which each good row starts (the header is line 1).
+    bad : list of (int, str)
+        Line and reason of each refused row.
+
+    Raises
+    ------
+    CorpusError
+        No header, repeated column names, or text the CSV reader cannot parse (an unclosed
+        quotation mark), with the line.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows, lines, bad = [], [], []
+    header = None
+    line = 1
+    try:
+        for record in reader:
+            start, line = line, reader.line_num + 1
+            if not record or (len(record) == 1 and not record[0].strip()):
+                continue  # blank line, as pandas skips them
+            if header is None:
+                header = [h.strip() for h in record]
+                dup = sorted({h for h in header if header.count(h) > 1})
+                if dup:
+                    raise CorpusError(f"{source}: column name(s) {', '.join(map(repr, dup))} "
+                                      "appear more than once in the header")
+            elif len(record) != len(header):
+                bad.append((start, f"line {start}: {len(record)} fields where the header has "
+                                   f"{len(header)} (an unquoted comma or quotation mark?)"))
+            else:
+                rows.append(record)
+                lines.append(start)
+    except csv.Error as exc:
+        raise CorpusError(f"{source}: malformed CSV near line {reader.line_num}: {exc} "
+                          "(an unclosed quotation mark?)") from None
+    if header is None:
+        raise CorpusError(f"{source}: empty file (no header)")
+    return pd.DataFrame(rows, columns=header, dtype=str), lines, bad
 
 
 def _valid_story_end(value, length: int) -> int | None:
@@ -260,12 +318,14 @@ def _read_metadata(path: Path, errors: _Collector) -> pd.DataFrame:
     """Read ``metadata.csv``; problems become warnings, documents still load."""
     try:
         raw = path.read_bytes()
-        text = _decode(raw, path, "utf-8")
-        meta = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    except (CorpusError, pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as exc:
+        text = decode_bytes(raw, path, "utf-8")
+        meta, _, bad = read_csv_text(text, path)
+    except CorpusError as exc:
         errors.add(path, f"metadata not read, documents kept without it: {exc}",
                    severity="warning")
         return pd.DataFrame(columns=["doc_id"])
+    for _, reason in bad:
+        errors.add(path, f"metadata row not read: {reason}", severity="warning")
     if "doc_id" not in meta.columns:
         errors.add(path, "metadata has no 'doc_id' column (columns: "
                    f"{', '.join(meta.columns)}); documents kept without it", severity="warning")
@@ -299,7 +359,7 @@ def _load_folder(folder: Path, errors: _Collector, encoding: str) -> tuple[list[
             continue
         found += 1
         try:
-            text = _decode(path.read_bytes(), path, encoding)
+            text = decode_bytes(path.read_bytes(), path, encoding)
         except CorpusError as exc:
             errors.add(path, str(exc).removeprefix(f"{path}: "), doc_id=path.stem)
             continue
@@ -348,19 +408,24 @@ def _table_rows(path: Path, errors: _Collector, encoding: str) -> Iterable[tuple
         except Exception as exc:  # pyarrow raises several unrelated types
             raise CorpusError(f"{path}: not a readable Parquet file: {exc}") from None
         _require_columns(frame.columns, path)
+        if frame.empty:
+            raise CorpusError(f"{path}: the table has columns but no rows")
         for i, row in enumerate(frame.to_dict(orient="records")):
             yield f"{path}:row{i}", row
         return
-    text = _decode(path.read_bytes(), path, encoding)
+    text = decode_bytes(path.read_bytes(), path, encoding)
     if suffix == ".csv":
-        try:
-            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-        except (pd.errors.ParserError, csv.Error) as exc:
-            raise CorpusError(f"{path}: malformed CSV: {exc}") from None
+        frame, lines, bad = read_csv_text(text, path)
         _require_columns(frame.columns, path)
-        for i, row in enumerate(frame.to_dict(orient="records")):
-            # Line numbers count the header as line 1 (true for one-line rows).
-            yield f"{path}:{i + 2}", row
+        rows = [(line, row) for line, row in zip(lines, frame.to_dict(orient="records"),
+                                                  strict=True)]
+        for line, reason in bad:
+            errors.add(f"{path}:{line}", reason, doc_id=f"(line {line})")
+            rows.append((line, None))
+        if not rows:
+            raise CorpusError(f"{path}: the table has a header but no rows")
+        for line, row in sorted(rows, key=lambda r: r[0]):
+            yield f"{path}:{line}", row
         return
     seen_columns = False
     # Split on newlines only: str.splitlines would also split on U+2028 and
@@ -470,8 +535,8 @@ def load_corpus(
     elif path.suffix.lower() == ".txt":
         found = 1
         try:
-            records = [{"doc_id": path.stem, "text": _decode(path.read_bytes(), path, encoding),
-                        "source": str(path)}]
+            text = decode_bytes(path.read_bytes(), path, encoding)
+            records = [{"doc_id": path.stem, "text": text, "source": str(path)}]
         except CorpusError as exc:
             collector.add(path, str(exc).removeprefix(f"{path}: "), doc_id=path.stem)
             records = []

@@ -214,6 +214,7 @@ def _config_hashes(stance_method: str = "hybrid") -> dict:
 
         files += sorted(TRANSFORMER_DIR.glob("**/model.safetensors"))
         files += sorted(TRANSFORMER_DIR.glob("**/stance_transformer.json"))
+        files += sorted(TRANSFORMER_DIR.glob("**/encoder/*.json"))  # tokenizer, configuration
     return {(p.relative_to(PROJECT_ROOT).as_posix() if p.is_relative_to(PROJECT_ROOT) else str(p)):
             file_sha256(p) for p in files if p.exists()}
 
@@ -303,6 +304,17 @@ def run(input_path: str | Path, *, stance_method: str = "hybrid", batch_size: in
                      errors=errors, status=status, manifest=manifest)
 
 
+def _text_columns_as_strings(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns typed as strings even when every value is missing.
+
+    Parquet would store an all-missing object column (no quotation had a speaker role; a run
+    without mentions) as type null, and such a file cannot then be read together with a run
+    where the column holds text."""
+    cast = {c: "str" for c in frame.columns if frame[c].dtype == object
+            and all(isinstance(v, str) for v in frame[c].dropna())}
+    return frame.astype(cast) if cast else frame
+
+
 def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
     """Write a table as ``.csv``, ``.jsonl`` or ``.parquet``, chosen by extension.
 
@@ -319,7 +331,7 @@ def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
     elif suffix == ".jsonl":
         frame.to_json(path, orient="records", lines=True, force_ascii=False)
     elif suffix == ".parquet":
-        frame.to_parquet(path, index=False)
+        _text_columns_as_strings(frame).to_parquet(path, index=False)
     else:
         raise ValueError(f"{path}: unknown output kind {suffix!r}; use .csv, .jsonl or .parquet")
     return path

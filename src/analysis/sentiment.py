@@ -69,9 +69,24 @@ def _make_analyzer(backdrop: bool):
         _raw: list[str] = []
 
         def polarity_scores(self, text):
-            text = text.translate(_QUOTE_MAP)
+            # Emoji become their descriptions here, as VADER would do inside, so that the
+            # words the backdrop rule counts are the words VADER scores.
+            text = self._describe_emoji(text.translate(_QUOTE_MAP))
             self._raw = text.split()
             return super().polarity_scores(text)
+
+        def _describe_emoji(self, text):
+            if not any(ch in self.emojis for ch in text):
+                return text
+            out, prev_space = [], True
+            for ch in text:
+                if ch in self.emojis:
+                    out.append(("" if prev_space else " ") + self.emojis[ch])
+                    prev_space = False
+                else:
+                    out.append(ch)
+                    prev_space = ch == " "
+            return "".join(out).strip()
 
         def _but_check(self, words_and_emoticons, sentiments):
             sentiments = SentimentIntensityAnalyzer._but_check(words_and_emoticons, sentiments)
@@ -167,5 +182,7 @@ def score_sentiment(quotes: pd.DataFrame, supplement: bool | str | Path = True,
     out["sentiment_pos"] = [s["pos"] for s in scores]
     out["sentiment_neu"] = [s["neu"] for s in scores]
     out["sentiment_neg"] = [s["neg"] for s in scores]
-    out["sentiment_label"] = [label_compound(c) for c in out["sentiment_compound"]]
+    # Typed as text even with no rows (an empty list would make it float).
+    out["sentiment_label"] = pd.Series([label_compound(c) for c in out["sentiment_compound"]],
+                                       index=out.index, dtype="str")
     return out

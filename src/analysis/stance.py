@@ -841,26 +841,65 @@ def _is_missing(v) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA or v is pd.NaT
 
 
+def _a(noun: str) -> str:
+    return ("an " if noun[:1] in "aeiou" else "a ") + noun
+
+
+def _offset(value) -> int | None:
+    """A character offset from an int, a whole float or a digit string (as CSV gives), or
+    None for anything else (booleans, fractions, infinities, words)."""
+    if isinstance(value, bool | np.bool_):
+        return None
+    if isinstance(value, str):
+        value = value.strip()
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    if not math.isfinite(number) or not number.is_integer():
+        return None
+    return int(number)
+
+
 def _validate_rows(df: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
     """Resolve target spans and collect bad rows with reasons (never drops silently)."""
     missing = {"text", "target"} - set(df.columns)
     if missing:
         raise StanceInputError(f"input is missing column(s) {sorted(missing)}; need text, target "
                                "(optionally target_start, target_end, id)")
-    has_span = {"target_start", "target_end"} <= set(df.columns)
-    ids = df["id"].astype(str).tolist() if "id" in df.columns else [str(i) for i in df.index]
-    cols = {c: df[c].tolist() for c in ("text", "target", "target_start", "target_end")
+    span_cols = {"target_start", "target_end"} & set(df.columns)
+    if len(span_cols) == 1:
+        (given,) = span_cols
+        other = ({"target_start", "target_end"} - span_cols).pop()
+        raise StanceInputError(f"input has a {given} column but no {other}: give both "
+                               "(character offsets of the target in text) or neither")
+    has_span = bool(span_cols)
+    cols = {c: df[c].tolist() for c in ("text", "target", "target_start", "target_end", "id")
             if c in df.columns}
     good, bad = [], []
+    first_seen: dict[str, str] = {}
     for pos, idx in enumerate(df.index):
         text, target = cols["text"][pos], cols["target"][pos]
-        rid = ids[pos]
-        label = f"row {rid!r}" if "id" in df.columns else f"row index {idx}"
+        given_id = cols["id"][pos] if "id" in cols else None
+        if "id" not in cols:
+            rid, label = str(idx), f"row index {idx}"
+        elif _is_missing(given_id) or not str(given_id).strip():
+            # A row without an id is named by its position, also in the output.
+            rid, label = str(pos), f"row at position {pos} (no id)"
+        else:
+            rid = str(given_id)
+            label = f"row {rid!r}"
         s = e = None
         reason = None
         span = (cols["target_start"][pos], cols["target_end"][pos]) if has_span else (None, None)
-        if not isinstance(text, str) or not text.strip():
+        if rid in first_seen and "id" in cols:
+            reason = f"duplicate id {rid!r} (first at {first_seen[rid]})"
+        elif not _is_missing(text) and not isinstance(text, str):
+            reason = f"text is {_a(type(text).__name__)}, not a string"
+        elif not isinstance(text, str) or not text.strip():
             reason = "empty text"
+        elif not _is_missing(target) and not isinstance(target, str):
+            reason = f"target is {_a(type(target).__name__)}, not a string"
         elif not isinstance(target, str) or not target.strip():
             reason = "missing target"
         elif _is_missing(span[0]) and _is_missing(span[1]):
@@ -872,11 +911,8 @@ def _validate_rows(df: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
         elif _is_missing(span[0]) or _is_missing(span[1]):
             reason = "give both target_start and target_end, or neither"
         else:
-            try:
-                s, e = int(span[0]), int(span[1])
-                if s != float(span[0]) or e != float(span[1]):
-                    raise ValueError
-            except (TypeError, ValueError):
+            s, e = _offset(span[0]), _offset(span[1])
+            if s is None or e is None:
                 reason = f"target_start/target_end must be integers, got {span[0]!r}, {span[1]!r}"
             else:
                 if not 0 <= s < e <= len(text):
@@ -887,6 +923,7 @@ def _validate_rows(df: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
         if reason:
             bad.append({"id": rid, "row": label, "reason": reason})
         else:
+            first_seen.setdefault(rid, label)
             good.append({"id": rid, "text": text, "target_start": s, "target_end": e})
     return pd.DataFrame(good, columns=["id", "text", "target_start", "target_end"]), bad
 
@@ -982,7 +1019,15 @@ def predict_stance_rows(df: pd.DataFrame, method: str = DEFAULT_METHOD, errors: 
     ------
     StanceInputError
         Missing target, empty text, span outside the text, or ``target`` not equal to
-        ``text[target_start:target_end]`` (with ``errors="raise"``).
+        ``text[target_start:target_end]`` (with ``errors="raise"``); a ``target_start``
+        column without ``target_end`` or the reverse (always).
+
+    Notes
+    -----
+    Each row's whole ``text`` is scored. :func:`score_stance`, which the pipeline uses, first
+    cuts a quotation to the sentence around the mention, so the two can differ on a text of
+    several sentences. Rows without an ``id`` value are named by their position; a repeated
+    ``id`` is refused (the output could not be joined back otherwise).
     """
     if errors not in ("raise", "collect"):
         raise ValueError(f"errors={errors!r} not known; allowed: raise, collect")
@@ -1022,6 +1067,13 @@ def _sentence_window(text: str, start: int, end: int) -> tuple[int, int]:
 
 STANCE_COLUMNS = ["doc_id", "quote_id", "target", "mention", "mention_start", "mention_end",
                   "stance", "p_favor", "p_against", "p_neutral", "method", "evidence"]
+
+
+def _empty_stance() -> pd.DataFrame:
+    """A stance table with no rows but the column types of a full one."""
+    types = {"mention_start": "int64", "mention_end": "int64", "p_favor": "float64",
+             "p_against": "float64", "p_neutral": "float64"}
+    return pd.DataFrame({c: pd.Series(dtype=types.get(c, "str")) for c in STANCE_COLUMNS})
 
 
 def score_stance(mentions: pd.DataFrame, quotes: pd.DataFrame,
@@ -1064,7 +1116,7 @@ def score_stance(mentions: pd.DataFrame, quotes: pd.DataFrame,
         if missing:
             raise StanceInputError(f"{name} is missing column(s) {sorted(missing)}")
     if mentions.empty:
-        return pd.DataFrame(columns=STANCE_COLUMNS)
+        return _empty_stance()
     qmap = quotes.drop_duplicates("quote_id").set_index("quote_id")
     rows = []
     for idx, m in mentions.iterrows():

@@ -53,6 +53,8 @@ __all__ = ["TRANSFORMER_DIR", "TransformerEnsemble", "TransformerStanceClassifie
 TRANSFORMER_DIR = MODELS_DIR / "stance_transformer"
 _FORMAT = "analysis.stance_transformer.TransformerStanceClassifier/1"
 _MARKERS = ("[unused0]", "[unused1]")
+#: Strings the BERT word-piece tokenizer reads as special tokens.
+_RESERVED = (*_MARKERS, "[CLS]", "[SEP]", "[PAD]", "[MASK]", "[UNK]")
 #: Characters kept each side of the target, tried in turn, when cutting a very long sentence's
 #: end would cut the target off.
 _WINDOWS = (300, 150, 60, 0)
@@ -113,8 +115,9 @@ def _texts(rows, window: int | None = None,
     marked, targets = [], []
     for t, s, e in rows:
         s, e = int(s), int(e)
-        # Marker strings already in the text would pose as markers: blank them, same length.
-        for m in _MARKERS:
+        # Marker and special-token strings already in the text would be read as those
+        # tokens (a "[SEP]" ending the sentence early): blank them, keeping the offsets.
+        for m in _RESERVED:
             t = t.replace(m, " " * len(m))
         left, right = t[:s], t[e:]
         if window is not None:
