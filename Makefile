@@ -11,7 +11,7 @@ export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help all install pipeline notebooks test lint bench bench-quick lab model model-transformer model-neural clean
+.PHONY: help all install pipeline notebooks test lint bench bench-quick lab model model-transformer model-neural model-cnn clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -66,6 +66,9 @@ model-transformer: $(TRANSFORMER_STAMP)  ## optional: install the transformer ex
 
 model-neural: $(TRANSFORMER_STAMP)  ## rebuild data/models/stance_neural/ from the transformer's seed 0 (after model-transformer)
 	$(PY) -m analysis.train_stance --export-neural seed_0
+
+model-cnn: $(TRANSFORMER_STAMP)  ## rebuild data/models/stance_cnn/ (the default stance model) by distilling the shipped neural model (~10 min)
+	$(PY) -m analysis.train_stance --cnn --threads $(TRANSFORMER_THREADS)
 
 clean:  ## remove generated outputs (keeps .venv)
 	rm -rf reports/figures reports/tables reports/notebooks data/processed/*

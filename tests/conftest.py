@@ -11,12 +11,19 @@ import matplotlib  # noqa: E402
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from analysis.paths import EVAL_DIR_ENV, SAMPLE_CORPUS_DIR, eval_file  # noqa: E402
 
 SAMPLE_DOC_ID = "japan_australia_2plus2"
 SAMPLE_TEXT_FILE = SAMPLE_CORPUS_DIR / f"{SAMPLE_DOC_ID}.txt"
+# Sentences written for the stance network tests (no evaluation data): against, favor, neutral.
+STANCE_ROWS = pd.DataFrame({
+    "text": ["Critics slammed Smith for the failed policy.",
+             "Voters praised Jones for her steady leadership.",
+             "Brown arrived in Ohio on Tuesday."],
+    "target_start": [16, 15, 0], "target_end": [21, 20, 5]})
 
 
 @pytest.fixture(autouse=True)

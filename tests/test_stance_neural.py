@@ -19,12 +19,10 @@ from analysis.stance_neural import (
     load_neural,
 )
 
-# Sentences written for these tests (no evaluation data).
-ROWS = pd.DataFrame({
-    "text": ["Critics slammed Smith for the failed policy.",
-             "Voters praised Jones for her steady leadership.",
-             "Brown arrived in Ohio on Tuesday."],
-    "target_start": [16, 15, 0], "target_end": [21, 20, 5]})
+from .conftest import STANCE_ROWS
+
+# Three clear rows (against, favor, neutral) written for the network tests.
+ROWS = STANCE_ROWS
 
 
 @pytest.fixture(scope="module")

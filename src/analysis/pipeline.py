@@ -182,12 +182,12 @@ def document_status(found: pd.DataFrame, quotes: pd.DataFrame,
     return pd.DataFrame(rows, columns=DOCUMENT_STATUS_COLUMNS)
 
 
-def _library_versions(stance_method: str = "hybrid") -> dict:
+def _library_versions(stance_method: str = "cnn") -> dict:
     """Versions of the libraries whose numerics shape the scores of this run."""
     from importlib.metadata import PackageNotFoundError, version
 
     names = ["numpy", "pandas", "scikit-learn", "scipy", "vaderSentiment"]
-    names += {"neural": ["onnxruntime", "tokenizers"],
+    names += {"neural": ["onnxruntime", "tokenizers"], "cnn": ["tokenizers"],
               "transformer": ["torch", "transformers"]}.get(stance_method, [])
     out = {}
     for name in names:
@@ -198,7 +198,7 @@ def _library_versions(stance_method: str = "hybrid") -> dict:
     return out
 
 
-def _config_hashes(stance_method: str = "hybrid") -> dict:
+def _config_hashes(stance_method: str = "cnn") -> dict:
     from analysis._lexicon import STANCE_LEXICON_FILE, SUPPLEMENT_FILE
 
     files = [CUE_VERBS_FILE, ROSTER_FILE, TARGETS_FILE, BOILERPLATE_FILE, FRAMES_CODEBOOK_FILE,
@@ -208,6 +208,10 @@ def _config_hashes(stance_method: str = "hybrid") -> dict:
         from analysis.stance_neural import NEURAL_DIR
 
         files += sorted(p for p in NEURAL_DIR.iterdir() if p.is_file())
+    if stance_method == "cnn":
+        from analysis.stance_cnn import CNN_DIR
+
+        files += sorted(p for p in CNN_DIR.iterdir() if p.is_file())
     if stance_method == "transformer":
         # Trained locally, so these weights differ between machines: record which were used.
         from analysis.stance_transformer import TRANSFORMER_DIR
@@ -219,7 +223,7 @@ def _config_hashes(stance_method: str = "hybrid") -> dict:
             file_sha256(p) for p in files if p.exists()}
 
 
-def run(input_path: str | Path, *, stance_method: str = "hybrid", batch_size: int = 200,
+def run(input_path: str | Path, *, stance_method: str = "cnn", batch_size: int = 200,
         progress: bool = False) -> RunResult:
     """Run the whole pipeline on one input.
 
@@ -227,7 +231,7 @@ def run(input_path: str | Path, *, stance_method: str = "hybrid", batch_size: in
     ----------
     input_path : str or Path
         Anything :func:`analysis.corpus.load_corpus` accepts.
-    stance_method : {"hybrid", "model", "rules", "neural", "transformer"}, default "hybrid"
+    stance_method : {"cnn", "hybrid", "model", "rules", "neural", "transformer"}, default "cnn"
         Stance method (see :mod:`analysis.stance`).
     batch_size : int
         Documents per extraction batch.

@@ -14,7 +14,7 @@ all tokens and the mean of the target's tokens.
 Limits
 ------
 * Slow next to the default: about 80-110 (sentence, target) rows/s on one CPU core, against
-  thousands for ``hybrid``. Fine for a corpus of tens of thousands of mentions, not millions.
+  thousands for ``cnn`` and ``hybrid``. Fine for a corpus of tens of thousands of mentions, not millions.
 * No word-level evidence: its ``evidence`` string gives the probabilities only, except where
   a relation cue decides (:mod:`analysis.stance`).
 * Trained on US political news (NewsMTSC), which rarely phrases stance as diplomacy or
@@ -29,12 +29,11 @@ Limits
 
 from __future__ import annotations
 
-import json
-import re
 from pathlib import Path
 
 import numpy as np
 
+from ._model_files import load_once, open_model_folder
 from .paths import MODELS_DIR
 from .stance_transformer import _MARKERS, _encode_rows, _rows, _target_slice
 
@@ -76,22 +75,9 @@ class NeuralStanceModel:
         except ImportError as exc:  # both are default dependencies: a broken install
             raise ImportError(f"the neural stance method needs onnxruntime and tokenizers "
                               f"({exc}); reinstall the package: pip install -e .") from exc
-        from .config import file_sha256
-
         directory = Path(directory)
-        missing = [n for n in (SPEC_NAME, MODEL_NAME, TOKENIZER_NAME) if not (directory / n).exists()]
-        if missing:
-            raise FileNotFoundError(
-                f"{directory}: no neural stance model here (missing {', '.join(missing)}); "
-                "it ships in data/models/stance_neural/, and `make model-neural` rebuilds it")
-        spec = _read_spec(directory / SPEC_NAME)
-        for name in (MODEL_NAME, TOKENIZER_NAME):
-            want = spec["sha256"][name]
-            got = file_sha256(directory / name)
-            if got != want:
-                raise ValueError(f"{directory / name}: SHA-256 {got[:12]}... differs from "
-                                 f"{want[:12]}... recorded in {SPEC_NAME}; the file was altered "
-                                 "or belongs to another export (make model-neural rebuilds both)")
+        spec = open_model_folder(directory, SPEC_NAME, (MODEL_NAME, TOKENIZER_NAME), _FORMAT,
+                                 ("classes", "max_length"), "make model-neural")
         self.directory = directory
         self.spec_ = spec
         self.classes_ = np.asarray(spec["classes"], dtype=object)
@@ -147,29 +133,6 @@ class NeuralStanceModel:
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
 
-def _read_spec(path: Path) -> dict:
-    try:
-        spec = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ValueError(f"{path}: not valid JSON ({exc})") from exc
-    if not isinstance(spec, dict) or spec.get("format") != _FORMAT:
-        got = spec.get("format") if isinstance(spec, dict) else type(spec).__name__
-        raise ValueError(f"{path}: format {got!r}, expected {_FORMAT!r}")
-    missing = [k for k in ("classes", "max_length", "sha256") if k not in spec]
-    if missing:
-        raise ValueError(f"{path}: missing key(s) {', '.join(missing)}")
-    sums = spec["sha256"]
-    if not (isinstance(sums, dict) and all(
-            isinstance(sums.get(n), str) and re.fullmatch(r"[0-9a-f]{64}", sums[n])
-            for n in (MODEL_NAME, TOKENIZER_NAME))):
-        raise ValueError(f"{path}: 'sha256' must give a SHA-256 hex digest for {MODEL_NAME} "
-                         f"and {TOKENIZER_NAME}")
-    return spec
-
-
-_LOADED: dict[str, NeuralStanceModel] = {}
-
-
 def load_neural(directory: str | Path = NEURAL_DIR) -> NeuralStanceModel:
     """The shipped neural stance model (default :data:`NEURAL_DIR`), loaded once per process.
 
@@ -178,8 +141,5 @@ def load_neural(directory: str | Path = NEURAL_DIR) -> NeuralStanceModel:
     FileNotFoundError
         When the folder lacks the model, its tokenizer or its description.
     """
-    key = str(Path(directory).resolve())
-    if key not in _LOADED:
-        _LOADED[key] = NeuralStanceModel(directory)
-    return _LOADED[key]
+    return load_once(NeuralStanceModel, directory)
 

@@ -1,0 +1,351 @@
+"""Stance by a small convolutional network distilled from the transformer (default install).
+
+The ``cnn`` stance method. Each word piece of the sentence is an embedding (the fine-tuned
+MiniLM's input embeddings, projected to 128 dimensions) plus an embedding of its distance
+to the target (inside; 1, 2, 3, 4, 5-6, 7-9, 10-14, 15-24, 25+ pieces to the left or to the
+right). One convolution over three neighbouring pieces, then three pools: the maximum over the
+sentence, the maximum within three pieces of the target, and the mean over the target's
+pieces; a linear layer gives the three classes. It is trained (``make model-cnn``, PyTorch)
+on NewsMTSC train plus about 21,000 further name and pronoun mentions in the same training
+sentences, labelled by the ``neural`` method (knowledge distillation). Inference is plain
+NumPy and Hugging Face ``tokenizers``: no PyTorch, no ONNX Runtime.
+
+Weights ship in ``data/models/stance_cnn/`` as NPZ (``allow_pickle=False``) with a JSON
+description holding SHA-256 checksums, verified on load.
+
+Evidence: the logit of a class is a sum over the pooled features, and each max-pooled
+feature comes from one position of the sentence, so each feature's push toward the predicted
+class (its value times its weight for that class minus its mean weight over classes) is
+credited to the word at that position (the centre of its three-piece window); the mean over
+the target goes to the target's words. The evidence lists the words with the largest push.
+
+Limits
+------
+* A three-piece window and max pooling see local phrasing; long-distance structure ("X,
+  whom the senator had praised for years, was ...") is beyond it, as is sarcasm.
+* Distilled from a model trained on US political news (NewsMTSC); check it on a
+  hand-labelled sample of your own corpus (see ``data/models/MODEL_CARD.md``).
+* Sentences longer than 128 word pieces are cut to a window of 128 pieces around the target.
+* The evidence credits a whole three-piece window to its centre word; it shows where the
+  network looked, not a proof of why.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+
+from ._model_files import load_once, open_model_folder
+from .paths import MODELS_DIR
+
+__all__ = ["CNN_DIR", "CnnStanceModel", "load_cnn", "DISTANCE_EDGES", "encode_rows"]
+
+#: Where the distilled model ships (``make model-cnn`` rewrites it).
+CNN_DIR = MODELS_DIR / "stance_cnn"
+WEIGHTS_NAME = "stance_cnn.npz"
+TOKENIZER_NAME = "tokenizer.json"
+SPEC_NAME = "stance_cnn.json"
+_FORMAT = "analysis.stance_cnn/1"
+#: Lower edges of the distance buckets (in word pieces) on each side of the target.
+DISTANCE_EDGES = (1, 2, 3, 4, 5, 7, 10, 15, 25)
+#: Pieces each side of the target that the window pool sees.
+WINDOW = 3
+#: Longest input in word pieces; a longer sentence is cut to a window around the target.
+MAX_PIECES = 128
+#: Number of position ids: 0 padding, 1 target, then the left buckets, then the right ones.
+N_POSITIONS = 2 + 2 * len(DISTANCE_EDGES)
+_ARRAYS = ("embedding", "position", "conv_weight", "conv_bias", "head_weight", "head_bias")
+
+
+def _buckets(distance: np.ndarray) -> np.ndarray:
+    return np.searchsorted(np.asarray(DISTANCE_EDGES), distance, side="right") - 1
+
+
+def encode_rows(tokenizer, rows, mask_target: bool = True,
+                ) -> list[tuple[np.ndarray, np.ndarray, int, int, np.ndarray]]:
+    """Word-piece ids, position ids, target piece range and piece offsets of each row.
+
+    Parameters
+    ----------
+    tokenizer : tokenizers.Tokenizer
+        Without padding or truncation.
+    rows : iterable of (text, target_start, target_end)
+    mask_target : bool, default True
+        Replace the target's pieces by one ``[MASK]`` piece, so that the network judges the
+        context and cannot learn a prior about who the target is (in US news, one
+        politician mostly negative, countries mostly neutral), which would travel badly to
+        other news.
+
+    Returns
+    -------
+    list of (ids, positions, t0, t1, offsets)
+        ``t0``..``t1`` (inclusive) are the pieces overlapping the target; ``offsets`` (an
+        array of shape (pieces, 2)) are the pieces' character spans in the text. Shared by
+        training and inference, so both see the same input.
+    """
+    out = []
+    cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # several targets, one sentence
+    for text, s, e in rows:
+        s, e = int(s), int(e)
+        if text not in cache:
+            enc = tokenizer.encode(text, add_special_tokens=False)
+            cache[text] = (np.asarray(enc.ids, dtype=np.int64),
+                           np.asarray(enc.offsets, dtype=np.int64).reshape(-1, 2))
+        ids, offsets = cache[text]
+        if not len(ids):  # nothing the tokenizer keeps (rows are validated non-empty)
+            ids, offsets = np.zeros(1, dtype=np.int64), np.asarray([[s, e]], dtype=np.int64)
+        inside = np.flatnonzero((offsets[:, 0] < e) & (offsets[:, 1] > s))
+        if len(inside):
+            t0, t1 = int(inside[0]), int(inside[-1])
+        else:  # a target of spaces or symbols the tokenizer drops: the nearest piece
+            t0 = t1 = int(np.argmin(np.abs(offsets[:, 0] - s)))
+        if mask_target:
+            ids = np.concatenate([ids[:t0], [tokenizer.token_to_id("[MASK]")], ids[t1 + 1:]])
+            offsets = np.concatenate([offsets[:t0], [[offsets[t0, 0], offsets[t1, 1]]],
+                                      offsets[t1 + 1:]])
+            t1 = t0
+        lo, hi = 0, len(ids)
+        if hi > MAX_PIECES:
+            # A window around the target; a target longer than the window keeps its start.
+            lo = max(0, min(t0 - (MAX_PIECES - (t1 - t0 + 1)) // 2, hi - MAX_PIECES))
+            hi = lo + MAX_PIECES
+        row_ids, row_offsets = ids[lo:hi], offsets[lo:hi]
+        t0, t1 = max(t0 - lo, 0), min(t1 - lo, len(row_ids) - 1)
+        idx = np.arange(len(row_ids))
+        pos = np.ones(len(row_ids), dtype=np.int64)
+        pos[:t0] = 2 + _buckets(t0 - idx[:t0])
+        pos[t1 + 1:] = 2 + len(DISTANCE_EDGES) + _buckets(idx[t1 + 1:] - t1)
+        out.append((row_ids, pos, t0, t1, row_offsets))
+    return out
+
+
+def pad_batch(encoded) -> dict[str, np.ndarray]:
+    """Pad encoded rows to one length: ids, pos, mask (real pieces), target and window masks."""
+    n, length = len(encoded), max(len(r[0]) for r in encoded)
+    batch = {k: np.zeros((n, length), dtype=np.int64) for k in ("ids", "pos")}
+    for k in ("mask", "target", "window"):
+        batch[k] = np.zeros((n, length), dtype=np.float32)
+    for i, (ids, pos, t0, t1, _) in enumerate(encoded):
+        m = len(ids)
+        batch["ids"][i, :m], batch["pos"][i, :m], batch["mask"][i, :m] = ids, pos, 1.0
+        batch["target"][i, t0:t1 + 1] = 1.0
+        batch["window"][i, max(0, t0 - WINDOW):min(m, t1 + WINDOW + 1)] = 1.0
+    return batch
+
+
+class CnnStanceModel:
+    """Inference-only distilled stance network: NumPy weights, tokenizer and class names.
+
+    Load it with :meth:`load` (or :func:`load_cnn`); it is trained by
+    :func:`analysis.train_stance.train_cnn`, not fitted here.
+
+    Parameters
+    ----------
+    directory : str or Path
+        Folder holding ``stance_cnn.npz``, ``stance_cnn.json`` and ``tokenizer.json``.
+    batch_size : int, default 32
+        Rows computed together (small batches stay in the processor's cache). Rows are padded with zeros that the network masks out, so
+        a row's result does not depend on its neighbours (a test pins this).
+
+    Attributes
+    ----------
+    classes_ : ndarray of str
+    spec_ : dict
+        The JSON description (training data, settings, checksums, cross-checks).
+    """
+
+    def __init__(self, directory: str | Path = CNN_DIR, batch_size: int = 32):
+        try:
+            from tokenizers import Tokenizer
+        except ImportError as exc:  # a default dependency: a broken install
+            raise ImportError(f"the cnn stance method needs tokenizers ({exc}); reinstall the "
+                              "package: pip install -e .") from exc
+        directory = Path(directory)
+        spec = open_model_folder(directory, SPEC_NAME, (WEIGHTS_NAME, TOKENIZER_NAME), _FORMAT,
+                                 ("classes",), "make model-cnn")
+        try:
+            with np.load(directory / WEIGHTS_NAME, allow_pickle=False) as npz:
+                arrays = {k: npz[k].astype(np.float32) for k in _ARRAYS}
+        except (KeyError, ValueError, OSError) as exc:
+            raise ValueError(f"{directory / WEIGHTS_NAME}: not a cnn weights file ({exc})") from exc
+        try:
+            self.tokenizer_ = Tokenizer.from_file(str(directory / TOKENIZER_NAME))
+        except Exception as exc:  # the library raises a bare Exception for a bad file
+            raise ValueError(f"{directory / TOKENIZER_NAME}: not a tokenizer file ({exc})") from exc
+        self.tokenizer_.no_padding()
+        self.tokenizer_.no_truncation()
+        self.directory = directory
+        self.spec_ = spec
+        self.classes_ = np.asarray(spec["classes"], dtype=object)
+        self.batch_size = int(batch_size)
+        self._mask_target = bool(spec.get("params", {}).get("mask_target", False))
+        out_ch, in_ch, width = arrays["conv_weight"].shape
+        dim = arrays["embedding"].shape[1]
+        # The convolution is linear before its ReLU, so each piece's share of it can be
+        # computed once per vocabulary entry and position id: (entries, width, channels).
+        # Inference then adds three looked-up rows per piece instead of multiplying.
+        w = arrays["conv_weight"].transpose(2, 1, 0)  # (width, in, out)
+        # One more row of zeros in each table stands for padding.
+        tok = np.stack([arrays["embedding"] @ w[k, :dim] for k in range(width)], 1)
+        pos = np.stack([arrays["position"] @ w[k, dim:] for k in range(width)], 1)
+        self._tok_table = np.concatenate([tok, np.zeros_like(tok[:1])])
+        self._pos_table = np.concatenate([pos, np.zeros_like(pos[:1])])
+        self._conv_b, self._width = arrays["conv_bias"], width
+        self._head, self._head_b = arrays["head_weight"], arrays["head_bias"]
+        # A feature's push toward a class is measured against its mean weight over classes.
+        self._head_centred = self._head - self._head.mean(0)
+
+    @classmethod
+    def load(cls, directory: str | Path = CNN_DIR, **kwargs) -> CnnStanceModel:
+        return cls(directory, **kwargs)
+
+    def encode(self, X):
+        """Encoded rows (see :func:`encode_rows`)."""
+        from .stance_transformer import _rows
+
+        return encode_rows(self.tokenizer_, _rows(X), self._mask_target)
+
+    def _shifted(self, batch) -> tuple[np.ndarray, np.ndarray]:
+        """Token and position ids of the piece at each offset of each window centre:
+        (width, rows, pieces); the zero rows of the tables where a window runs off the
+        sentence or into padding (as the zero padding of training)."""
+        ids = np.where(batch["mask"] > 0, batch["ids"], len(self._tok_table) - 1)
+        pos = np.where(batch["mask"] > 0, batch["pos"], len(self._pos_table) - 1)
+        n, length = ids.shape
+        half = self._width // 2
+        out_ids = np.full((self._width, n, length), len(self._tok_table) - 1)
+        out_pos = np.full((self._width, n, length), len(self._pos_table) - 1)
+        for k in range(self._width):
+            shift = k - half  # window centre i takes piece i + shift
+            src, dst = slice(max(shift, 0), length + min(shift, 0)), \
+                slice(max(-shift, 0), length - max(shift, 0))
+            out_ids[k, :, dst], out_pos[k, :, dst] = ids[:, src], pos[:, src]
+        return out_ids, out_pos
+
+    def _forward(self, batch):
+        """Logits, pooled features, where each max-pooled feature came from, and the
+        shifted ids (for the evidence)."""
+        mask = batch["mask"]
+        ids, pos = self._shifted(batch)
+        # The convolution as sums of looked-up rows, one per offset in the window.
+        pre = self._conv_b + self._tok_table[ids[0], 0] + self._pos_table[pos[0], 0]
+        for k in range(1, self._width):
+            pre += self._tok_table[ids[k], k]
+            pre += self._pos_table[pos[k], k]
+        h = np.maximum(pre, 0.0, out=pre)  # (n, length, channels)
+        tm = batch["target"][..., None]
+        tmean = (h * tm).sum(1) / np.maximum(tm.sum(1), 1.0)
+        # ReLU output is >= 0, so -1 marks positions a pool must not pick.
+        h_win = np.where(batch["window"][..., None] > 0, h, np.float32(-1.0))
+        h[mask == 0] = -1.0
+        arg_all, arg_win = h.argmax(1), h_win.argmax(1)
+        mx = np.take_along_axis(h, arg_all[:, None], 1)[:, 0]
+        wmx = np.take_along_axis(h_win, arg_win[:, None], 1)[:, 0]
+        feats = np.concatenate([mx, wmx, tmean], axis=1)
+        return feats @ self._head.T + self._head_b, feats, arg_all, arg_win, (ids, pos)
+
+    def _batches(self, encoded):
+        # Rows of similar length together, so little padding is multiplied.
+        order = np.argsort([len(r[0]) for r in encoded], kind="stable")
+        for i in range(0, len(order), self.batch_size):
+            idx = order[i:i + self.batch_size]
+            yield idx, pad_batch([encoded[j] for j in idx])
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Class probabilities, columns in the order of ``classes_``."""
+        return self.predict_proba_explain(X, explain=False)[0]
+
+    def predict(self, X) -> np.ndarray:
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+    def predict_proba_explain(self, X, top: int = 3, explain: bool = True):
+        """Probabilities and, when ``explain``, one evidence string per row.
+
+        The evidence names the words whose features push hardest toward the predicted class
+        (see the module docstring for how pushes are credited)."""
+        from .stance_transformer import _rows
+
+        rows = _rows(X)
+        encoded = encode_rows(self.tokenizer_, rows, self._mask_target)
+        proba = np.zeros((len(rows), len(self.classes_)))
+        evidence = [""] * len(rows)
+        words: dict[str, tuple] = {}  # per sentence, shared by its targets
+        for idx, batch in self._batches(encoded):
+            logits, feats, arg_all, arg_win, shifted = self._forward(batch)
+            z = np.exp(logits - logits.max(1, keepdims=True))
+            proba[idx] = z / z.sum(1, keepdims=True)
+            if not explain:
+                continue
+            predicted = proba[idx].argmax(1)
+            credit = self._credit(feats, (arg_all, arg_win), shifted, batch, predicted)
+            for k, j in enumerate(idx):
+                text, enc = rows[j][0], encoded[j]
+                if text not in words:
+                    words[text] = _words(text)
+                evidence[j] = self._evidence(text, enc, words[text], credit[k, :len(enc[0])],
+                                             proba[j], int(predicted[k]), top)
+        return proba, evidence
+
+    def _credit(self, feats, args, shifted, batch, predicted) -> np.ndarray:
+        """Each piece's push toward the predicted class, for a batch: (rows, pieces).
+
+        A max-pooled feature is a ReLU of a sum of one term per piece of its window (plus a
+        bias, left out), so its push is split over those pieces in proportion to their
+        terms; the target-mean features are split evenly over the target's pieces."""
+        n, length = batch["mask"].shape
+        ch, half = len(self._conv_b), self._width // 2
+        ids, pos = shifted
+        push = feats * self._head_centred[predicted]
+        rows = np.broadcast_to(np.arange(n)[:, None], (n, ch))
+        chans = np.broadcast_to(np.arange(ch)[None, :], (n, ch))
+        flat, weight = [], []
+        for part, arg in enumerate(args):
+            value = feats[:, part * ch:(part + 1) * ch]
+            part_push = push[:, part * ch:(part + 1) * ch]
+            live = value > 0  # a feature at zero pushes nothing
+            for k in range(self._width):
+                piece = arg + k - half
+                ok = live & (piece >= 0) & (piece < length)
+                r, c, pc = rows[ok], chans[ok], arg[ok]
+                # The term of the piece at offset k of centre pc (ids already shifted).
+                term = self._tok_table[ids[k, r, pc], k, c] + self._pos_table[pos[k, r, pc], k, c]
+                flat.append(r * length + pc + k - half)
+                weight.append(part_push[ok] * term / value[ok])
+        credit = np.bincount(np.concatenate(flat), np.concatenate(weight),
+                             minlength=n * length).reshape(n, length)
+        target = batch["target"]
+        credit += target * (push[:, 2 * ch:].sum(1) / np.maximum(target.sum(1), 1.0))[:, None]
+        return credit
+
+    def _evidence(self, text, enc, words, credit, p, c, top) -> str:
+        starts, ends = words
+        offsets = enc[4]
+        k = np.searchsorted(starts, offsets[:, 0], side="right") - 1
+        # Pieces of punctuation belong to no word and are not shown.
+        keep = (k >= 0) & (offsets[:, 0] < ends[np.maximum(k, 0)]) if len(starts) else k >= 0
+        per_word = np.bincount(k[keep], credit[keep], minlength=len(starts))
+        best = [w for w in np.argsort(-per_word)[:top] if per_word[w] > 0]
+        shown = "; ".join(f"{text[starts[w]:ends[w]]} ({per_word[w]:+.2f})" for w in best)
+        return f"cnn -> {self.classes_[c]} ({p[c]:.2f}): {shown or 'no word stands out'}"
+
+
+_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+
+
+def _words(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end offsets of the words of ``text``."""
+    spans = np.asarray([m.span() for m in _WORD.finditer(text)], dtype=np.int64).reshape(-1, 2)
+    return spans[:, 0], spans[:, 1]
+
+
+def load_cnn(directory: str | Path = CNN_DIR) -> CnnStanceModel:
+    """The shipped cnn stance model (default :data:`CNN_DIR`), loaded once per process.
+
+    Raises
+    ------
+    FileNotFoundError
+        When the folder lacks the weights, the tokenizer or the description.
+    """
+    return load_once(CnnStanceModel, directory)
