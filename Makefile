@@ -48,7 +48,7 @@ bench-quick: $(STAMP)  ## a quick subset of the benchmarks (under 45 s)
 lab: $(STAMP)  ## open JupyterLab with the package installed
 	$(BIN)/jupyter lab notebooks/
 
-model: $(STAMP)  ## retrain the shipped stance model from NewsMTSC train
+model: $(STAMP)  ## retrain the linear stance model (methods model, hybrid) from NewsMTSC train
 	$(PY) -m analysis.train_stance
 
 TRANSFORMER_STAMP := $(VENV)/.installed-transformer

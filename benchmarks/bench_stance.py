@@ -102,13 +102,17 @@ def bench_speed(quick: bool) -> None:
     if all(p.exists() for p in paths):
         rows = pd.concat([load_newsmtsc(p) for p in paths], ignore_index=True)
         rows = rows[["id", "text", "target", "target_start", "target_end"]]
-    else:  # written for this benchmark: timing only
+    else:  # written for this benchmark, timing only: two targets in each sentence
         texts = [f"The minister praised Canada but warned that Iran's test number {i} was a "
                  "threat." for i in range(400)]
-        rows = pd.DataFrame({"id": [f"r{i}" for i in range(800)], "text": texts * 2,
+        rows = pd.DataFrame({"id": [f"r{i}" for i in range(800)],
+                             "text": [t for t in texts for _ in range(2)],
                              "target": ["Canada", "Iran"] * 400})
+    warm = pd.DataFrame({"text": ["We call on Iran to stop."], "target": ["Iran"]})
     for method in (DEFAULT_METHOD, "hybrid"):
-        predict_stance_rows(rows.head(50), method=method)  # load the model
+        # Load the model and the lexicons (a relation cue calls the rules) before timing.
+        predict_stance_rows(pd.concat([rows.head(50), warm], ignore_index=True).drop(
+            columns="id"), method=method)
         cpu = wall = 0.0
         for _ in range(4):
             _tokens.cache_clear()  # a sentence seen in an earlier pass is not free

@@ -365,3 +365,28 @@ def test_retraining_reproduces_shipped_coefficients():
     assert fresh.vocabulary_ == shipped.vocabulary_
     np.testing.assert_allclose(fresh.coef_, shipped.coef_, atol=1e-4)
     np.testing.assert_allclose(fresh.intercept_, shipped.intercept_, atol=1e-4)
+
+
+@pytest.mark.parametrize("method", ["hybrid", "cnn"])
+def test_relation_cue_before_a_target_inside_a_hyphenated_word(method):
+    # Found in review: the cue pre-filter cut "pro-Russia" at the target and missed the cue.
+    text = "The EU imposed sanctions on the pro-Russia militias."
+    s = text.index("Russia")
+    out = predict_stance_rows(pd.DataFrame({"text": [text], "target": ["Russia"],
+                                            "target_start": [s], "target_end": [s + 6]}),
+                              method=method)
+    assert out["stance"].iloc[0] == "against"
+    assert out["evidence"].iloc[0].startswith("relation cue")
+
+
+def test_extra_mentions_keep_exact_spans_and_stay_on_one_line():
+    # Found in review: runs with two spaces were cut short and runs crossed line breaks.
+    from analysis.train_stance import extra_mentions
+
+    text = "The  White House met Joe   Biden.\nRobert Mueller\nVladimir Putin spoke."
+    df = pd.DataFrame({"text": [text], "target_start": [0], "target_end": [0],
+                       "group": ["g"]})
+    got = extra_mentions(df)["target"].tolist()
+    assert "White House" in got and "Joe   Biden" in got
+    assert "Robert Mueller" in got and "Vladimir Putin" in got
+    assert all("\n" not in g for g in got)

@@ -161,3 +161,46 @@ def test_numpy_forward_matches_the_torch_network(tmp_path):
                                  batch["window"]), -1).numpy()
     # The exported table is float16: agreement to about three decimals.
     np.testing.assert_allclose(got, want, atol=2e-3)
+
+
+def test_special_token_strings_in_the_text_stay_text(cnn):
+    # Found in review: a literal "[MASK]" became the masked target's own piece.
+    text = "Critics slammed [MASK] and [SEP] praised Smith."
+    s = text.index("Smith")
+    ids, _, t0, _, _ = encode_rows(cnn.tokenizer_, [(text, s, s + 5)])[0]
+    mask_id = cnn.tokenizer_.token_to_id("[MASK]")
+    assert list(ids).count(mask_id) == 1 and ids[t0] == mask_id
+    assert cnn.tokenizer_.token_to_id("[SEP]") not in ids
+
+
+def test_a_target_longer_than_the_window_keeps_its_start(cnn):
+    # Found in review: with the target unmasked, a target over 128 pieces lost its start.
+    name = "very long name " * 60
+    text = "The " + name + "said no."
+    ids, _, t0, t1, offsets = encode_rows(cnn.tokenizer_, [(text, 4, 4 + len(name) - 1)],
+                                          mask_target=False)[0]
+    assert len(ids) == MAX_PIECES and t0 == 0 and offsets[0][0] == 4
+
+
+def test_evidence_of_a_masked_target_credits_its_context(cnn):
+    # The network never sees the masked target's word, so the words around it take the
+    # target-mean features' push; only the [MASK] slot's own share goes to the target.
+    _, evidence = cnn.predict_proba_explain(ROWS.iloc[[0]])
+    assert "slammed" in evidence[0]
+    words = [w.split(" (")[0] for w in evidence[0].split(": ", 1)[1].split("; ")]
+    assert words[0] != "Smith"
+
+
+def test_weights_whose_shapes_do_not_fit_are_refused(tmp_path):
+    from analysis.config import file_sha256
+
+    folder = _copy(tmp_path)
+    with np.load(folder / WEIGHTS_NAME, allow_pickle=False) as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    arrays["head_weight"] = arrays["head_weight"][:, :-1]
+    np.savez(folder / WEIGHTS_NAME, **arrays)
+    spec = json.loads((folder / SPEC_NAME).read_text(encoding="utf-8"))
+    spec["sha256"][WEIGHTS_NAME] = file_sha256(folder / WEIGHTS_NAME)
+    (folder / SPEC_NAME).write_text(json.dumps(spec), encoding="utf-8")
+    with pytest.raises(ValueError, match="stance_cnn.npz: array shapes do not fit"):
+        CnnStanceModel(folder)

@@ -1001,9 +1001,15 @@ def _override_by_relation_cues(rows: pd.DataFrame, labels: list, probs: np.ndarr
         # Most targets have no cue word beside them: skip building their context. Cues sit
         # right next to the target (two words on the left, past "'s" on the right), so a
         # look at the words within 80 characters is enough to rule one out.
-        near = (_TOKEN_RE.findall(t, max(0, int(s) - 80), int(s))[-3:]
-                + _TOKEN_RE.findall(t, int(e), int(e) + 80)[:4])
-        if cue_words.isdisjoint(w.lower().replace("’", "'") for w in near):
+        # Token boundaries as in _Context: a token straddling the target edge ("pro-Russia")
+        # belongs to neither side.
+        left, right = [], []
+        for m in _TOKEN_RE.finditer(t, max(0, int(s) - 80), min(len(t), int(e) + 80)):
+            if m.end() <= int(s):
+                left.append(m.group())
+            elif m.start() >= int(e):
+                right.append(m.group())
+        if cue_words.isdisjoint(w.lower().replace("’", "'") for w in left[-3:] + right[:4]):
             continue
         sign = _relation(_Context(t, int(s), int(e), lex), lex)[0]
         if not sign:
@@ -1036,7 +1042,8 @@ def predict_stance_rows(df: pd.DataFrame, method: str = DEFAULT_METHOD, errors: 
         ``"collect"``: return ``(predictions, bad_rows)``; ``bad_rows`` has columns ``id``,
         ``row``, ``reason``, so a caller can write an errors file. No row is dropped silently.
     model : TargetStanceClassifier, optional
-        Defaults to the shipped model.
+        The linear model used by methods ``"model"`` and ``"hybrid"`` (ignored by the
+        others); defaults to the shipped one.
 
     Returns
     -------
@@ -1122,7 +1129,8 @@ def score_stance(mentions: pd.DataFrame, quotes: pd.DataFrame,
     method : {"cnn", "hybrid", "model", "rules", "neural", "transformer"}, default "cnn"
         See the module docstring.
     model : TargetStanceClassifier, optional
-        Defaults to the shipped model.
+        The linear model used by methods ``"model"`` and ``"hybrid"`` (ignored by the
+        others); defaults to the shipped one.
 
     Returns
     -------

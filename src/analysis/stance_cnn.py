@@ -13,11 +13,13 @@ NumPy and Hugging Face ``tokenizers``: no PyTorch, no ONNX Runtime.
 Weights ship in ``data/models/stance_cnn/`` as NPZ (``allow_pickle=False``) with a JSON
 description holding SHA-256 checksums, verified on load.
 
-Evidence: the logit of a class is a sum over the pooled features, and each max-pooled
-feature comes from one position of the sentence, so each feature's push toward the predicted
-class (its value times its weight for that class minus its mean weight over classes) is
-credited to the word at that position (the centre of its three-piece window); the mean over
-the target goes to the target's words. The evidence lists the words with the largest push.
+Evidence: the logit of a class is a sum over the pooled features, and each feature is a ReLU
+of a sum of one term per piece of a three-piece window. Each feature's push toward the
+predicted class (its value times its weight for that class minus its mean weight over
+classes) is split over the pieces of its window in proportion to their terms: for a
+max-pooled feature, the window it came from; for the mean over the target, the windows
+centred on the target (the masked target's own slot keeps only its share). The bias's share
+is left out. The evidence lists the words with the largest push.
 
 Limits
 ------
@@ -26,8 +28,8 @@ Limits
 * Distilled from a model trained on US political news (NewsMTSC); check it on a
   hand-labelled sample of your own corpus (see ``data/models/MODEL_CARD.md``).
 * Sentences longer than 128 word pieces are cut to a window of 128 pieces around the target.
-* The evidence credits a whole three-piece window to its centre word; it shows where the
-  network looked, not a proof of why.
+* The evidence splits each feature by the linear terms before its ReLU; it shows where the
+  network looked and which words carried the signal, not a proof of why.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ import numpy as np
 
 from ._model_files import load_once, open_model_folder
 from .paths import MODELS_DIR
+from .stance_transformer import _RESERVED, _rows
 
 __all__ = ["CNN_DIR", "CnnStanceModel", "load_cnn", "DISTANCE_EDGES", "encode_rows"]
 
@@ -90,7 +93,12 @@ def encode_rows(tokenizer, rows, mask_target: bool = True,
     for text, s, e in rows:
         s, e = int(s), int(e)
         if text not in cache:
-            enc = tokenizer.encode(text, add_special_tokens=False)
+            # Special-token strings in the text would be read as those tokens (a "[MASK]"
+            # taken for the target): blank them, keeping the offsets.
+            clean = text
+            for m in _RESERVED:
+                clean = clean.replace(m, " " * len(m))
+            enc = tokenizer.encode(clean, add_special_tokens=False)
             cache[text] = (np.asarray(enc.ids, dtype=np.int64),
                            np.asarray(enc.offsets, dtype=np.int64).reshape(-1, 2))
         ids, offsets = cache[text]
@@ -109,7 +117,8 @@ def encode_rows(tokenizer, rows, mask_target: bool = True,
         lo, hi = 0, len(ids)
         if hi > MAX_PIECES:
             # A window around the target; a target longer than the window keeps its start.
-            lo = max(0, min(t0 - (MAX_PIECES - (t1 - t0 + 1)) // 2, hi - MAX_PIECES))
+            room = MAX_PIECES - (t1 - t0 + 1)
+            lo = max(0, min(t0 - room // 2 if room > 0 else t0, hi - MAX_PIECES))
             hi = lo + MAX_PIECES
         row_ids, row_offsets = ids[lo:hi], offsets[lo:hi]
         t0, t1 = max(t0 - lo, 0), min(t1 - lo, len(row_ids) - 1)
@@ -180,9 +189,16 @@ class CnnStanceModel:
         self.spec_ = spec
         self.classes_ = np.asarray(spec["classes"], dtype=object)
         self.batch_size = int(batch_size)
-        self._mask_target = bool(spec.get("params", {}).get("mask_target", False))
+        # As in training, where the setting defaults to True.
+        self._mask_target = bool(spec.get("params", {}).get("mask_target", True))
         out_ch, in_ch, width = arrays["conv_weight"].shape
         dim = arrays["embedding"].shape[1]
+        if (dim + arrays["position"].shape[1] != in_ch or arrays["conv_bias"].shape != (out_ch,)
+                or arrays["head_weight"].shape[1] != 3 * out_ch
+                or arrays["head_weight"].shape[0] != len(spec["classes"])
+                or arrays["position"].shape[0] != N_POSITIONS):
+            raise ValueError(f"{directory / WEIGHTS_NAME}: array shapes do not fit together "
+                             "(embedding + position widths, convolution, output layer)")
         # The convolution is linear before its ReLU, so each piece's share of it can be
         # computed once per vocabulary entry and position id: (entries, width, channels).
         # Inference then adds three looked-up rows per piece instead of multiplying.
@@ -203,8 +219,6 @@ class CnnStanceModel:
 
     def encode(self, X):
         """Encoded rows (see :func:`encode_rows`)."""
-        from .stance_transformer import _rows
-
         return encode_rows(self.tokenizer_, _rows(X), self._mask_target)
 
     def _shifted(self, batch) -> tuple[np.ndarray, np.ndarray]:
@@ -244,7 +258,8 @@ class CnnStanceModel:
         mx = np.take_along_axis(h, arg_all[:, None], 1)[:, 0]
         wmx = np.take_along_axis(h_win, arg_win[:, None], 1)[:, 0]
         feats = np.concatenate([mx, wmx, tmean], axis=1)
-        return feats @ self._head.T + self._head_b, feats, arg_all, arg_win, (ids, pos)
+        # h is -1 only at padding, never at the target's pieces, which the evidence reads.
+        return feats @ self._head.T + self._head_b, feats, arg_all, arg_win, (ids, pos, h)
 
     def _batches(self, encoded):
         # Rows of similar length together, so little padding is multiplied.
@@ -265,8 +280,6 @@ class CnnStanceModel:
 
         The evidence names the words whose features push hardest toward the predicted class
         (see the module docstring for how pushes are credited)."""
-        from .stance_transformer import _rows
-
         rows = _rows(X)
         encoded = encode_rows(self.tokenizer_, rows, self._mask_target)
         proba = np.zeros((len(rows), len(self.classes_)))
@@ -291,12 +304,14 @@ class CnnStanceModel:
     def _credit(self, feats, args, shifted, batch, predicted) -> np.ndarray:
         """Each piece's push toward the predicted class, for a batch: (rows, pieces).
 
-        A max-pooled feature is a ReLU of a sum of one term per piece of its window (plus a
-        bias, left out), so its push is split over those pieces in proportion to their
-        terms; the target-mean features are split evenly over the target's pieces."""
+        A feature is a ReLU of a sum of one term per piece of a window (plus a bias, left
+        out), so a max-pooled feature's push is split over the pieces of the window it came
+        from in proportion to their terms, and a target-mean feature's push over the windows
+        centred on the target's pieces the same way (the masked target's own slot keeps its
+        share; the words around it take the rest)."""
         n, length = batch["mask"].shape
         ch, half = len(self._conv_b), self._width // 2
-        ids, pos = shifted
+        ids, pos, h = shifted
         push = feats * self._head_centred[predicted]
         rows = np.broadcast_to(np.arange(n)[:, None], (n, ch))
         chans = np.broadcast_to(np.arange(ch)[None, :], (n, ch))
@@ -313,11 +328,21 @@ class CnnStanceModel:
                 term = self._tok_table[ids[k, r, pc], k, c] + self._pos_table[pos[k, r, pc], k, c]
                 flat.append(r * length + pc + k - half)
                 weight.append(part_push[ok] * term / value[ok])
-        credit = np.bincount(np.concatenate(flat), np.concatenate(weight),
-                             minlength=n * length).reshape(n, length)
-        target = batch["target"]
-        credit += target * (push[:, 2 * ch:].sum(1) / np.maximum(target.sum(1), 1.0))[:, None]
-        return credit
+        rr, tt = np.nonzero(batch["target"])
+        if len(rr):
+            value = h[rr, tt]  # (target pieces, channels)
+            share_push = (push[:, 2 * ch:] / np.maximum(batch["target"].sum(1), 1.0)[:, None])[rr]
+            live = value > 0
+            safe = np.where(live, value, 1.0)
+            for k in range(self._width):
+                piece = tt + k - half
+                ok = (piece >= 0) & (piece < length)
+                term = (self._tok_table[ids[k, rr, tt], k] + self._pos_table[pos[k, rr, tt], k])
+                w = np.where(live, share_push * term / safe, 0.0).sum(1)
+                flat.append(rr[ok] * length + piece[ok])
+                weight.append(w[ok])
+        return np.bincount(np.concatenate(flat), np.concatenate(weight),
+                           minlength=n * length).reshape(n, length)
 
     def _evidence(self, text, enc, words, credit, p, c, top) -> str:
         starts, ends = words

@@ -125,7 +125,8 @@ CNN_PARAMS = {"embedding_dim": 128, "position_dim": 24, "channels": 192, "width"
 _PRONOUNS = re.compile(r"\b(?:he|she|him|her|his|they|them|their)\b", re.IGNORECASE)
 _TITLE = r"(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Prof|St)\."
 _CAPITALISED = r"(?:[A-Z][\w'’\-]*\.?|" + _TITLE + r")"
-_NAME_RUN = re.compile(r"\b" + _CAPITALISED + r"(?:\s+" + _CAPITALISED + r")*")
+# Words of a name run are separated by spaces or tabs, never by a line break.
+_NAME_RUN = re.compile(r"\b" + _CAPITALISED + r"(?:[ \t]+" + _CAPITALISED + r")*")
 #: Capitalised words that open sentences or name days and months, not entities.
 _NOT_NAMES = frozenset("""The A An But And Or If In On At For With As By From To Of This That
 These Those It Its He She They We I You His Her Their Our My Your When While After Before Since
@@ -151,20 +152,25 @@ def extra_mentions(df: pd.DataFrame) -> pd.DataFrame:
         taken = list(zip(rows["target_start"], rows["target_end"], strict=True))
         found = []
         for m in _NAME_RUN.finditer(text):
-            words = m.group().split()
-            if not re.fullmatch(_TITLE, words[-1]):
-                words[-1] = words[-1].rstrip(".")
-            start = m.start()
-            while words and words[0] in _NOT_NAMES:
-                start += len(words[0]) + 1
+            # (start, end) of each word, so that the spans stay exact whatever the spacing.
+            words = [(w.start() + m.start(), w.end() + m.start())
+                     for w in re.finditer(r"\S+", m.group())]
+            last = text[words[-1][0]:words[-1][1]]
+            if not re.fullmatch(_TITLE, last):
+                words[-1] = (words[-1][0], words[-1][0] + len(last.rstrip(".")))
+            while words and text[words[0][0]:words[0][1]] in _NOT_NAMES:
                 words = words[1:]
-            if words and re.search(r"['’]s$", words[-1]):
-                words[-1] = words[-1][:-2]
-            if not words or not words[-1] or "’" in words[-1] or "'" in words[-1]:
+            if words and re.search(r"['’]s$", text[words[-1][0]:words[-1][1]]):
+                words[-1] = (words[-1][0], words[-1][1] - 2)
+            if not words or words[-1][1] <= words[-1][0]:
                 continue
-            if len(words) == 1 and (words[0] in _NOT_NAMES or len(words[0]) < 2):
+            last = text[words[-1][0]:words[-1][1]]
+            if "’" in last or "'" in last:
                 continue
-            found.append((start, start + len(" ".join(words))))
+            first = text[words[0][0]:words[0][1]]
+            if len(words) == 1 and (first in _NOT_NAMES or len(first) < 2):
+                continue
+            found.append((words[0][0], words[-1][1]))
         found += [(m.start(), m.end()) for m in _PRONOUNS.finditer(text)]
         for s, e in found:
             if text[s:e] and not any(s < b and a < e for a, b in taken):
