@@ -5,12 +5,12 @@ Run ``python -m benchmarks.bench_stance`` (full: baselines retrained, bootstrap 
 
 Lines printed (``name: value (target: X) [ok|MISS]``):
 
-* macro-F1 of the default method (``cnn``: the convolutional network distilled from
-  ``neural``) on ``newsmtsc_rw_dev`` and ``newsmtsc_mt_dev`` (target >= 0.68 each), and on
-  any other ``newsmtsc_*.jsonl`` file in the evaluation folder except train (held-out test
-  sets the package has never seen), beside ``hybrid`` (the linear model, overridden by the
-  rules where a target-relation cue governs the target), the model alone, the rules method,
-  a VADER baseline (compound of the whole
+* macro-F1 of the default method (``hybrid``: the linear model, overridden by the rules where
+  a target-relation cue governs the target) on ``newsmtsc_rw_dev`` and ``newsmtsc_mt_dev``
+  (target >= 0.68 each), and on any other ``newsmtsc_*.jsonl`` file in the evaluation folder
+  except train (held-out test sets the package has never seen), beside the model alone, the
+  rules method, ``cnn`` (the convolutional network distilled from ``neural``), a VADER
+  baseline (compound of the whole
   sentence -> label by ±0.05) and a TF-IDF logistic-regression baseline (sentence only,
   trained on NewsMTSC train; full mode only). Full mode adds bootstrap 95% CIs (1,000
   resamples of sentences, so the targets of one sentence stay together; seed 0).
@@ -19,7 +19,7 @@ Lines printed (``name: value (target: X) [ok|MISS]``):
 * when the optional ``transformer`` extra is installed and its model trained
   (``make model-transformer``): its macro-F1 on the same sets (target >= 0.75) and speed
   (full mode only).
-* throughput of the default method on one core (target >= 2,000 rows/s), beside ``hybrid``
+* throughput of the default method on one core (target >= 2,000 rows/s), beside ``cnn``
   and ``neural``: CPU time over the two dev sets' 785 rows, four times, caches emptied
   before each pass (several targets of one sentence still share its tokens, as in use).
 * sample article: stance agreement with ``data/annotations/sample_stance.csv`` for each
@@ -66,7 +66,7 @@ def bench_dev(quick: bool) -> None:
     for name in eval_sets():
         path = eval_file(f"{name}.jsonl")
         if not path.exists():
-            report(f"{name} macro-F1 (default: cnn)", None, ">= 0.68", False)
+            report(f"{name} macro-F1 (default: {DEFAULT_METHOD})", None, ">= 0.68", False)
             print(f"  ({path} absent: set ANALYSIS_EVAL_DIR)")
             continue
         # Targets of one sentence are not independent: the scorer resamples sentences.
@@ -74,8 +74,8 @@ def bench_dev(quick: bool) -> None:
                                          n_boot=0 if quick else 1000, seed=0,
                                          transformer=transformer_ready(quick))
         for r in scores[scores["statistic"] == "macro_f1"].itertuples():
-            if r.method == "cnn (default)":
-                report(f"{name} macro-F1 (default: cnn)", r.estimate, ">= 0.68",
+            if r.method == f"{DEFAULT_METHOD} (default)":
+                report(f"{name} macro-F1 (default: {DEFAULT_METHOD})", r.estimate, ">= 0.68",
                        r.estimate >= 0.68)
             elif r.method == "neural":
                 report(f"{name} macro-F1 (neural, default install)", r.estimate, ">= 0.68",
@@ -109,7 +109,7 @@ def bench_speed(quick: bool) -> None:
                              "text": [t for t in texts for _ in range(2)],
                              "target": ["Canada", "Iran"] * 400})
     warm = pd.DataFrame({"text": ["We call on Iran to stop."], "target": ["Iran"]})
-    for method in (DEFAULT_METHOD, "hybrid"):
+    for method in (DEFAULT_METHOD, "cnn"):
         # Load the model and the lexicons (a relation cue calls the rules) before timing.
         predict_stance_rows(pd.concat([rows.head(50), warm], ignore_index=True).drop(
             columns="id"), method=method)
@@ -156,7 +156,7 @@ def _cpu_rate(rows: pd.DataFrame, method: str) -> float:
 def bench_sample(quick: bool) -> None:
     docs, quotes = load_gold(ANNOTATIONS_DIR / "sample_quotes.jsonl")
     gold = pd.read_csv(ANNOTATIONS_DIR / "sample_stance.csv")
-    methods = ("cnn", "hybrid", "model", "rules", "neural") + (
+    methods = ("hybrid", "model", "rules", "cnn", "neural") + (
         ("transformer",) if transformer_ready(quick) else ())
     for method in methods:
         check = stance_on_gold_quotes(quotes, docs, gold, method=method)

@@ -25,7 +25,7 @@
 
 # %% tags=["parameters"]
 corpus = "../data/raw/sample"
-stance_method = "cnn"  # "cnn" (default), "hybrid", "model", "rules", "neural", "transformer"
+stance_method = "hybrid"  # "hybrid" (default), "model", "rules", "cnn", "neural", "transformer"
 second_method = "neural"  # also scored, to show where the method matters; None skips it
 group = "speaker"
 max_groups = 20
@@ -78,11 +78,10 @@ save_figure(ax, f"02_stance_matrix_by_{group}", directory=figures_dir)
 # %% [markdown]
 # ## Does the method matter?
 #
-# The same target mentions scored by a second method (`second_method`). The default `cnn`, a
-# small network distilled from `neural`, is fast and names the words behind each decision;
-# `neural`, the fine-tuned MiniLM it learned from, is more accurate on US political news
-# (NewsMTSC) but on this domain tends to call stance toward states neutral
-# (`data/models/MODEL_CARD.md`). Mentions where two methods disagree are the
+# The same target mentions scored by a second method (`second_method`). The default `hybrid`
+# is fast and names the words behind each decision; `neural`, a fine-tuned MiniLM, is far more
+# accurate on US political news (NewsMTSC) but on this domain tends to call stance toward
+# states neutral (`data/models/MODEL_CARD.md`). Mentions where two methods disagree are the
 # ones to check by hand first; on a new corpus, a hand-labelled sample of them says which
 # method to trust.
 

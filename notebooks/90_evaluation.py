@@ -38,7 +38,7 @@
 # %% tags=["parameters"]
 n_boot = 1000
 seed = 0
-stance_method = "cnn"  # the method scored on the sample article (section 4)
+stance_method = "hybrid"  # the method scored on the sample article (section 4)
 tables_dir = "../reports/tables"
 figures_dir = "../reports/figures"
 
@@ -124,10 +124,10 @@ if have_polnear:
 # ## 3 · Target stance on NewsMTSC dev (US news), beside the baselines
 #
 # Macro-F1 over favor / against / neutral. Rows of one sentence are resampled together. The
-# default method, `cnn`, is a small convolutional network distilled from `neural`; `hybrid` is
-# the shipped `TargetStanceClassifier` except where a target-relation cue governs the target
-# and the rules follow it; `neural` is the fine-tuned MiniLM shipped as 8-bit ONNX (default
-# install, about 80-110 rows/s, so this cell takes about ten seconds more)
+# default method, `hybrid`, is the shipped `TargetStanceClassifier` except where a
+# target-relation cue governs the target and the rules follow it; `cnn` is a small
+# convolutional network distilled from `neural`, the fine-tuned MiniLM shipped as 8-bit ONNX
+# (default install, about 80-110 rows/s, so this cell takes about ten seconds more)
 # (`data/models/MODEL_CARD.md`); the baselines ignore the target (`analysis.baselines`).
 
 # %%
@@ -156,7 +156,7 @@ if have_newsmtsc:
 if have_newsmtsc:
     fig, axes = plt.subplots(2, 2, figsize=(10, 8))
     for col, (name, (_, predicted)) in enumerate(results.items()):
-        for row, method in enumerate(("cnn (default)", "neural")):
+        for row, method in enumerate(("hybrid (default)", "neural")):
             table = ev.confusion_table(predicted["gold"], predicted[method])
             confusion_heatmap(table, ax=axes[row, col], title=f"{name}: {method}")
     fig.tight_layout()

@@ -74,8 +74,8 @@ def test_stance_method_choices_match_the_stance_module(tmp_path):
     src = tmp_path / "rows.csv"
     pd.DataFrame({"id": ["a"], "text": ["We call on China to respect the law."],
                   "target": ["China"]}).to_csv(src, index=False)
-    for method, stance_label in (("cnn", "against"), ("hybrid", "against"),
-                                 ("model", "favor"), ("neural", "against")):
+    for method, stance_label in (("hybrid", "against"), ("model", "favor"),
+                                 ("cnn", "against"), ("neural", "against")):
         out = tmp_path / f"{method}.csv"
         assert main(["stance", str(src), "-o", str(out), "--method", method]) == 0
         assert pd.read_csv(out)["stance"].tolist() == [stance_label]

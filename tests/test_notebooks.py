@@ -94,7 +94,7 @@ def test_stance_notebook_compares_methods_and_skips_when_they_are_the_same(tmp_p
     # the second method defaulted to "neural" too.
     _, _, tables = _run("02_sentiment_and_stance", tmp_path, "a")
     agreement = pd.read_csv(tables / "02_stance_method_agreement.csv")
-    assert {"stance_cnn", "stance_neural", "agree"} <= set(agreement.columns)
+    assert {"stance_hybrid", "stance_neural", "agree"} <= set(agreement.columns)
     assert len(agreement) > 0
     out = execute_notebook(
         "02_sentiment_and_stance", output_dir=tmp_path / "nb_same", html=False,

@@ -71,7 +71,7 @@ def test_sample_accounting_and_manifest(sample_run):
     # left out of the hashes.
     assert {"data/lexicons/stance_lexicon.yml",
             "data/lexicons/vader_security_supplement.csv"} <= set(manifest["config_sha256"])
-    assert manifest["stance_method"] == "cnn"
+    assert manifest["stance_method"] == "hybrid"
 
 
 def test_outputs_round_trip(sample_run):
@@ -263,13 +263,13 @@ def test_empty_tables_keep_the_types_of_a_full_run(sample_run, tmp_path):
         assert pq.read_table(out / "stance.parquet").num_rows == 0
 
 
-def test_manifest_of_the_default_run_hashes_the_cnn_model():
+def test_manifest_of_a_cnn_run_hashes_the_cnn_model():
     from importlib.metadata import version
 
     from analysis.pipeline import _config_hashes, _library_versions
 
-    hashes = _config_hashes()  # the default method: cnn
+    hashes = _config_hashes("cnn")
     assert {"data/models/stance_cnn/stance_cnn.npz", "data/models/stance_cnn/tokenizer.json",
             "data/models/stance_cnn/stance_cnn.json"} <= set(hashes)
     assert not any("stance_cnn" in k for k in _config_hashes("hybrid"))
-    assert _library_versions()["tokenizers"] == version("tokenizers")
+    assert _library_versions("cnn")["tokenizers"] == version("tokenizers")

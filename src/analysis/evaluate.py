@@ -935,7 +935,7 @@ def compare_stance_gold(pred: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
 
 
 def stance_on_gold_quotes(quotes: pd.DataFrame, documents: pd.DataFrame, gold: pd.DataFrame,
-                          method: str = "cnn") -> pd.DataFrame:
+                          method: str = "hybrid") -> pd.DataFrame:
     """Stance scored on the gold quotation spans, beside the gold stance.
 
     Component accuracy, apart from extraction: target mentions are found in the gold
@@ -948,7 +948,7 @@ def stance_on_gold_quotes(quotes: pd.DataFrame, documents: pd.DataFrame, gold: p
         As returned by :func:`load_gold`.
     gold : DataFrame
         Gold stance rows (``data/annotations/sample_stance.csv``).
-    method : str, default "cnn"
+    method : str, default "hybrid"
         Any method of :func:`analysis.stance.score_stance`.
 
     Returns
@@ -1083,24 +1083,22 @@ def stance_method_scores(dev: pd.DataFrame, *, train: pd.DataFrame | None = None
     Returns
     -------
     scores : DataFrame
-        :func:`score_labels` output with a ``method`` column: ``"cnn (default)"``,
-        ``"hybrid"``, ``"model"``, ``"rules"``, ``"neural"``, ``"VADER sentence baseline"``, ``"TF-IDF LR
+        :func:`score_labels` output with a ``method`` column: each method's name, the default
+        one marked (``"hybrid (default)"``, ``"model"``, ``"rules"``, ``"cnn"``, ``"neural"``), ``"VADER sentence baseline"``, ``"TF-IDF LR
         baseline"`` (with ``train``) and ``"transformer (optional)"`` (when scored).
     predictions : DataFrame
         ``id``, ``gold`` and one column of predicted labels per method.
     """
     from analysis.baselines import tfidf_baseline, vader_stance
-    from analysis.stance import predict_stance_rows
+    from analysis.stance import DEFAULT_METHOD, predict_stance_rows
 
     rows = dev[["id", "text", "target", "target_start", "target_end"]]
     methods = {
-        "cnn (default)": predict_stance_rows(rows, method="cnn")["stance"].to_numpy(),
-        "hybrid": predict_stance_rows(rows, method="hybrid")["stance"].to_numpy(),
-        "model": predict_stance_rows(rows, method="model")["stance"].to_numpy(),
-        "rules": predict_stance_rows(rows, method="rules")["stance"].to_numpy(),
-        "neural": predict_stance_rows(rows, method="neural")["stance"].to_numpy(),
-        "VADER sentence baseline": vader_stance(dev["text"]),
+        name + (" (default)" if name == DEFAULT_METHOD else ""):
+        predict_stance_rows(rows, method=name)["stance"].to_numpy()
+        for name in ("hybrid", "model", "rules", "cnn", "neural")
     }
+    methods["VADER sentence baseline"] = vader_stance(dev["text"])
     if train is not None:
         tfidf = tfidf_baseline().fit(train["text"], train["stance"])
         methods["TF-IDF LR baseline"] = tfidf.predict(dev["text"])

@@ -287,6 +287,7 @@ class CnnStanceModel:
         words: dict[str, tuple] = {}  # per sentence, shared by its targets
         for idx, batch in self._batches(encoded):
             logits, feats, arg_all, arg_win, shifted = self._forward(batch)
+            logits = logits.astype(np.float64)  # probabilities that sum to 1 in float64
             z = np.exp(logits - logits.max(1, keepdims=True))
             proba[idx] = z / z.sum(1, keepdims=True)
             if not explain:
