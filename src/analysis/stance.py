@@ -34,7 +34,7 @@ Six methods sit behind one interface:
     judges the context, not who the target is; plain NumPy at inference, with the relation-cue
     override of ``'hybrid'``, and word-level evidence. Better than ``'hybrid'`` on NewsMTSC
     (macro-F1 about 0.74-0.76 / 0.68-0.69 on rw_dev / mt_dev, against 0.684 / 0.652) at
-    about 2,000-3,000 rows/s, but not the default: retraining it with other seeds or a few
+    about 1,500-3,000 rows/s, but not the default: retraining it with other seeds or a few
     hundred changed training rows moves its sample-article score between 19 and 23 of 24
     (``data/models/MODEL_CARD.md``), where ``'hybrid'`` is deterministic at 23.
 ``'neural'``
