@@ -58,6 +58,7 @@ from analysis.plots import confusion_heatmap, save_figure
 from analysis.quotes import extract_quotes, with_quote_ids
 from analysis.reliability import alpha_by_code, sheet_from_codes
 from analysis.sentiment import score_sentiment
+from analysis.stance import DEFAULT_METHOD
 from analysis.train_stance import load_newsmtsc
 
 Path(tables_dir).mkdir(parents=True, exist_ok=True)
@@ -125,9 +126,9 @@ if have_polnear:
 #
 # Macro-F1 over favor / against / neutral. Rows of one sentence are resampled together. The
 # default method, `hybrid`, is the shipped `TargetStanceClassifier` except where a
-# target-relation cue governs the target and the rules follow it; `cnn` is a small
-# convolutional network distilled from `neural`, the fine-tuned MiniLM shipped as 8-bit ONNX
-# (default install, about 80-110 rows/s, so this cell takes about ten seconds more)
+# target-relation cue governs the target and the rules follow it; `neural` is the fine-tuned
+# MiniLM shipped as 8-bit ONNX (default install; at about 80-110 rows/s it adds about ten
+# seconds to this cell); `cnn` is a small convolutional network distilled from `neural`
 # (`data/models/MODEL_CARD.md`); the baselines ignore the target (`analysis.baselines`).
 
 # %%
@@ -156,7 +157,7 @@ if have_newsmtsc:
 if have_newsmtsc:
     fig, axes = plt.subplots(2, 2, figsize=(10, 8))
     for col, (name, (_, predicted)) in enumerate(results.items()):
-        for row, method in enumerate(("hybrid (default)", "neural")):
+        for row, method in enumerate((f"{DEFAULT_METHOD} (default)", "neural")):
             table = ev.confusion_table(predicted["gold"], predicted[method])
             confusion_heatmap(table, ax=axes[row, col], title=f"{name}: {method}")
     fig.tight_layout()

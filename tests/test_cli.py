@@ -130,11 +130,13 @@ def test_stance_infinite_span_is_a_refused_row(tmp_path, capsys):
 
 def test_stance_rows_without_id_are_named_by_position(tmp_path):
     code, out = _stance(tmp_path, "noid.csv", "id,text,target\n"
-                        ",We praise Spain.,Spain\n,We praise Spain.,Italy\n", "--keep-going")
+                        ",We praise Spain.,Spain\n,We praise Spain.,Italy\n"
+                        "1,We praise Chile.,Chile\n", "--keep-going")
     assert code == 0
-    assert pd.read_csv(out, dtype=str)["id"].tolist() == ["0"]
+    # Found in review: a position used as the id could clash with a real id ("1").
+    assert pd.read_csv(out, dtype=str)["id"].tolist() == ["(position 0)", "1"]
     bad = pd.read_csv(tmp_path / "out.errors.csv", dtype=str)
-    assert bad["id"].tolist() == ["1"] and "no id" in bad["row"].iloc[0]
+    assert bad["id"].tolist() == ["(position 1)"] and "no id" in bad["row"].iloc[0]
 
 
 def test_stance_values_of_the_wrong_type_are_named(tmp_path):

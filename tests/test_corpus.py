@@ -237,3 +237,13 @@ def test_csv_with_only_a_header_or_an_unclosed_quote_is_refused(tmp_path):
     quote.write_text('doc_id,text\na,"never closed\n', encoding="utf-8")
     with pytest.raises(CorpusError, match="quote.csv: malformed CSV near line 2"):
         load_corpus(quote)
+
+
+def test_csv_with_a_very_long_text_field_is_read(tmp_path):
+    # Found in review: the csv module's default field limit (131,072 characters) refused
+    # a long article that pandas had read.
+    src = tmp_path / "long.csv"
+    text = "The minister spoke. " * 10_000  # 200,000 characters
+    pd.DataFrame({"doc_id": ["a"], "text": [text]}).to_csv(src, index=False)
+    corpus = load_corpus(src)
+    assert corpus.documents["text"].str.len().tolist() == [len(text)]

@@ -99,7 +99,9 @@ def cmd_quotes(args) -> int:
     print(f"{len(quotes)} quotations written to {args.output}", file=sys.stderr)
     print(_summary(len(status), counts.get("quotations", 0), counts.get("no quotations", 0),
                    counts.get("error", 0)), file=sys.stderr)
-    return _nothing_usable(len(corpus.documents), errors if args.errors else errors.iloc[:0])
+    # As for `run`: documents whose extraction failed do not count as used.
+    used = counts.get("quotations", 0) + counts.get("no quotations", 0)
+    return _nothing_usable(used, errors if args.errors else errors.iloc[:0])
 
 
 def cmd_stance(args) -> int:

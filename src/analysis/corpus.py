@@ -239,6 +239,9 @@ def read_csv_text(text: str, source) -> tuple[pd.DataFrame, list[int], list[tupl
         No header, repeated column names, or text the CSV reader cannot parse (an unclosed
         quotation mark), with the line.
     """
+    # The csv module refuses fields over 131,072 characters by default; a long article is not
+    # malformed, and the whole text is in memory already.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows, lines, bad = [], [], []
     header = None

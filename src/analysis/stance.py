@@ -896,8 +896,9 @@ def _validate_rows(df: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
         if "id" not in cols:
             rid, label = str(idx), f"row index {idx}"
         elif _is_missing(given_id) or not str(given_id).strip():
-            # A row without an id is named by its position, also in the output.
-            rid, label = str(pos), f"row at position {pos} (no id)"
+            # A row without an id is named by its position, also in the output, in a form
+            # that cannot clash with a real id such as "1".
+            rid, label = f"(position {pos})", f"row at position {pos} (no id)"
         else:
             rid = str(given_id)
             label = f"row {rid!r}"

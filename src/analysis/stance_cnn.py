@@ -1,4 +1,4 @@
-"""Stance by a small convolutional network distilled from the transformer (default install).
+"""Stance by a small convolutional network distilled from the ``neural`` model (default install).
 
 The ``cnn`` stance method. Each word piece of the sentence is an embedding (the fine-tuned
 MiniLM's input embeddings, projected to 128 dimensions) plus an embedding of its distance
