@@ -33,9 +33,7 @@ def _read_rows(path: Path) -> tuple[pd.DataFrame, list[dict]]:
     ``reason``, as :func:`analysis.stance.predict_stance_rows` reports bad rows), so that no
     line is lost without a word. File-level problems raise
     :class:`analysis.corpus.CorpusError` naming the file."""
-    import json
-
-    from analysis.corpus import CorpusError, decode_bytes, read_csv_text
+    from analysis.corpus import CorpusError, decode_bytes, jsonl_records, read_csv_text
 
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".jsonl", ".parquet"):
@@ -58,20 +56,13 @@ def _read_rows(path: Path) -> tuple[pd.DataFrame, list[dict]]:
                for line, reason in refused]
     else:
         records = []
-        text = decode_bytes(path.read_bytes(), path, "utf-8")
-        for line, raw in enumerate(text.split("\n"), start=1):
-            if not raw.strip():
-                continue
-            try:
-                record = json.loads(raw)
-            except json.JSONDecodeError as exc:
-                reason = f"line {line}: not valid JSON ({exc.msg} at column {exc.colno})"
+        for line, record, reason in jsonl_records(
+                decode_bytes(path.read_bytes(), path, "utf-8")):
+            if reason:
+                bad.append({"id": f"(line {line})", "row": f"line {line}",
+                            "reason": f"line {line}: {reason}"})
             else:
-                if isinstance(record, dict):
-                    records.append(record)
-                    continue
-                reason = f"line {line}: a JSON {type(record).__name__}, not an object"
-            bad.append({"id": f"(line {line})", "row": f"line {line}", "reason": reason})
+                records.append(record)
         frame = pd.DataFrame.from_records(records)
     if frame.empty and not bad:
         raise CorpusError(f"{path}: no rows to score")
@@ -114,12 +105,10 @@ def cmd_stance(args) -> int:
         first = unreadable[0]
         more = f" (and {len(unreadable) - 1} more)" if len(unreadable) > 1 else ""
         raise StanceInputError(f"{path}: {first['reason']}{more}")
+    if rows.empty:  # every line unreadable (--keep-going): score nothing, list them
+        rows = pd.DataFrame(columns=["text", "target"])
     try:
-        if rows.empty:
-            scored, bad = predict_stance_rows(pd.DataFrame(columns=["text", "target"]),
-                                              method=args.method, errors="collect")
-        else:
-            scored, bad = predict_stance_rows(rows, method=args.method, errors="collect")
+        scored, bad = predict_stance_rows(rows, method=args.method, errors="collect")
     except StanceInputError as exc:  # the table as a whole (columns) is wrong
         raise StanceInputError(f"{path}: {exc}") from None
     bad = pd.concat([pd.DataFrame(unreadable, columns=["id", "row", "reason"]), bad],

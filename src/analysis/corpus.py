@@ -271,6 +271,26 @@ def read_csv_text(text: str, source) -> tuple[pd.DataFrame, list[int], list[tupl
     return pd.DataFrame(rows, columns=header, dtype=str), lines, bad
 
 
+def jsonl_records(text: str) -> Iterable[tuple[int, dict | None, str | None]]:
+    """``(line, record, None)`` for each JSON object line of ``text``, ``(line, None,
+    reason)`` for each line that is not one; blank lines are skipped."""
+    # Split on newlines only: str.splitlines would also split on U+2028 and
+    # other separators that are valid inside a JSON string.
+    for lineno, line in enumerate(text.split("\n"), start=1):
+        line = line.removesuffix("\r")
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield lineno, None, f"not valid JSON: {exc.msg} at column {exc.colno}"
+            continue
+        if not isinstance(row, dict):
+            yield lineno, None, f"line is a JSON {type(row).__name__}, not an object"
+            continue
+        yield lineno, row, None
+
+
 def _valid_story_end(value, length: int) -> int | None:
     """A given story_end as an int in [0, length], or None when it is not one."""
     try:
@@ -431,23 +451,10 @@ def _table_rows(path: Path, errors: _Collector, encoding: str) -> Iterable[tuple
             yield f"{path}:{line}", row
         return
     seen_columns = False
-    # Split on newlines only: str.splitlines would also split on U+2028 and
-    # other separators that are valid inside a JSON string.
-    for lineno, line in enumerate(text.split("\n"), start=1):
-        line = line.removesuffix("\r")
-        if not line.strip():
-            continue
+    for lineno, row, reason in jsonl_records(text):
         source = f"{path}:{lineno}"
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            errors.add(source, f"not valid JSON: {exc.msg} at column {exc.colno}",
-                       doc_id=f"(line {lineno})")
-            yield source, None
-            continue
-        if not isinstance(row, dict):
-            errors.add(source, f"line is a JSON {type(row).__name__}, not an object",
-                       doc_id=f"(line {lineno})")
+        if reason:
+            errors.add(source, reason, doc_id=f"(line {lineno})")
             yield source, None
             continue
         seen_columns = seen_columns or {"doc_id", "text"} <= set(row)

@@ -1084,8 +1084,9 @@ def stance_method_scores(dev: pd.DataFrame, *, train: pd.DataFrame | None = None
     -------
     scores : DataFrame
         :func:`score_labels` output with a ``method`` column: each method's name, the default
-        one marked (``"hybrid (default)"``, ``"model"``, ``"rules"``, ``"cnn"``, ``"neural"``), ``"VADER sentence baseline"``, ``"TF-IDF LR
-        baseline"`` (with ``train``) and ``"transformer (optional)"`` (when scored).
+        one marked (``"hybrid (default)"``, ``"model"``, ``"rules"``, ``"cnn"``,
+        ``"neural"``), ``"VADER sentence baseline"``, ``"TF-IDF LR baseline"`` (with
+        ``train``) and ``"transformer (optional)"`` (when scored).
     predictions : DataFrame
         ``id``, ``gold`` and one column of predicted labels per method.
     """

@@ -160,15 +160,22 @@ def _tokens(text: str) -> tuple[tuple, tuple, tuple, tuple]:
     return tuple(lows), tuple(caps), tuple(starts), tuple(ends)
 
 
+def _sides(text: str, start: int, end: int):
+    """Tokens of ``text`` (as :func:`_tokens`) and ``i``, ``j``: tokens ``[0, i)`` end at or
+    before the target, tokens ``[j, n)`` start at or after its end (a token straddling an
+    edge, as in "pro-Russia", belongs to neither side)."""
+    lows, caps, starts, ends = _tokens(text)
+    return lows, caps, starts, ends, bisect.bisect_right(ends, start), \
+        bisect.bisect_left(starts, end)
+
+
 class _Context:
     """Tokens around one target: left (nearest first), right (nearest first), clause limits."""
 
     __slots__ = ("left", "right", "lcaps", "rcaps", "cl", "cr", "poss", "inq", "target")
 
     def __init__(self, text: str, start: int, end: int, lex: dict):
-        lows, caps, starts, ends = _tokens(text)
-        i = bisect.bisect_right(ends, start)  # tokens [0, i) end at or before the target
-        j = bisect.bisect_left(starts, end)  # tokens [j, n) start at or after its end
+        lows, caps, starts, ends, i, j = _sides(text, start, end)
         self.target = text[start:end].lower().replace("’", "'")
         # "Iran's" / "Trump's": drop the clitic, remember that the target is a possessor.
         self.poss = self.target.endswith("'s")
@@ -999,17 +1006,9 @@ def _override_by_relation_cues(rows: pd.DataFrame, labels: list, probs: np.ndarr
     for k, (t, s, e) in enumerate(zip(rows["text"], rows["target_start"], rows["target_end"],
                                       strict=True)):
         # Most targets have no cue word beside them: skip building their context. Cues sit
-        # right next to the target (two words on the left, past "'s" on the right), so a
-        # look at the words within 80 characters is enough to rule one out.
-        # Token boundaries as in _Context: a token straddling the target edge ("pro-Russia")
-        # belongs to neither side.
-        left, right = [], []
-        for m in _TOKEN_RE.finditer(t, max(0, int(s) - 80), min(len(t), int(e) + 80)):
-            if m.end() <= int(s):
-                left.append(m.group())
-            elif m.start() >= int(e):
-                right.append(m.group())
-        if cue_words.isdisjoint(w.lower().replace("’", "'") for w in left[-3:] + right[:4]):
+        # right next to the target (two words on the left, past "'s" on the right).
+        lows, _, _, _, i, j = _sides(t, int(s), int(e))
+        if cue_words.isdisjoint(lows[max(0, i - 3):i] + lows[j:j + 4]):
             continue
         sign = _relation(_Context(t, int(s), int(e), lex), lex)[0]
         if not sign:

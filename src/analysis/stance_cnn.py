@@ -41,7 +41,7 @@ import numpy as np
 
 from ._model_files import load_once, open_model_folder
 from .paths import MODELS_DIR
-from .stance_transformer import _RESERVED, _rows
+from .stance_transformer import _rows, blank_reserved
 
 __all__ = ["CNN_DIR", "CnnStanceModel", "load_cnn", "DISTANCE_EDGES", "encode_rows"]
 
@@ -93,12 +93,7 @@ def encode_rows(tokenizer, rows, mask_target: bool = True,
     for text, s, e in rows:
         s, e = int(s), int(e)
         if text not in cache:
-            # Special-token strings in the text would be read as those tokens (a "[MASK]"
-            # taken for the target): blank them, keeping the offsets.
-            clean = text
-            for m in _RESERVED:
-                clean = clean.replace(m, " " * len(m))
-            enc = tokenizer.encode(clean, add_special_tokens=False)
+            enc = tokenizer.encode(blank_reserved(text), add_special_tokens=False)
             cache[text] = (np.asarray(enc.ids, dtype=np.int64),
                            np.asarray(enc.offsets, dtype=np.int64).reshape(-1, 2))
         ids, offsets = cache[text]

@@ -104,6 +104,16 @@ def _rows(X) -> list[tuple[str, int, int]]:
     return list(X)
 
 
+def blank_reserved(text: str) -> str:
+    """``text`` with marker and special-token strings replaced by spaces of the same length.
+
+    They would be read as those tokens (a "[SEP]" ending the sentence early, a "[MASK]"
+    taken for a masked target); offsets into the text stay valid."""
+    for m in _RESERVED:
+        text = text.replace(m, " " * len(m))
+    return text
+
+
 def _texts(rows, window: int | None = None,
            target_chars: int | None = None) -> tuple[list[str], list[str]]:
     """Sentences with the target between markers, and the target strings.
@@ -115,10 +125,7 @@ def _texts(rows, window: int | None = None,
     marked, targets = [], []
     for t, s, e in rows:
         s, e = int(s), int(e)
-        # Marker and special-token strings already in the text would be read as those
-        # tokens (a "[SEP]" ending the sentence early): blank them, keeping the offsets.
-        for m in _RESERVED:
-            t = t.replace(m, " " * len(m))
+        t = blank_reserved(t)
         left, right = t[:s], t[e:]
         if window is not None:
             left, right = left[max(0, len(left) - window):], right[:window]
