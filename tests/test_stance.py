@@ -146,6 +146,27 @@ def test_rules_negated_relation_cue_is_ignored_not_flipped():
     assert r["stance"] == "against" and "relation" not in r["evidence"]
 
 
+def test_each_relation_cue_counts_once_wherever_it_could_sit(tmp_path):
+    # Cues are looked up by the word beside the target, and on the left an article may come
+    # between: "the the X" offers the word "the" in both places, yet the cue is one cue.
+    from analysis._lexicon import stance_lexicon
+    from analysis.stance import _Context, _relation
+
+    path = tmp_path / "lex.yml"
+    path.write_text("version: 1\nrelations:\n  against: [the X, X threat]\n  favor: "
+                    "[with X]\n", encoding="utf-8")
+    lex = stance_lexicon(str(path))
+    assert lex["relation_index"] == {("L", "the"): (0,), ("R", "threat"): (1,),
+                                     ("L", "with"): (2,)}
+    text = "They warned of the the Foo threat."
+    s = text.index("Foo")
+    assert _relation(_Context(text, s, s + 3, lex), lex) == (
+        -1, ["the X (against)", "X threat (against)"])
+    text = "They agreed with Foo."
+    s = text.index("Foo")
+    assert _relation(_Context(text, s, s + 3, lex), lex) == (1, ["with X (favor)"])
+
+
 def test_relation_cue_needs_the_placeholder(tmp_path):
     from analysis._lexicon import stance_lexicon
     from analysis.config import ConfigError

@@ -75,7 +75,10 @@ def stance_lexicon(path: str = str(STANCE_LEXICON_FILE)) -> dict:
         ``negators`` (set), ``break_punct`` (set), ``break_words`` (set), ``directed`` (set),
         ``valence`` (dict word -> float), ``relations`` (list of ``(stance, before, after,
         pattern)``: ``before`` the lower-cased tokens left of the target, nearest first,
-        ``after`` those right of it, ``pattern`` the cue as written).
+        ``after`` those right of it, ``pattern`` the cue as written), and ``relation_index``
+        (dict ``("L", word)`` or ``("R", word)`` -> positions in ``relations``): each cue
+        listed under its word nearest the target, on the left if it has one, so that a
+        target is checked only against the cues that could match beside it.
     """
     data = load_yaml(path)
     allowed = {"version", "negators", "clause_breaks", "directed", "valence", "relations"}
@@ -98,7 +101,16 @@ def stance_lexicon(path: str = str(STANCE_LEXICON_FILE)) -> dict:
         "directed": {str(w).lower() for w in (data.get("directed") or [])},
         "valence": valence,
         "relations": relations,
+        "relation_index": _relation_index(relations),
     }
+
+
+def _relation_index(relations) -> dict[tuple[str, str], tuple[int, ...]]:
+    index: dict[tuple[str, str], list[int]] = {}
+    for k, (_, before, after, _) in enumerate(relations):
+        key = ("L", before[0]) if before else ("R", after[0])
+        index.setdefault(key, []).append(k)
+    return {key: tuple(v) for key, v in index.items()}
 
 
 _CUE_TOKEN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*|[^\w\s]")

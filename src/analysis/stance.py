@@ -285,7 +285,16 @@ def _relation(ctx: _Context, lex: dict) -> tuple[int, list[str]]:
 
     A cue preceded by a negator (within three words) is ignored, not flipped."""
     total, hits = 0, []
-    for stance, before, after, pattern in lex["relations"]:
+    # Only cues whose nearest word sits beside the target can match (an article may come
+    # between a cue and the target on the left); they are tried in the lexicon's order.
+    index, left = lex["relation_index"], ctx.left
+    candidates = [*index.get(("L", left[0]), ()),
+                  *(index.get(("L", left[1]), ()) if left[0] in _REL_SKIP and len(left) > 1
+                    else ())] if left else []
+    if ctx.right:
+        candidates += index.get(("R", ctx.right[0]), ())
+    relations = lex["relations"]
+    for stance, before, after, pattern in (relations[k] for k in sorted(set(candidates))):
         if ctx.right[:len(after)] != list(after):
             continue
         skip = 1 if before and ctx.left[:1] and ctx.left[0] in _REL_SKIP else 0
