@@ -34,6 +34,7 @@ Limits
 
 from __future__ import annotations
 
+import bisect
 import re
 from pathlib import Path
 
@@ -66,6 +67,11 @@ def _buckets(distance: np.ndarray) -> np.ndarray:
     return np.searchsorted(np.asarray(DISTANCE_EDGES), distance, side="right") - 1
 
 
+# Position id of a piece at each distance (1 .. MAX_PIECES - 1) left or right of the target.
+_LEFT_POS = 2 + _buckets(np.arange(MAX_PIECES))
+_RIGHT_POS = 2 + len(DISTANCE_EDGES) + _buckets(np.arange(MAX_PIECES))
+
+
 def encode_rows(tokenizer, rows, mask_target: bool = True,
                 ) -> list[tuple[np.ndarray, np.ndarray, int, int, np.ndarray]]:
     """Word-piece ids, position ids, target piece range and piece offsets of each row.
@@ -89,25 +95,29 @@ def encode_rows(tokenizer, rows, mask_target: bool = True,
         training and inference, so both see the same input.
     """
     out = []
-    cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # several targets, one sentence
+    mask_id = tokenizer.token_to_id("[MASK]")
+    cache: dict[str, tuple] = {}  # several targets, one sentence
     for text, s, e in rows:
         s, e = int(s), int(e)
         if text not in cache:
             enc = tokenizer.encode(blank_reserved(text), add_special_tokens=False)
-            cache[text] = (np.asarray(enc.ids, dtype=np.int64),
-                           np.asarray(enc.offsets, dtype=np.int64).reshape(-1, 2))
-        ids, offsets = cache[text]
+            ids = np.asarray(enc.ids, dtype=np.int64)
+            offsets = np.asarray(enc.offsets, dtype=np.int64).reshape(-1, 2)
+            # Piece starts and ends never decrease, so bisection finds the target's pieces.
+            cache[text] = (ids, offsets, [a for a, _ in enc.offsets], [b for _, b in enc.offsets])
+        ids, offsets, starts, ends = cache[text]
         if not len(ids):  # nothing the tokenizer keeps (rows are validated non-empty)
             ids, offsets = np.zeros(1, dtype=np.int64), np.asarray([[s, e]], dtype=np.int64)
-        inside = np.flatnonzero((offsets[:, 0] < e) & (offsets[:, 1] > s))
-        if len(inside):
-            t0, t1 = int(inside[0]), int(inside[-1])
-        else:  # a target of spaces or symbols the tokenizer drops: the nearest piece
+            starts, ends = [s], [e]
+        # The pieces overlapping the target: the first ending after its start to the last
+        # starting before its end.
+        t0, t1 = bisect.bisect_right(ends, s), bisect.bisect_left(starts, e) - 1
+        if t0 > t1:  # a target of spaces or symbols the tokenizer drops: the nearest piece
             t0 = t1 = int(np.argmin(np.abs(offsets[:, 0] - s)))
         if mask_target:
-            ids = np.concatenate([ids[:t0], [tokenizer.token_to_id("[MASK]")], ids[t1 + 1:]])
-            offsets = np.concatenate([offsets[:t0], [[offsets[t0, 0], offsets[t1, 1]]],
-                                      offsets[t1 + 1:]])
+            ids = np.concatenate((ids[:t0], [mask_id], ids[t1 + 1:]))
+            offsets = np.concatenate((offsets[:t0], [[offsets[t0, 0], offsets[t1, 1]]],
+                                      offsets[t1 + 1:]))
             t1 = t0
         lo, hi = 0, len(ids)
         if hi > MAX_PIECES:
@@ -117,10 +127,8 @@ def encode_rows(tokenizer, rows, mask_target: bool = True,
             hi = lo + MAX_PIECES
         row_ids, row_offsets = ids[lo:hi], offsets[lo:hi]
         t0, t1 = max(t0 - lo, 0), min(t1 - lo, len(row_ids) - 1)
-        idx = np.arange(len(row_ids))
-        pos = np.ones(len(row_ids), dtype=np.int64)
-        pos[:t0] = 2 + _buckets(t0 - idx[:t0])
-        pos[t1 + 1:] = 2 + len(DISTANCE_EDGES) + _buckets(idx[t1 + 1:] - t1)
+        pos = np.concatenate((_LEFT_POS[t0:0:-1], np.ones(t1 - t0 + 1, dtype=np.int64),
+                              _RIGHT_POS[1:len(row_ids) - t1]))
         out.append((row_ids, pos, t0, t1, row_offsets))
     return out
 
