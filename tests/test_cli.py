@@ -218,3 +218,27 @@ def test_run_on_input_without_documents_exits_2(tmp_path, capsys):
     assert "no .txt files" in capsys.readouterr().err
     # The errors table is still written, so the reason is on disk too.
     assert (tmp_path / "o2" / "errors.csv").exists()
+
+
+def test_encoding_option_reads_a_latin1_corpus_and_the_error_names_it(tmp_path, capsys):
+    # Found in review: the UTF-8 error said "pass encoding=", which no command accepted.
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes('"We will not yield," said Fran\xe7ois Dupont.\n'
+                                   .encode("latin-1"))
+    assert main(["run", str(folder), "--out", str(tmp_path / "bad")]) == 2
+    err = capsys.readouterr().err
+    assert "a.txt" in err and "--encoding" in err
+    for command in (["run", str(folder), "--out", str(tmp_path / "ok")],
+                    ["quotes", str(folder), "-o", str(tmp_path / "q.csv")]):
+        assert main([*command, "--encoding", "latin-1"]) == 0
+    quotes = pd.read_csv(tmp_path / "ok" / "quotes.csv")
+    assert quotes["speaker"].tolist() == ["François Dupont"]
+    assert pd.read_csv(tmp_path / "q.csv")["speaker"].tolist() == ["François Dupont"]
+    src = tmp_path / "rows.csv"
+    src.write_bytes("id,text,target\nx,Fran\xe7ois praised Iran.,Iran\n".encode("latin-1"))
+    assert main(["stance", str(src), "-o", str(tmp_path / "s.csv"), "--encoding",
+                 "latin-1"]) == 0
+    assert pd.read_csv(tmp_path / "s.csv")["id"].tolist() == ["x"]
+    assert main(["run", str(folder), "--out", str(tmp_path / "x"), "--encoding", "nope"]) == 2
+    assert "unknown encoding 'nope'" in capsys.readouterr().err

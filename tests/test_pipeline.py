@@ -72,6 +72,16 @@ def test_sample_accounting_and_manifest(sample_run):
     assert {"data/lexicons/stance_lexicon.yml",
             "data/lexicons/vader_security_supplement.csv"} <= set(manifest["config_sha256"])
     assert manifest["stance_method"] == "hybrid"
+    # Found in review: titles.yml (roles and countries of titled speakers) was not hashed,
+    # so editing it changed speaker_role and speaker_country under an identical manifest.
+    # Every configuration file a researcher may edit is hashed.
+    from analysis.paths import CODEBOOKS_DIR, CONFIG_DIR, LEXICONS_DIR, PROJECT_ROOT
+
+    editable = {p.relative_to(PROJECT_ROOT).as_posix()
+                for folder in (CONFIG_DIR, LEXICONS_DIR, CODEBOOKS_DIR)
+                for p in folder.iterdir() if p.suffix in {".yml", ".yaml", ".csv"}}
+    assert "data/config/titles.yml" in editable
+    assert editable <= set(manifest["config_sha256"])
 
 
 def test_outputs_round_trip(sample_run):

@@ -2,7 +2,9 @@
 
 Run ``analysis --help`` (or ``python -m analysis --help``) for the commands.
 Exit codes: 0 done (problems with single documents are reported and written
-to the errors table, never dropped); 2 the input cannot be used at all.
+to the errors table, never dropped); 2 the input cannot be used at all. ``analysis stance``
+also exits 2 on a malformed row, naming it, unless ``--keep-going`` lists such rows in an
+errors file and scores the rest.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ def _summary(found: int, with_quotes: int, without: int, errors: int) -> str:
             f"+ {errors} errors")
 
 
-def _read_rows(path: Path) -> tuple[pd.DataFrame, list[dict]]:
+def _read_rows(path: Path, encoding: str = "utf-8") -> tuple[pd.DataFrame, list[dict]]:
     """Read a ``.csv``, ``.jsonl`` or ``.parquet`` table of rows to score.
 
     Returns the rows and the lines that could not be read as rows (``id``, ``row``,
@@ -49,7 +51,7 @@ def _read_rows(path: Path) -> tuple[pd.DataFrame, list[dict]]:
         except Exception as exc:  # pyarrow raises several unrelated types
             raise CorpusError(f"{path}: not a readable Parquet file: {exc}") from None
     elif suffix == ".csv":
-        frame, _, refused = read_csv_text(decode_bytes(path.read_bytes(), path, "utf-8"), path)
+        frame, _, refused = read_csv_text(decode_bytes(path.read_bytes(), path, encoding), path)
         # Every CSV value is a string: an empty cell is a missing value.
         frame = frame.replace("", None)
         bad = [{"id": f"(line {line})", "row": f"line {line}", "reason": reason}
@@ -57,7 +59,7 @@ def _read_rows(path: Path) -> tuple[pd.DataFrame, list[dict]]:
     else:
         records = []
         for line, record, reason in jsonl_records(
-                decode_bytes(path.read_bytes(), path, "utf-8")):
+                decode_bytes(path.read_bytes(), path, encoding)):
             if reason:
                 bad.append({"id": f"(line {line})", "row": f"line {line}",
                             "reason": f"line {line}: {reason}"})
@@ -76,7 +78,7 @@ def cmd_quotes(args) -> int:
     from analysis.corpus import load_corpus
     from analysis.pipeline import document_status, extract_all, write_table
 
-    corpus = load_corpus(args.input)
+    corpus = load_corpus(args.input, encoding=args.encoding)
     quotes, quote_errors = extract_all(corpus.documents, progress=args.progress)
     errors = pd.concat([corpus.errors, quote_errors], ignore_index=True)
     write_table(quotes, args.output)
@@ -100,7 +102,7 @@ def cmd_stance(args) -> int:
     from analysis.stance import StanceInputError, predict_stance_rows
 
     path = Path(args.input)
-    rows, unreadable = _read_rows(path)
+    rows, unreadable = _read_rows(path, args.encoding)
     if unreadable and not args.keep_going:
         first = unreadable[0]
         more = f" (and {len(unreadable) - 1} more)" if len(unreadable) > 1 else ""
@@ -133,7 +135,8 @@ def cmd_run(args) -> int:
 
     # Before the work, so that an output path that cannot be a folder stops the run at once.
     Path(args.out).mkdir(parents=True, exist_ok=True)
-    result = run(args.input, stance_method=args.method, progress=args.progress)
+    result = run(args.input, stance_method=args.method, progress=args.progress,
+                 encoding=args.encoding)
     written = write_outputs(result, args.out)
     docs = result.manifest["documents"]
     print(f"wrote {len(written)} files to {args.out}", file=sys.stderr)
@@ -155,7 +158,10 @@ def _nothing_usable(n_loaded: int, errors: pd.DataFrame) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="analysis",
-        description="Quotations, speakers, stance and security-threat framing in news.")
+        description="Quotations, speakers, stance and security-threat framing in news.",
+        epilog="Exit codes: 0 done (problems with single documents go to the errors table); "
+        "2 the input cannot be used at all (or, for `stance` without --keep-going, a row is "
+        "malformed).")
     parser.add_argument("--version", action="version", version=f"analysis {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -166,6 +172,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="output table; .jsonl, .csv or .parquet by extension")
     p.add_argument("--errors", help="write the errors table here (default: print them)")
     p.add_argument("--progress", action="store_true", help="show a progress bar")
+    p.add_argument("--encoding", default="utf-8",
+                   help="text encoding of the input (default utf-8; never guessed)")
     p.set_defaults(func=cmd_quotes)
 
     p = sub.add_parser(
@@ -182,6 +190,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="write malformed rows to an errors file instead of stopping")
     p.add_argument("--errors", help="errors file for --keep-going "
                    "(default: OUTPUT stem + .errors.csv)")
+    p.add_argument("--encoding", default="utf-8",
+                   help="text encoding of the input (default utf-8; never guessed)")
     p.set_defaults(func=cmd_stance)
 
     p = sub.add_parser("run", help="run the whole pipeline and write every table")
@@ -190,6 +200,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--method", default=DEFAULT_STANCE_METHOD, choices=STANCE_METHODS,
                    help=f"stance method (default {DEFAULT_STANCE_METHOD})")
     p.add_argument("--progress", action="store_true", help="show progress bars")
+    p.add_argument("--encoding", default="utf-8",
+                   help="text encoding of the input (default utf-8; never guessed)")
     p.set_defaults(func=cmd_run)
     return parser
 

@@ -186,7 +186,8 @@ def decode_bytes(raw: bytes, source, encoding: str) -> str:
         bad = raw[exc.start:exc.start + 1].hex()
         raise CorpusError(
             f"{source}: not valid {encoding} (byte 0x{bad} at offset {exc.start}); "
-            "re-save the file as UTF-8 or pass encoding="
+            "re-save the file as UTF-8 or name its encoding (--encoding on the command "
+            "line, encoding= in Python)"
         ) from None
     except LookupError:
         raise CorpusError(f"{source}: unknown encoding {encoding!r}") from None

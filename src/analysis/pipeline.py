@@ -29,8 +29,11 @@ from analysis.config import file_sha256
 from analysis.corpus import ERROR_COLUMNS, load_corpus
 from analysis.paths import (
     BOILERPLATE_FILE,
+    CODEBOOKS_DIR,
+    CONFIG_DIR,
     CUE_VERBS_FILE,
     FRAMES_CODEBOOK_FILE,
+    LEXICONS_DIR,
     MODELS_DIR,
     PROJECT_ROOT,
     ROSTER_FILE,
@@ -203,6 +206,11 @@ def _config_hashes(stance_method: str = "hybrid") -> dict:
 
     files = [CUE_VERBS_FILE, ROSTER_FILE, TARGETS_FILE, BOILERPLATE_FILE, FRAMES_CODEBOOK_FILE,
              STANCE_LEXICON_FILE, SUPPLEMENT_FILE]
+    # And every other file a researcher may edit in the configuration folders (titles.yml
+    # was once left out), so that no edit can change results under an identical manifest.
+    files += sorted(p for folder in (CONFIG_DIR, LEXICONS_DIR, CODEBOOKS_DIR)
+                    for p in folder.glob("*") if p.suffix in {".yml", ".yaml", ".csv"}
+                    and p not in files)
     files += sorted(MODELS_DIR.glob("*.npz")) + sorted(MODELS_DIR.glob("*.json"))
     if stance_method == "neural":
         from analysis.stance_neural import NEURAL_DIR
@@ -224,7 +232,7 @@ def _config_hashes(stance_method: str = "hybrid") -> dict:
 
 
 def run(input_path: str | Path, *, stance_method: str = "hybrid", batch_size: int = 200,
-        progress: bool = False) -> RunResult:
+        progress: bool = False, encoding: str = "utf-8") -> RunResult:
     """Run the whole pipeline on one input.
 
     Parameters
@@ -237,6 +245,8 @@ def run(input_path: str | Path, *, stance_method: str = "hybrid", batch_size: in
         Documents per extraction batch.
     progress : bool
         Show progress bars.
+    encoding : str, default "utf-8"
+        Encoding of the input's text (as :func:`analysis.corpus.load_corpus`; never guessed).
 
     Returns
     -------
@@ -249,7 +259,7 @@ def run(input_path: str | Path, *, stance_method: str = "hybrid", batch_size: in
 
     timings = {}
     t0 = time.perf_counter()
-    corpus = load_corpus(input_path)
+    corpus = load_corpus(input_path, encoding=encoding)
     documents = corpus.documents
     timings["load_s"] = time.perf_counter() - t0
 
@@ -292,6 +302,7 @@ def run(input_path: str | Path, *, stance_method: str = "hybrid", batch_size: in
         "python": platform.python_version(),
         "libraries": _library_versions(stance_method),
         "input": str(input_path),
+        "encoding": encoding,
         "stance_method": stance_method,
         "config_sha256": _config_hashes(stance_method),
         "documents": {
