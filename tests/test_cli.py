@@ -143,7 +143,7 @@ def test_stance_values_of_the_wrong_type_are_named(tmp_path):
     lines = ['{"id": "a", "text": "We praise 1984.", "target": 1984}',
              '{"id": "b", "text": ["Iran"], "target": "Iran"}']
     code, _ = _stance(tmp_path, "types.jsonl", "\n".join(lines) + "\n", "--keep-going")
-    assert code == 0
+    assert code == 2  # no row scorable; the reasons are still written
     bad = pd.read_csv(tmp_path / "out.errors.csv")
     assert "target is an int, not a string" in bad["reason"].iloc[0]
     assert "text is a list, not a string" in bad["reason"].iloc[1]
@@ -242,3 +242,62 @@ def test_encoding_option_reads_a_latin1_corpus_and_the_error_names_it(tmp_path, 
     assert pd.read_csv(tmp_path / "s.csv")["id"].tolist() == ["x"]
     assert main(["run", str(folder), "--out", str(tmp_path / "x"), "--encoding", "nope"]) == 2
     assert "unknown encoding 'nope'" in capsys.readouterr().err
+
+
+# Found in review: ids read as floats when one was missing ("1.0"; long ids collided).
+def test_stance_integer_ids_with_a_gap_stay_integers(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = [{"id": 12345678901234567, "text": "We back Chile.", "target": "Chile"},
+            {"id": None, "text": "We back Peru.", "target": "Peru"},
+            {"id": 12345678901234568, "text": "We back Cuba.", "target": "Cuba"}]
+    content = "\n".join(json.dumps(r) for r in rows) + "\n"
+    code, out = _stance(tmp_path, "ids.jsonl", content)
+    assert code == 0
+    assert pd.read_csv(out, dtype=str)["id"].tolist() == [
+        "12345678901234567", "(position 1)", "12345678901234568"]
+    pq.write_table(pa.Table.from_pylist(rows), tmp_path / "ids.parquet")
+    assert main(["stance", str(tmp_path / "ids.parquet"), "-o", str(out)]) == 0
+    assert pd.read_csv(out, dtype=str)["id"].tolist() == [
+        "12345678901234567", "(position 1)", "12345678901234568"]
+
+
+# Found in review: an output path equal to the input overwrote it; an errors file equal to
+# the output lost the refused rows; --keep-going with no row scorable exited 0.
+def test_outputs_never_overwrite_the_input_or_each_other(tmp_path, capsys):
+    src = tmp_path / "rows.csv"
+    src.write_text("id,text,target\na,We back Chile.,Chile\nb,,Peru\n", encoding="utf-8")
+    before = src.read_bytes()
+    assert main(["stance", str(src), "-o", str(src)]) == 2
+    assert "is the input" in capsys.readouterr().err
+    assert main(["stance", str(src), "-o", str(tmp_path / "o.csv"), "--keep-going",
+                 "--errors", str(src)]) == 2
+    assert "is the input" in capsys.readouterr().err
+    assert src.read_bytes() == before
+    out = tmp_path / "same.csv"
+    assert main(["stance", str(src), "-o", str(out), "--keep-going", "--errors",
+                 str(out)]) == 2
+    assert "same file" in capsys.readouterr().err
+    folder = tmp_path / "run"
+    folder.mkdir()
+    table = folder / "stance.csv"
+    table.write_text('doc_id,text\nd1,"""No,"" she said."\n', encoding="utf-8")
+    kept = table.read_bytes()
+    assert main(["run", str(table), "--out", str(folder)]) == 2
+    assert "is the input" in capsys.readouterr().err
+    assert table.read_bytes() == kept
+
+
+def test_stance_keep_going_with_nothing_scorable_exits_2_with_the_reasons(tmp_path, capsys):
+    code, out = _stance(tmp_path, "bad.csv", "id,text,target\na,,Chile\nb,Text.,\n",
+                        "--keep-going")
+    assert code == 2
+    assert "no row could be scored" in capsys.readouterr().err
+    assert set(pd.read_csv(tmp_path / "out.errors.csv")["id"]) == {"a", "b"}
+
+
+def test_stance_missing_columns_lists_the_columns_found(tmp_path, capsys):
+    code, _ = _stance(tmp_path, "cols.csv", "id,sentence,entity\na,We back Chile.,Chile\n")
+    assert code == 2
+    assert "found: id, sentence, entity" in capsys.readouterr().err

@@ -247,3 +247,48 @@ def test_csv_with_a_very_long_text_field_is_read(tmp_path):
     pd.DataFrame({"doc_id": ["a"], "text": [text]}).to_csv(src, index=False)
     corpus = load_corpus(src)
     assert corpus.documents["text"].str.len().tolist() == [len(text)]
+
+
+# Found in review: UTF-16 text was refused as "binary" (NUL bytes checked before decoding),
+# even when its encoding was named.
+def test_utf16_text_is_read_when_named_and_recognised_when_not(tmp_path):
+    from analysis.corpus import decode_bytes
+
+    text = '"We act," she said.'
+    for encoding in ("utf-16", "utf-16-le", "utf-32"):
+        raw = text.encode(encoding)
+        assert decode_bytes(raw, "a.txt", encoding) == text
+    with pytest.raises(CorpusError, match=r"a\.txt: .*UTF-16.*--encoding utf-16"):
+        decode_bytes(text.encode("utf-16"), "a.txt", "utf-8")
+    with pytest.raises(CorpusError, match="binary file"):
+        decode_bytes("ab\x00cd".encode("utf-16"), "a.txt", "utf-16")
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes(text.encode("utf-16"))
+    corpus = load_corpus(folder, encoding="utf-16")
+    assert corpus.documents["text"].tolist() == [text]
+
+
+# Found in review: whole-number ids next to a missing one were read as floats ("1.0"), so
+# two long ids could collide and a real document be refused as a duplicate.
+def test_parquet_integer_doc_ids_with_a_gap_stay_integers(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "t.parquet"
+    pq.write_table(pa.table({
+        "doc_id": pa.array([12345678901234567, None, 12345678901234568], pa.int64()),
+        "text": ["A said no.", "B said yes.", "C said maybe."]}), path)
+    corpus = load_corpus(path)
+    assert corpus.documents["doc_id"].tolist() == ["12345678901234567", "12345678901234568"]
+    assert corpus.n_found == 3 and len(corpus.errors) == 1
+    assert "missing doc_id" in corpus.errors["reason"].iloc[0]
+
+
+# Found in review: --encoding was not applied to metadata.csv.
+def test_metadata_is_read_in_the_named_encoding(tmp_path):
+    (tmp_path / "a.txt").write_bytes("Caf\xe9 owners said no.".encode("cp1252"))
+    (tmp_path / "metadata.csv").write_bytes("doc_id,title\na,Caf\xe9 talk\n".encode("cp1252"))
+    corpus = load_corpus(tmp_path, encoding="cp1252")
+    assert corpus.documents["title"].tolist() == ["Café talk"]
+    assert corpus.errors.empty

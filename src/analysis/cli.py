@@ -4,7 +4,8 @@ Run ``analysis --help`` (or ``python -m analysis --help``) for the commands.
 Exit codes: 0 done (problems with single documents are reported and written
 to the errors table, never dropped); 2 the input cannot be used at all. ``analysis stance``
 also exits 2 on a malformed row, naming it, unless ``--keep-going`` lists such rows in an
-errors file and scores the rest.
+errors file and scores the rest (2 all the same when no row could be scored). An output path
+that is the input is refused (2).
 """
 
 from __future__ import annotations
@@ -35,7 +36,13 @@ def _read_rows(path: Path, encoding: str = "utf-8") -> tuple[pd.DataFrame, list[
     ``reason``, as :func:`analysis.stance.predict_stance_rows` reports bad rows), so that no
     line is lost without a word. File-level problems raise
     :class:`analysis.corpus.CorpusError` naming the file."""
-    from analysis.corpus import CorpusError, decode_bytes, jsonl_records, read_csv_text
+    from analysis.corpus import (
+        CorpusError,
+        decode_bytes,
+        jsonl_records,
+        read_csv_text,
+        read_parquet_records,
+    )
 
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".jsonl", ".parquet"):
@@ -45,11 +52,10 @@ def _read_rows(path: Path, encoding: str = "utf-8") -> tuple[pd.DataFrame, list[
     if not path.exists():
         raise CorpusError(f"{path}: no such file")
     bad: list[dict] = []
+    records: list[dict] | None = None
     if suffix == ".parquet":
-        try:
-            frame = pd.read_parquet(path)
-        except Exception as exc:  # pyarrow raises several unrelated types
-            raise CorpusError(f"{path}: not a readable Parquet file: {exc}") from None
+        records, columns = read_parquet_records(path)
+        frame = pd.DataFrame.from_records(records, columns=columns)
     elif suffix == ".csv":
         frame, _, refused = read_csv_text(decode_bytes(path.read_bytes(), path, encoding), path)
         # Every CSV value is a string: an empty cell is a missing value.
@@ -69,8 +75,11 @@ def _read_rows(path: Path, encoding: str = "utf-8") -> tuple[pd.DataFrame, list[
     if frame.empty and not bad:
         raise CorpusError(f"{path}: no rows to score")
     if "id" in frame.columns:
-        frame["id"] = frame["id"].map(lambda v: v if v is None or isinstance(v, str)
-                                      or pd.isna(v) else str(v))
+        # From the records, not the frame: a column of whole numbers with a gap became floats
+        # there ("7.0"; long ids collided).
+        ids = frame["id"] if records is None else [r.get("id") for r in records]
+        frame["id"] = [v if v is None or isinstance(v, str) or pd.isna(v) else str(v)
+                       for v in ids]
     return frame, bad
 
 
@@ -97,11 +106,24 @@ def cmd_quotes(args) -> int:
     return _nothing_usable(used, errors if args.errors else errors.iloc[:0])
 
 
+def _same_file(a, b) -> bool:
+    return Path(a).resolve() == Path(b).resolve()
+
+
 def cmd_stance(args) -> int:
     from analysis.pipeline import write_table
     from analysis.stance import StanceInputError, predict_stance_rows
 
     path = Path(args.input)
+    errors_path = None
+    if args.keep_going:
+        errors_path = args.errors or str(Path(args.output).with_suffix("")) + ".errors.csv"
+    for out in [args.output] + ([errors_path] if errors_path else []):
+        if _same_file(out, path):
+            raise StanceInputError(f"{out}: this output path is the input; choose another")
+    if errors_path and _same_file(errors_path, args.output):
+        raise StanceInputError(f"{args.output}: the errors file and the output are the same "
+                               "file; the refused rows would be lost")
     rows, unreadable = _read_rows(path, args.encoding)
     if unreadable and not args.keep_going:
         first = unreadable[0]
@@ -116,11 +138,14 @@ def cmd_stance(args) -> int:
     bad = pd.concat([pd.DataFrame(unreadable, columns=["id", "row", "reason"]), bad],
                     ignore_index=True)
     if args.keep_going:
-        errors_path = args.errors or str(Path(args.output).with_suffix("")) + ".errors.csv"
         # Written even when empty, so an errors file left by an earlier run cannot mislead.
         write_table(bad, errors_path)
         if len(bad):
             print(f"{len(bad)} rows refused, listed in {errors_path}", file=sys.stderr)
+        if scored.empty:
+            print(f"analysis stance: error: {path}: no row could be scored (reasons in "
+                  f"{errors_path})", file=sys.stderr)
+            return 2
     elif len(bad):
         first = bad.iloc[0]
         more = f" (and {len(bad) - 1} more bad rows)" if len(bad) > 1 else ""
@@ -160,8 +185,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="analysis",
         description="Quotations, speakers, stance and security-threat framing in news.",
         epilog="Exit codes: 0 done (problems with single documents go to the errors table); "
-        "2 the input cannot be used at all (or, for `stance` without --keep-going, a row is "
-        "malformed).")
+        "2 the input cannot be used at all, an output path is the input, or (for `stance` "
+        "without --keep-going) a row is malformed.")
     parser.add_argument("--version", action="version", version=f"analysis {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 

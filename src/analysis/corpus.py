@@ -36,6 +36,7 @@ the text silently. Folders are not searched recursively.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -173,13 +174,34 @@ def find_story_end(text: str, patterns: Iterable[re.Pattern]) -> int:
     return story_end
 
 
+_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "UTF-32", "utf-32"), (codecs.BOM_UTF32_BE, "UTF-32", "utf-32"),
+               (codecs.BOM_UTF16_LE, "UTF-16", "utf-16"), (codecs.BOM_UTF16_BE, "UTF-16", "utf-16"))
+
+
 def decode_bytes(raw: bytes, source, encoding: str) -> str:
-    """Bytes to text, refusing binary and undecodable input with the reason."""
+    """Bytes to text, refusing binary and undecodable input with the reason.
+
+    UTF-16 and UTF-32 text holds NUL bytes, so for those encodings a NUL *character* after
+    decoding marks a binary file; for any other encoding a NUL byte does. UTF-16/32 text with
+    a byte-order mark read under another encoding is named as such, not called binary.
+    """
     if not raw.strip():
         raise CorpusError(f"{source}: empty file")
-    nul = raw.find(b"\x00")
-    if nul >= 0:
-        raise CorpusError(f"{source}: binary file (NUL byte at offset {nul}), not text")
+    try:
+        wide = codecs.lookup(encoding).name.startswith(("utf-16", "utf-32"))
+    except LookupError:
+        raise CorpusError(f"{source}: unknown encoding {encoding!r}") from None
+    if not wide:
+        for bom, name, codec in _WIDE_BOMS:
+            if raw.startswith(bom):
+                raise CorpusError(f"{source}: {name} text (byte-order mark {bom.hex(' ')}), "
+                                  f"not {encoding}; name its encoding (--encoding {codec} on "
+                                  f"the command line, encoding='{codec}' in Python)")
+        nul = raw.find(b"\x00")
+        if nul >= 0:
+            raise CorpusError(f"{source}: binary file (NUL byte at offset {nul}), not text "
+                              "(UTF-16 or UTF-32 text without a byte-order mark looks the "
+                              "same: if it is, name its encoding)")
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
@@ -189,8 +211,9 @@ def decode_bytes(raw: bytes, source, encoding: str) -> str:
             "re-save the file as UTF-8 or name its encoding (--encoding on the command "
             "line, encoding= in Python)"
         ) from None
-    except LookupError:
-        raise CorpusError(f"{source}: unknown encoding {encoding!r}") from None
+    if wide and "\x00" in text:
+        raise CorpusError(f"{source}: binary file (NUL character at offset "
+                          f"{text.index(chr(0))} after decoding as {encoding}), not text")
     if text.startswith("\ufeff"):
         text = text[1:]
     if not text.strip():
@@ -338,11 +361,12 @@ def _valid_doc_id(doc_id) -> str:
     return doc_id
 
 
-def _read_metadata(path: Path, errors: _Collector) -> pd.DataFrame:
-    """Read ``metadata.csv``; problems become warnings, documents still load."""
+def _read_metadata(path: Path, errors: _Collector, encoding: str = "utf-8") -> pd.DataFrame:
+    """Read ``metadata.csv`` (in the documents' encoding); problems become warnings,
+    documents still load."""
     try:
         raw = path.read_bytes()
-        text = decode_bytes(raw, path, "utf-8")
+        text = decode_bytes(raw, path, encoding)
         meta, _, bad = read_csv_text(text, path)
     except CorpusError as exc:
         errors.add(path, f"metadata not read, documents kept without it: {exc}",
@@ -396,7 +420,7 @@ def _load_folder(folder: Path, errors: _Collector, encoding: str) -> tuple[list[
     if found == 0:
         errors.add(folder, "no .txt files in folder")
     if meta_path.exists():
-        meta = _read_metadata(meta_path, errors)
+        meta = _read_metadata(meta_path, errors, encoding)
         known = {r["doc_id"] for r in records}
         by_id = meta.set_index("doc_id").to_dict(orient="index") if len(meta) else {}
         for doc_id in sorted(set(by_id) - known):
@@ -427,14 +451,11 @@ def _table_rows(path: Path, errors: _Collector, encoding: str) -> Iterable[tuple
     """
     suffix = path.suffix.lower()
     if suffix == ".parquet":
-        try:
-            frame = pd.read_parquet(path)
-        except Exception as exc:  # pyarrow raises several unrelated types
-            raise CorpusError(f"{path}: not a readable Parquet file: {exc}") from None
-        _require_columns(frame.columns, path)
-        if frame.empty:
+        records, columns = read_parquet_records(path)
+        _require_columns(columns, path)
+        if not records:
             raise CorpusError(f"{path}: the table has columns but no rows")
-        for i, row in enumerate(frame.to_dict(orient="records")):
+        for i, row in enumerate(records):
             yield f"{path}:row{i}", row
         return
     text = decode_bytes(path.read_bytes(), path, encoding)
@@ -462,6 +483,20 @@ def _table_rows(path: Path, errors: _Collector, encoding: str) -> Iterable[tuple
         yield source, row
     if not seen_columns and not errors.rows:
         raise CorpusError(f"{path}: no line has both 'doc_id' and 'text'")
+
+
+def read_parquet_records(path: Path) -> tuple[list[dict], list[str]]:
+    """Rows of a Parquet file as plain Python values, and its column names.
+
+    Read row by row with pyarrow rather than through a DataFrame, which would turn a column
+    of whole numbers with a gap into floats (id 7 becoming "7.0", and long ids colliding)."""
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path)
+    except Exception as exc:  # pyarrow raises several unrelated types
+        raise CorpusError(f"{path}: not a readable Parquet file: {exc}") from None
+    return table.to_pylist(), list(table.column_names)
 
 
 def _require_columns(columns, path):

@@ -352,14 +352,31 @@ def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
     return path
 
 
+_RUN_TABLES = ("quotes", "stance", "frames")
+#: The files :func:`write_outputs` writes into its folder.
+OUTPUT_FILES = (*(f"{name}{suffix}" for name in _RUN_TABLES for suffix in (".csv", ".parquet")),
+                "documents.csv", "errors.csv", "manifest.json")
+
+
 def write_outputs(result: RunResult, out_dir: str | Path) -> list[Path]:
     """Write every table of a run and its manifest into ``out_dir``.
 
     Files: ``quotes``, ``stance``, ``frames`` (each ``.csv`` and ``.parquet``),
     ``documents.csv`` (what became of each document), ``errors.csv`` and
-    ``manifest.json``. An earlier run's files are overwritten, never mixed in.
+    ``manifest.json`` (:data:`OUTPUT_FILES`). An earlier run's files are overwritten, never
+    mixed in.
+
+    Raises
+    ------
+    ValueError
+        When one of these files would be the run's input (``manifest["input"]``).
     """
     out = Path(out_dir)
+    source = Path(result.manifest.get("input", "")).resolve()
+    for name in OUTPUT_FILES:
+        if (out / name).resolve() == source:
+            raise ValueError(f"{out / name}: this output path is the input; choose another "
+                             "output folder")
     out.mkdir(parents=True, exist_ok=True)
     # Write everything into a scratch folder first and move the files into
     # place only when all were written, so a failure never leaves a mix of
@@ -367,7 +384,7 @@ def write_outputs(result: RunResult, out_dir: str | Path) -> list[Path]:
     with tempfile.TemporaryDirectory(dir=out, prefix=".partial-") as scratch:
         scratch = Path(scratch)
         staged = []
-        for name in ("quotes", "stance", "frames"):
+        for name in _RUN_TABLES:
             frame = getattr(result, name)
             for suffix in (".csv", ".parquet"):
                 staged.append(write_table(frame, scratch / f"{name}{suffix}"))

@@ -894,7 +894,8 @@ def _validate_rows(df: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
     missing = {"text", "target"} - set(df.columns)
     if missing:
         raise StanceInputError(f"input is missing column(s) {sorted(missing)}; need text, target "
-                               "(optionally target_start, target_end, id)")
+                               "(optionally target_start, target_end, id); found: "
+                               f"{', '.join(map(str, df.columns)) or 'no columns'}")
     span_cols = {"target_start", "target_end"} & set(df.columns)
     if len(span_cols) == 1:
         (given,) = span_cols
