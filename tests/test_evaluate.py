@@ -508,3 +508,57 @@ def test_stance_on_gold_quotes_scores_every_gold_mention():
     assert check.loc[~check["right"], "mention"].tolist() == ["U.N."]
     with pytest.raises(ValueError, match="method 'nope' not known"):
         ev.stance_on_gold_quotes(quotes, docs, gold, method="nope")
+
+
+def test_paired_comparison_of_two_label_sets():
+    from sklearn.metrics import f1_score
+
+    from analysis.evaluate import compare_labels_paired
+
+    true = ["favor", "favor", "against", "against", "neutral", "neutral"] * 5
+    first = list(true)
+    second = list(true)
+    second[0] = "neutral"  # second wrong where first is right, three times
+    second[2] = "neutral"
+    second[7] = "neutral"
+    first[4] = "favor"  # first wrong where second is right, once
+    out = compare_labels_paired(true, first, second, n_boot=300, seed=0).set_index("statistic")
+    acc = out.loc["accuracy"]
+    assert acc["estimate"] == pytest.approx((29 - 27) / 30)
+    assert (acc["first_only"], acc["second_only"], acc["both_right"]) == (3, 1, 26)
+    # Exact McNemar: two-sided binomial on the 4 discordant rows, 3 vs 1.
+    assert acc["mcnemar_p"] == pytest.approx(0.625)
+    f1 = out.loc["macro_f1"]
+    assert f1["estimate"] == pytest.approx(f1_score(true, first, average="macro")
+                                           - f1_score(true, second, average="macro"))
+    assert f1["ci_low"] <= f1["estimate"] <= f1["ci_high"]
+    assert np.isnan(f1["mcnemar_p"])
+    # Rows of one unit are resampled together, and the draws are reproducible.
+    again = compare_labels_paired(true, first, second, units=[i // 3 for i in range(30)],
+                                  n_boot=300, seed=0)
+    assert again["n_units"].iloc[0] == 10
+    pd.testing.assert_frame_equal(again, compare_labels_paired(
+        true, first, second, units=[i // 3 for i in range(30)], n_boot=300, seed=0))
+    with pytest.raises(ValueError, match="30 gold labels but 30 and 29 predicted"):
+        compare_labels_paired(true, first, second[:-1])
+
+
+def test_paired_differences_against_a_baseline_column():
+    from analysis.evaluate import compare_labels_paired, paired_differences
+
+    true = ["favor", "against", "neutral"] * 6
+    predictions = pd.DataFrame({
+        "id": range(18), "gold": true,
+        "base": ["neutral"] * 18,
+        "good": true,
+        "half": [t if i % 2 else "neutral" for i, t in enumerate(true)],
+    })
+    out = paired_differences(predictions, "base", n_boot=50, seed=3)
+    assert out["method"].unique().tolist() == ["good", "half"]
+    assert set(out["baseline"]) == {"base"}
+    want = compare_labels_paired(true, predictions["half"], predictions["base"], n_boot=50,
+                                 seed=3)
+    got = out[out["method"] == "half"].drop(columns=["method", "baseline"])
+    pd.testing.assert_frame_equal(got.reset_index(drop=True), want)
+    with pytest.raises(ValueError, match="no column 'nope'"):
+        paired_differences(predictions, "nope")
