@@ -592,3 +592,39 @@ def test_with_quote_ids_uses_the_extractor_rule():
                                         "story_end": [16], "source": ["s"]}))
     again = with_quote_ids(rows[["doc_id", "start", "end"]])
     assert again["quote_id"].tolist() == rows["quote_id"].tolist() == ["d:1-5"]
+
+
+# Found on unseen wire stories: a lead "CONTENT, X said on Thursday, warning that ..." lost
+# CONTENT and reported the adjunct instead; and a participle right after the cue was taken
+# for the second half of a split clause.
+@pytest.mark.parametrize("text", [
+    "Germany will spend more on drones, Defence Minister Anna Roe said on Thursday, warning "
+    "that Russia was a threat.",
+    "Germany will spend more on drones, Defence Minister Anna Roe said, warning that Russia "
+    "was a threat.",
+])
+def test_bug_lead_with_a_trailing_participle_clause(text):
+    got = [(r["text"], r["cue"], r["speaker_mention"]) for r in rows(text)]
+    assert got == [("Germany will spend more on drones", "said", "Defence Minister Anna Roe"),
+                   ("that Russia was a threat", "warning", "Defence Minister Anna Roe")]
+
+
+# Found on unseen wire stories: after a verb of address, "that" was taken for the
+# addressee and the clause's subject was cut off.
+@pytest.mark.parametrize("text, span", [
+    ("Roe warned that Russia was a threat.", "that Russia was a threat"),
+    ("Roe warned that the misuse of drones was a threat.",
+     "that the misuse of drones was a threat"),
+    ("Roe warned Russia that its drones were a threat.", "that its drones were a threat"),
+    ("Roe told reporters that the plan would fail.", "that the plan would fail"),
+])
+def test_bug_address_verb_before_that_has_no_addressee(text, span):
+    got = [(r["text"], r["speaker_mention"]) for r in rows(text)]
+    assert got == [(span, "Roe")]
+
+
+def test_participle_after_an_object_keeps_the_subject_as_its_speaker():
+    # Seen while fixing the lead bug: "X attacked Roe, saying ..." is X's, not Roe's.
+    got = [(r["cue"], r["speaker_mention"]) for r in
+           rows("Meanwhile, the paper attacked Roe, saying he “has offended veterans.”")]
+    assert got and all(spk == "the paper" for _, spk in got)

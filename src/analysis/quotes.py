@@ -879,11 +879,19 @@ def _reported(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, k: int, records
             tail_words = _n_words_upto_9(text, m.end(), end)  # compared with 0, 6 and 8
             tail = text.find(",", m.end(), end)
             adjunct_end = m.end()
-            if tail_words > 6 and tail >= 0 and _n_words(text, m.end(), tail) <= 6:
-                # "..., X said Friday, as they ...": a trailing subordinate clause.
-                nxt = _WORD_RE.search(text, tail, end)
-                if nxt and (nxt.group().lower() in _TRAILING_SUBORD
-                            or nxt.group().endswith("ing")):
+            clause_end = end  # where the attribution's own words could end
+            nxt = _WORD_RE.search(text, tail, end) if tail >= 0 else None
+            if nxt and _n_words(text, m.end(), tail) <= 6:
+                if nxt.group().endswith("ing") and nxt.group().lower() in d.cues.forms and \
+                        _adjunct_or_nothing(text, m.end(), tail):
+                    # "..., X said (on Friday), warning that ...": a participle cue opens an
+                    # attribution of its own; the clause is not split around this one.
+                    tail_words = _n_words(text, m.end(), tail)
+                    adjunct_end = clause_end = tail
+                    after_comma = False
+                elif tail_words > 6 and (nxt.group().lower() in _TRAILING_SUBORD
+                                         or nxt.group().endswith("ing")):
+                    # "..., X said Friday, as they ...": a trailing subordinate clause.
                     tail_words = _n_words(text, m.end(), tail)
                     adjunct_end = tail
             passive = _AS_PASSIVE_RE.search(text, max(ss, m.start() - 20), m.start())
@@ -940,8 +948,8 @@ def _reported(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, k: int, records
                         not _opening_adjunct(text, head_s, head_e):
                     _emit(d, records, head_s, head_e, cue, spk, frags, k)
             elif pre in (",", "—", "–") and tail_words <= 8 and \
-                    not _THAT_RE.search(text, m.end(), end) and \
-                    not _starts_clause(text, m.end(), end) and \
+                    not _THAT_RE.search(text, m.end(), clause_end) and \
+                    not _starts_clause(text, m.end(), clause_end) and \
                     not _opening_adjunct(text, last_end or ss, spk[0]):
                 cs, ce = last_end or ss, _rstrip(text, ss, spk[0], _WS + ",—–")  # "..., X said."
                 if _n_words(text, cs, ce) < 4:
@@ -1131,6 +1139,17 @@ def _opening_adjunct(text: str, s: int, e: int) -> bool:
     return not any(w in _FINITE for w in words)
 
 
+_TIME_WORDS = frozenset("""today yesterday tonight earlier later again then last this
+monday tuesday wednesday thursday friday saturday sunday""".split())
+
+
+def _adjunct_or_nothing(text: str, s: int, e: int) -> bool:
+    """Whether text[s:e] (between a cue and a comma) holds no object: nothing, or a phrase of
+    time or place ("on Thursday", "Friday", "in a statement"), as opposed to "attacked Roe"."""
+    first = _WORD_RE.search(text, s, e)
+    return first is None or first.group().lower() in _PREPOSITIONS | _TIME_WORDS
+
+
 def _split_clause_after(text: str, s: int, e: int) -> bool:
     """Whether the words after an "according to" source continue the sentence's
     own clause (", would fail"): then the attribution sits mid-sentence."""
@@ -1147,7 +1166,8 @@ def _content_start(d: _Doc, m: re.Match, se: int) -> int:
     """Where the reported clause after a cue starts (after an addressee, at "that")."""
     text = d.text
     pos = _lstrip(text, m.end(), se)
-    if m.group().lower() in d.cues.address:
+    # "warned that ...": a clause, no addressee ("that" is not one).
+    if m.group().lower() in d.cues.address and not _THAT_RE.match(text, pos):
         obj = phrase_after(text, pos, se, d.titles)
         if obj:
             pos = _lstrip(text, obj[1], se)
