@@ -628,3 +628,20 @@ def test_participle_after_an_object_keeps_the_subject_as_its_speaker():
     got = [(r["cue"], r["speaker_mention"]) for r in
            rows("Meanwhile, the paper attacked Roe, saying he “has offended veterans.”")]
     assert got and all(spk == "the paper" for _, spk in got)
+
+
+# Found on unseen wire stories: a first name written as an initial ("S. Roe") did not
+# introduce a person, so later surname and pronoun mentions stayed unresolved.
+def test_bug_name_with_an_initial_introduces_a_person():
+    text = ("Indian Foreign Minister S. Jaiswar spoke first.\n\n"
+            "“We will act,” Jaiswar said.\n\n“Soon,” he said.")
+    got = [(r["speaker_mention"], r["speaker"], r["speaker_role"], r["speaker_country"])
+           for r in rows(text)]
+    assert got == [("Jaiswar", "S. Jaiswar", "foreign minister", "India"),
+                   ("he", "S. Jaiswar", "foreign minister", "India")]
+
+
+def test_initials_without_a_title_do_not_make_a_place_a_person():
+    # Seen on PolNeAR when fixing the bug above: "N. Korea" took the next "he".
+    text = ("John Kerry met officials about N. Korea.\n\n“We talked,” he said.")
+    assert [r["speaker"] for r in rows(text)] == ["John Kerry"]

@@ -907,7 +907,11 @@ class DocumentPeople:
             if sp.kind != "person":
                 continue
             words = [w for w in sp.name.split() if not _is_initial(w)]
-            if len(words) >= 2:
+            # Two name words, or a title with initials before one word ("Minister S. Roe";
+            # without a title "N. Korea" would be a person): a person is introduced.
+            parts = sp.name.split()
+            if len(words) >= 2 or (len(words) == 1 and len(parts) > 1
+                                   and parts[-1] == words[0] and (sp.role or sp.gender)):
                 p = self._add(sp)
                 self.mentions.append((s, p.key))
                 surnames.setdefault(p.surname.lower(), set()).add(p.key)
