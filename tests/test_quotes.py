@@ -645,3 +645,11 @@ def test_initials_without_a_title_do_not_make_a_place_a_person():
     # Seen on PolNeAR when fixing the bug above: "N. Korea" took the next "he".
     text = ("John Kerry met officials about N. Korea.\n\n“We talked,” he said.")
     assert [r["speaker"] for r in rows(text)] == ["John Kerry"]
+
+
+# Found on unseen wire stories: "she" after a quotation resolved to a name inside it.
+def test_bug_pronoun_after_a_quotation_skips_names_quoted_in_it():
+    text = ("“We will act,” said Foreign Secretary Maria Lazo.\n\n"
+            "“These are not the acts of a neighbour near Scarborough Shoal,” she said.")
+    got = [(r["speaker_mention"], r["speaker"]) for r in rows(text)]
+    assert got == [("Foreign Secretary Maria Lazo", "Maria Lazo"), ("she", "Maria Lazo")]

@@ -1260,7 +1260,9 @@ def _finish(d: _Doc, doc_id: str, records: list[dict]) -> list[dict]:
             mention = text[sstart:send]
             appos = text[spk[2][0]:spk[2][1]] if spk[2] else None
             if people is None:
-                people = DocumentPeople(text, d.end, d.roster, d.titles)
+                people = DocumentPeople(text, d.end, d.roster, d.titles,
+                                        [(q["start"], q["end"]) for q in records
+                                         if q["kind"] == "direct"])
             speaker, role, country = people.resolve(mention, sstart, appos)
             if speaker and speaker.count("; ") == 1:
                 plural = (speaker, role, country, r["para"])

@@ -32,6 +32,7 @@ from __future__ import annotations
 import bisect
 import csv
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -865,6 +866,9 @@ class DocumentPeople:
         Where the story ends (boilerplate after it is ignored).
     roster : Roster
     titles : Titles
+    quoted : sequence of (start, end), optional
+        Spans of direct quotations: a person named only inside one is not the antecedent of
+        a speaker pronoun ('"... near Scarborough Shoal," she said' is not the shoal's).
 
     Notes
     -----
@@ -877,8 +881,11 @@ class DocumentPeople:
     and country; the roster overrides them.
     """
 
-    def __init__(self, text: str, end: int, roster: Roster, titles: Titles):
+    def __init__(self, text: str, end: int, roster: Roster, titles: Titles,
+                 quoted: Sequence[tuple[int, int]] = ()):
         self.text = text
+        self._quoted = sorted(quoted)
+        self._quoted_starts = [a for a, _ in self._quoted]
         self._lower_seen: dict[str, bool] = {}
         self._pending_titles: list = []
         self.roster = roster
@@ -1001,12 +1008,16 @@ class DocumentPeople:
         if pronoun.lower() not in ("he", "she"):
             return None
         while i >= 0:
-            key = self.mentions[i][1]
+            at, key = self.mentions[i]
             g = self._gender(key)
-            if g is None or g == want:
+            if (g is None or g == want) and not self._in_quotation(at):
                 return key
             i -= 1
         return None
+
+    def _in_quotation(self, pos: int) -> bool:
+        k = bisect.bisect_right(self._quoted_starts, pos) - 1
+        return k >= 0 and pos < self._quoted[k][1]
 
     def _sentence_country(self, pos: int) -> str | None:
         """The first country named in the sentence before ``pos`` ("Canada ..., it said")."""
