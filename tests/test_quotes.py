@@ -653,3 +653,21 @@ def test_bug_pronoun_after_a_quotation_skips_names_quoted_in_it():
             "“These are not the acts of a neighbour near Scarborough Shoal,” she said.")
     got = [(r["speaker_mention"], r["speaker"]) for r in rows(text)]
     assert got == [("Foreign Secretary Maria Lazo", "Maria Lazo"), ("she", "Maria Lazo")]
+
+
+# Found on unseen wire stories: a title or country in a description beside the speaker was
+# taken as the speaker's own when it belonged to someone else named there, or to a place
+# visited.
+@pytest.mark.parametrize("text, role, country", [
+    ("Kim Yo Jong, the powerful sister of leader Kim Jong Un, said the offer was a trick.",
+     None, None),
+    ("Mark Rutte, who was in Berlin for talks with Chancellor Friedrich Merz, said that the "
+     "alliance was ready.", None, None),
+    ("Penny Wong, making her third visit to the Philippines as foreign minister, said that "
+     "the ties were strong.", "foreign minister", None),
+    ("Penny Wong, Australia's foreign minister, said that the ties were strong.",
+     "foreign minister", "Australia"),
+])
+def test_bug_description_naming_someone_else_gives_no_title(text, role, country):
+    (r,) = rows(text)
+    assert (r["speaker_role"], r["speaker_country"]) == (role, country)

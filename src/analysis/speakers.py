@@ -498,6 +498,13 @@ def _join(values) -> str | None:
     return "; ".join(out) if out else None
 
 
+def _is_clause(description: str) -> bool:
+    """Whether a description beside a name is a clause ("who ...", "making ...", "visiting
+    ..."), not a noun phrase ("the foreign minister")."""
+    first = description.split(maxsplit=1)[0].lower() if description.strip() else ""
+    return first in ("who", "which", "that") or (first.endswith("ing") and len(first) > 4)
+
+
 def _is_initial(tok: str) -> bool:
     return len(tok) == 2 and tok[0].isupper() and tok[1] == "."
 
@@ -1069,8 +1076,22 @@ class DocumentPeople:
                     return tuple(_join([g[i] for g in got]) for i in range(3))
         sp = _parse_shared(mention, self.titles)
         extra = _parse_shared(appositive, self.titles) if appositive else None
+        if extra is not None and extra.kind == "person" and extra.name in appositive:
+            # The description names someone else, and its title is theirs when written
+            # with their name ("the sister of leader X", "in talks with Chancellor X", "an
+            # adviser to President X"); not so in "the attorney general of Y, one of the
+            # states suing the EPA".
+            before = appositive[:appositive.rfind(extra.name)].split()[-4:]
+            near = _parse_shared(" ".join([*before, extra.name]), self.titles)
+            if (near.role and near.role == extra.role) or \
+                    (near.country and near.country == extra.country):
+                extra = None
         role = sp.role or (extra.role if extra else None)
         country = sp.country or (extra.country if extra else None)
+        if extra is not None and not sp.country and _is_clause(appositive):
+            # "making her third visit to X as foreign minister": a place in a clause about
+            # the speaker is where they are, not their country.
+            country = None
         if sp.kind == "pronoun":
             if sp.name.lower() == "it":
                 country = self._sentence_country(start)
