@@ -671,3 +671,12 @@ def test_bug_pronoun_after_a_quotation_skips_names_quoted_in_it():
 def test_bug_description_naming_someone_else_gives_no_title(text, role, country):
     (r,) = rows(text)
     assert (r["speaker_role"], r["speaker_country"]) == (role, country)
+
+
+# Found on unseen wire stories: in a name written family name first with a hyphenated
+# given name ("Chung Dong-young"), the family name alone did not link back.
+def test_bug_family_name_first_links_back():
+    text = ("South Korean Unification Minister Chung Dong-young spoke on Monday.\n\n"
+            "“We will talk,” Chung said.\n\n“Soon,” he said.")
+    got = [(r["speaker"], r["speaker_role"], r["speaker_country"]) for r in rows(text)]
+    assert got == [("Chung Dong-young", "minister", "South Korea")] * 2

@@ -498,6 +498,15 @@ def _join(values) -> str | None:
     return "; ".join(out) if out else None
 
 
+def _family_name_first(words: list[str]) -> str | None:
+    """The family name of a name written family name first, as Korean names are in English
+    news: recognised by a hyphenated given name at the end ("Chung Dong-young", "Kweon
+    Seong-dong"). Other orders ("Xi Jinping") cannot be told from the name alone."""
+    if len(words) == 2 and "-" in words[1].strip("-") and words[0].isalpha():
+        return words[0]
+    return None
+
+
 def _is_clause(description: str) -> bool:
     """Whether a description beside a name is a clause ("who ...", "making ...", "visiting
     ..."), not a noun phrase ("the foreign minister")."""
@@ -900,6 +909,7 @@ class DocumentPeople:
         self.people: dict[str, _Person] = {}
         self.mentions: list[tuple[int, str]] = []  # (offset, person key), in text order
         surnames: dict[str, set] = {}
+        spelled: dict[str, str] = {}  # each surname key as first written
         singles: list[tuple[int, str]] = []
         # Only phrases of two or more words can introduce a person; single words are
         # found afterwards by searching for the surnames introduced (cheaper than
@@ -928,7 +938,10 @@ class DocumentPeople:
                                    and parts[-1] == words[0] and (sp.role or sp.gender)):
                 p = self._add(sp)
                 self.mentions.append((s, p.key))
-                surnames.setdefault(p.surname.lower(), set()).add(p.key)
+                for word in (p.surname, _family_name_first(words)):
+                    if word:
+                        surnames.setdefault(word.lower(), set()).add(p.key)
+                        spelled.setdefault(word.lower(), word)
             elif len(words) == 1:
                 singles.append((s, words[0]))
                 if sp.role or sp.gender:
@@ -939,11 +952,11 @@ class DocumentPeople:
             key = self.link_surname(w)
             if key:
                 self.mentions.append((s, key))
-        for keys in surnames.values():
+        for low, keys in surnames.items():
             if len(keys) != 1:
                 continue
             key = next(iter(keys))
-            word = self.people[key].surname
+            word = spelled[low]
             n = len(word)
             i = text.find(word, 0, end)
             while i >= 0:
