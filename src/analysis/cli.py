@@ -206,8 +206,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Score stance toward a target in rows of text. Each row's whole text is "
         "scored as given; `analysis run` scores only the sentence around each mention, so "
         "the two can differ on a multi-sentence text.")
-    p.add_argument("input", help="table with text, target and optional target_start, "
-                   "target_end, id")
+    p.add_argument("input", help="table (.csv, .jsonl, .parquet) with text, target and "
+                   "optional target_start, target_end, id; without a span the target's first "
+                   "occurrence in the text is scored")
     p.add_argument("-o", "--output", required=True, help="output .csv, .jsonl or .parquet")
     p.add_argument("--method", default=DEFAULT_STANCE_METHOD, choices=STANCE_METHODS,
                    help=f"stance method (default {DEFAULT_STANCE_METHOD}; see analysis.stance)")
