@@ -499,9 +499,10 @@ def _join(values) -> str | None:
 
 
 def _family_name_first(words: list[str]) -> str | None:
-    """The family name of a name written family name first, as Korean names are in English
-    news: recognised by a hyphenated given name at the end ("Chung Dong-young", "Kweon
-    Seong-dong"). Other orders ("Xi Jinping") cannot be told from the name alone."""
+    """The family name of a name written family name first, as names from several languages
+    are in English news: recognised by a hyphenated given name at the end ("Chung
+    Dong-young", "Kweon Seong-dong"). Without the hyphen ("Xi Jinping") the order cannot be
+    told from the name alone."""
     if len(words) == 2 and "-" in words[1].strip("-") and words[0].isalpha():
         return words[0]
     return None
