@@ -680,3 +680,12 @@ def test_bug_family_name_first_links_back():
             "“We will talk,” Chung said.\n\n“Soon,” he said.")
     got = [(r["speaker"], r["speaker_role"], r["speaker_country"]) for r in rows(text)]
     assert got == [("Chung Dong-young", "minister", "South Korea")] * 2
+
+
+# Found on unseen wire stories: "Coast Guard" was read as a person, so the speaker became
+# "Coast Guard; Jay Roe" with no role.
+@pytest.mark.parametrize("org", ["Coast Guard", "National Guard", "Marine Corps",
+                                 "Southern Command", "Embassy"])
+def test_bug_organisation_before_a_titled_name_is_not_a_second_speaker(org):
+    (r,) = rows(f"The {org} spokesman Jay Roe said that ships had been seen.")
+    assert (r["speaker"], r["speaker_role"]) == ("Jay Roe", "spokesperson")
