@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pandas as pd
+import pytest
 
 from analysis.cli import main
 from analysis.paths import SAMPLE_CORPUS_DIR
@@ -301,3 +302,23 @@ def test_stance_missing_columns_lists_the_columns_found(tmp_path, capsys):
     code, _ = _stance(tmp_path, "cols.csv", "id,sentence,entity\na,We back Chile.,Chile\n")
     assert code == 2
     assert "found: id, sentence, entity" in capsys.readouterr().err
+
+
+def test_quotes_output_and_errors_never_overwrite_the_input(tmp_path, capsys):
+    src = tmp_path / "docs.jsonl"
+    src.write_text('{"doc_id": "d", "text": "\\"No,\\" she said."}\n', encoding="utf-8")
+    before = src.read_bytes()
+    assert main(["quotes", str(src), "-o", str(src)]) == 2
+    assert main(["quotes", str(src), "-o", str(tmp_path / "q.csv"), "--errors", str(src)]) == 2
+    assert "is the input" in capsys.readouterr().err
+    assert src.read_bytes() == before
+
+
+def test_run_refuses_to_overwrite_its_input_before_the_work(tmp_path, capsys, monkeypatch):
+    import analysis.pipeline as pipeline
+
+    table = tmp_path / "stance.csv"
+    table.write_text('doc_id,text\nd1,"""No,"" she said."\n', encoding="utf-8")
+    monkeypatch.setattr(pipeline, "run", lambda *a, **k: pytest.fail("ran the pipeline"))
+    assert main(["run", str(table), "--out", str(tmp_path)]) == 2
+    assert "is the input" in capsys.readouterr().err

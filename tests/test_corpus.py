@@ -292,3 +292,21 @@ def test_metadata_is_read_in_the_named_encoding(tmp_path):
     corpus = load_corpus(tmp_path, encoding="cp1252")
     assert corpus.documents["title"].tolist() == ["Café talk"]
     assert corpus.errors.empty
+
+
+# Found in review: wide encodings could decode to garbage without a word, and a codec that
+# is not a text encoding crashed.
+def test_wide_encodings_need_a_byte_order_and_text_codecs_only():
+    from analysis.corpus import decode_bytes
+
+    text = "We will act, she said."
+    with pytest.raises(CorpusError, match="byte order"):
+        decode_bytes(text.encode("utf-16-be"), "a.txt", "utf-16")  # no byte-order mark
+    with pytest.raises(CorpusError, match="byte-order mark"):
+        decode_bytes(text.encode("utf-16"), "a.txt", "utf-16-be")  # mark contradicts
+    assert decode_bytes(text.encode("utf-16-be"), "a.txt", "utf-16-be") == text
+    with pytest.raises(CorpusError, match="byte order"):
+        decode_bytes(text.encode("utf-8"), "a.txt", "utf-16")
+    for codec in ("rot13", "hex", "base64"):
+        with pytest.raises(CorpusError, match="not a text encoding"):
+            decode_bytes(text.encode("utf-8"), "a.txt", codec)

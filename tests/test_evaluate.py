@@ -562,3 +562,32 @@ def test_paired_differences_against_a_baseline_column():
     pd.testing.assert_frame_equal(got.reset_index(drop=True), want)
     with pytest.raises(ValueError, match="no column 'nope'"):
         paired_differences(predictions, "nope")
+
+
+def test_paired_bootstrap_draws_the_same_rows_for_both_methods():
+    from analysis.evaluate import compare_labels_paired
+
+    true = ["favor", "against", "neutral"] * 20
+    first = list(true)
+    second = list(true)
+    second[0] = "neutral"  # the methods differ on one row of 60
+    out = compare_labels_paired(true, first, second, n_boot=500, seed=0).set_index("statistic")
+    # Paired, a replicate's accuracy difference is that row's share of the draw: never
+    # negative, and small; unpaired draws would spread it over about +-0.15.
+    assert 0 <= out.loc["accuracy", "ci_low"] and out.loc["accuracy", "ci_high"] <= 0.06
+
+
+def test_bootstrap_units_edge_cases():
+    from analysis.evaluate import compare_labels_paired, paired_differences, score_labels
+
+    true = ["favor", "against"] * 6
+    pred = ["favor"] * 12
+    # Missing units are units of their own, not rows that are never drawn.
+    out = score_labels(true, pred, units=[None] * 12, n_boot=50).set_index("statistic")
+    assert out.loc["accuracy", "n_units"] == 1
+    # One unit: no interval rather than a zero-width one that looks certain.
+    assert np.isnan(out.loc["accuracy", "ci_low"])
+    out = compare_labels_paired(true, pred, true, units=["a"] * 12, n_boot=50)
+    assert out["ci_low"].isna().all()
+    empty = paired_differences(pd.DataFrame({"gold": true, "only": pred}), "only")
+    assert empty.empty and {"method", "baseline", "estimate"} <= set(empty.columns)

@@ -689,3 +689,32 @@ def test_bug_family_name_first_links_back():
 def test_bug_organisation_before_a_titled_name_is_not_a_second_speaker(org):
     (r,) = rows(f"The {org} spokesman Jay Roe said that ships had been seen.")
     assert (r["speaker"], r["speaker_role"]) == ("Jay Roe", "spokesperson")
+
+
+# Found in review of the fixes above.
+@pytest.mark.parametrize("text, speaker, role", [
+    # a hyphenated surname is not a given name written after the family name
+    ("Defense Secretary Lloyd Austin met Austin Smith-Jones.\n\n“We will act,” Austin said.",
+     "Lloyd Austin", "secretary of defense"),
+])
+def test_hyphenated_surnames_are_not_family_name_first(text, speaker, role):
+    (r,) = rows(text)
+    assert (r["speaker"], r["speaker_role"]) == (speaker, role)
+
+
+def test_adjectival_ing_word_in_a_description_keeps_the_country():
+    (r,) = rows("Jan Roe, acting Ukrainian foreign minister, said that the talks failed.")
+    assert (r["speaker_role"], r["speaker_country"]) == ("foreign minister", "Ukraine")
+
+
+def test_someone_elses_title_is_found_at_any_mention_of_them():
+    (r,) = rows("Kim Yo Jong, sister of leader Kim Jong Un and a deputy to Kim Jong Un, said "
+                "that the offer was a trick.")
+    assert r["speaker_role"] is None
+
+
+@pytest.mark.parametrize("when", ["March 3", "late Friday", "on Thursday", "overnight"])
+def test_lead_with_a_date_before_a_participle_cue(when):
+    text = f"The plan will fail, Anna Roe said {when}, warning that talks would stop."
+    got = [r["text"] for r in rows(text)]
+    assert got == ["The plan will fail", "that talks would stop"]

@@ -85,7 +85,11 @@ def _read_rows(path: Path, encoding: str = "utf-8") -> tuple[pd.DataFrame, list[
 
 def cmd_quotes(args) -> int:
     from analysis.corpus import load_corpus
-    from analysis.pipeline import document_status, extract_all, write_table
+    from analysis.pipeline import document_status, extract_all, same_file, write_table
+
+    for out in filter(None, (args.output, args.errors)):
+        if same_file(out, args.input):
+            raise ValueError(f"{out}: this output path is the input; choose another")
 
     corpus = load_corpus(args.input, encoding=args.encoding)
     quotes, quote_errors = extract_all(corpus.documents, progress=args.progress)
@@ -106,12 +110,8 @@ def cmd_quotes(args) -> int:
     return _nothing_usable(used, errors if args.errors else errors.iloc[:0])
 
 
-def _same_file(a, b) -> bool:
-    return Path(a).resolve() == Path(b).resolve()
-
-
 def cmd_stance(args) -> int:
-    from analysis.pipeline import write_table
+    from analysis.pipeline import same_file, write_table
     from analysis.stance import StanceInputError, predict_stance_rows
 
     path = Path(args.input)
@@ -119,9 +119,9 @@ def cmd_stance(args) -> int:
     if args.keep_going:
         errors_path = args.errors or str(Path(args.output).with_suffix("")) + ".errors.csv"
     for out in [args.output] + ([errors_path] if errors_path else []):
-        if _same_file(out, path):
+        if same_file(out, path):
             raise StanceInputError(f"{out}: this output path is the input; choose another")
-    if errors_path and _same_file(errors_path, args.output):
+    if errors_path and same_file(errors_path, args.output):
         raise StanceInputError(f"{args.output}: the errors file and the output are the same "
                                "file; the refused rows would be lost")
     rows, unreadable = _read_rows(path, args.encoding)
@@ -156,9 +156,11 @@ def cmd_stance(args) -> int:
 
 
 def cmd_run(args) -> int:
-    from analysis.pipeline import run, write_outputs
+    from analysis.pipeline import check_output_folder, run, write_outputs
 
-    # Before the work, so that an output path that cannot be a folder stops the run at once.
+    # Before the work, so that an output path that is the input or cannot be a folder stops
+    # the run at once.
+    check_output_folder(args.input, args.out)
     Path(args.out).mkdir(parents=True, exist_ok=True)
     result = run(args.input, stance_method=args.method, progress=args.progress,
                  encoding=args.encoding)

@@ -183,15 +183,31 @@ def decode_bytes(raw: bytes, source, encoding: str) -> str:
 
     UTF-16 and UTF-32 text holds NUL bytes, so for those encodings a NUL *character* after
     decoding marks a binary file; for any other encoding a NUL byte does. UTF-16/32 text with
-    a byte-order mark read under another encoding is named as such, not called binary.
+    a byte-order mark read under another encoding is named as such, not called binary. The
+    byte order is never guessed: plain "utf-16"/"utf-32" needs a byte-order mark (else name
+    "utf-16-le" or "utf-16-be"), and a mark that contradicts the named order is refused.
     """
     if not raw.strip():
         raise CorpusError(f"{source}: empty file")
     try:
-        wide = codecs.lookup(encoding).name.startswith(("utf-16", "utf-32"))
+        info = codecs.lookup(encoding)
     except LookupError:
         raise CorpusError(f"{source}: unknown encoding {encoding!r}") from None
-    if not wide:
+    if not getattr(info, "_is_text_encoding", True):  # rot13, hex, base64, ...
+        raise CorpusError(f"{source}: {encoding!r} is not a text encoding")
+    wide = info.name.startswith(("utf-16", "utf-32"))
+    if wide:
+        marks = [(bom, codec) for bom, _, codec in _WIDE_BOMS if raw.startswith(bom)]
+        size = "utf-32" if info.name.startswith("utf-32") else "utf-16"
+        if info.name in ("utf-16", "utf-32") and not marks:
+            raise CorpusError(f"{source}: no byte-order mark, so the byte order of {encoding} "
+                              f"is unknown; name it ({size}-le or {size}-be)")
+        if info.name not in ("utf-16", "utf-32") and marks:
+            order = "le" if marks[0][0] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF32_LE) else "be"
+            if not info.name.endswith(order):
+                raise CorpusError(f"{source}: its byte-order mark says {size}-{order}, not "
+                                  f"{encoding}")
+    else:
         for bom, name, codec in _WIDE_BOMS:
             if raw.startswith(bom):
                 raise CorpusError(f"{source}: {name} text (byte-order mark {bom.hex(' ')}), "

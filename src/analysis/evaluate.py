@@ -848,15 +848,17 @@ def score_labels(y_true: Sequence[str], y_pred: Sequence[str], *,
 def _unit_draws(n: int, units: Sequence | None, n_boot: int,
                 seed: int) -> tuple[int, list[np.ndarray]]:
     """Number of resampling units and ``n_boot`` bootstrap draws of row indices, each unit's
-    rows drawn together (default: each row its own unit)."""
-    units = np.arange(n) if units is None else pd.factorize(pd.Series(units))[0]
+    rows drawn together (default: each row its own unit; a missing unit is one unit). With
+    fewer than two units there is nothing to resample: no draws, so no interval."""
+    units = np.arange(n) if units is None else \
+        pd.factorize(pd.Series(units, dtype=object), use_na_sentinel=False)[0]
     if len(units) != n:
         raise ValueError(f"{n} rows but {len(units)} units")
     n_units = int(units.max()) + 1 if len(units) else 0
     rng = np.random.default_rng(seed)
     members = [np.flatnonzero(units == u) for u in range(n_units)]
     draws = [np.concatenate([members[u] for u in rng.integers(0, n_units, n_units)])
-             for _ in range(n_boot)] if n_units else []
+             for _ in range(n_boot)] if n_units >= 2 else []
     return n_units, draws
 
 
@@ -953,6 +955,10 @@ def paired_differences(predictions: pd.DataFrame, baseline: str, *, gold: str = 
             raise ValueError(f"predictions have no column {column!r}; columns: "
                              f"{', '.join(map(str, predictions.columns))}")
     methods = [c for c in predictions.columns if c not in (gold, baseline, "id")]
+    if not methods:
+        return pd.DataFrame(columns=["method", "baseline", "statistic", "estimate", "ci_low",
+                                     "ci_high", "first_only", "second_only", "both_right",
+                                     "mcnemar_p", "n", "n_units"])
     parts = [compare_labels_paired(predictions[gold], predictions[m], predictions[baseline],
                                    units=units, n_boot=n_boot, ci=ci, seed=seed)
              .assign(method=m, baseline=baseline) for m in methods]

@@ -358,6 +358,28 @@ OUTPUT_FILES = (*(f"{name}{suffix}" for name in _RUN_TABLES for suffix in (".csv
                 "documents.csv", "errors.csv", "manifest.json")
 
 
+def same_file(a: str | Path, b: str | Path) -> bool:
+    """Whether two paths name one file (also through links, when both exist)."""
+    a, b = Path(a), Path(b)
+    if a.exists() and b.exists():
+        return os.path.samefile(a, b)
+    return a.resolve() == b.resolve()
+
+
+def check_output_folder(input_path: str | Path, out_dir: str | Path) -> None:
+    """Refuse an output folder where a file :func:`write_outputs` writes is the input.
+
+    Raises
+    ------
+    ValueError
+        Naming the file.
+    """
+    for name in OUTPUT_FILES:
+        if same_file(Path(out_dir) / name, input_path):
+            raise ValueError(f"{Path(out_dir) / name}: this output path is the input; choose "
+                             "another output folder")
+
+
 def write_outputs(result: RunResult, out_dir: str | Path) -> list[Path]:
     """Write every table of a run and its manifest into ``out_dir``.
 
@@ -372,11 +394,7 @@ def write_outputs(result: RunResult, out_dir: str | Path) -> list[Path]:
         When one of these files would be the run's input (``manifest["input"]``).
     """
     out = Path(out_dir)
-    source = Path(result.manifest.get("input", "")).resolve()
-    for name in OUTPUT_FILES:
-        if (out / name).resolve() == source:
-            raise ValueError(f"{out / name}: this output path is the input; choose another "
-                             "output folder")
+    check_output_folder(result.manifest.get("input", ""), out)
     out.mkdir(parents=True, exist_ok=True)
     # Write everything into a scratch folder first and move the files into
     # place only when all were written, so a failure never leaves a mix of

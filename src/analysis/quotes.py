@@ -68,6 +68,7 @@ from analysis.config import ConfigError, load_yaml
 from analysis.paths import CUE_VERBS_FILE
 from analysis.speakers import (
     _CAP_STOP,
+    TIME_WORDS,
     DocumentPeople,
     Roster,
     Titles,
@@ -1139,15 +1140,11 @@ def _opening_adjunct(text: str, s: int, e: int) -> bool:
     return not any(w in _FINITE for w in words)
 
 
-_TIME_WORDS = frozenset("""today yesterday tonight earlier later again then last this
-monday tuesday wednesday thursday friday saturday sunday""".split())
-
-
 def _adjunct_or_nothing(text: str, s: int, e: int) -> bool:
     """Whether text[s:e] (between a cue and a comma) holds no object: nothing, or a phrase of
     time or place ("on Thursday", "Friday", "in a statement"), as opposed to "attacked Roe"."""
     first = _WORD_RE.search(text, s, e)
-    return first is None or first.group().lower() in _PREPOSITIONS | _TIME_WORDS
+    return first is None or first.group().lower() in _PREPOSITIONS | TIME_WORDS
 
 
 def _split_clause_after(text: str, s: int, e: int) -> bool:

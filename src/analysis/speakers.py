@@ -76,10 +76,11 @@ however meanwhile moreover furthermore instead indeed even only just both either
 each every all some many most several few other another such no not more less asked
 he she it they we i you his her its their our my your him them us me
 mr mrs ms dr said says according despite amid among between about against without within
-earlier later today yesterday tomorrow last next monday tuesday wednesday thursday
-friday saturday sunday january february march april may june july august september
-october november december jan feb mar apr jun jul aug sep sept oct nov dec
-""".split())
+""".split()) | (TIME_WORDS := frozenset("""
+earlier later today yesterday tomorrow tonight overnight late last next monday tuesday
+wednesday thursday friday saturday sunday january february march april may june july august
+september october november december jan feb mar apr jun jul aug sep sept oct nov dec
+""".split()))
 
 _HONORIFIC_STOP = frozenset({"mr", "mrs", "ms", "dr"})
 # Honorifics start a name ("Mr. Roe"), so a name phrase may run back over them.
@@ -500,19 +501,36 @@ def _join(values) -> str | None:
 
 def _family_name_first(words: list[str]) -> str | None:
     """The family name of a name written family name first, as names from several languages
-    are in English news: recognised by a hyphenated given name at the end ("Chung
-    Dong-young", "Kweon Seong-dong"). Without the hyphen ("Xi Jinping") the order cannot be
-    told from the name alone."""
-    if len(words) == 2 and "-" in words[1].strip("-") and words[0].isalpha():
+    are in English news: recognised by a hyphenated given name at the end whose second part
+    is lower case ("Chung Dong-young", "Kweon Seong-dong"; not "Austin Smith-Jones").
+    Without the hyphen ("Xi Jinping") the order cannot be told from the name alone."""
+    if len(words) == 2 and words[0].isalpha() and _GIVEN_HYPHENATED.fullmatch(words[1]):
         return words[0]
     return None
+
+
+# "Dong-young", "Jae-in": a hyphenated given name has a lower-case second part, unlike a
+# double surname ("Smith-Jones", "Ocasio-Cortez") or a particle ("al-Sharaa").
+_GIVEN_HYPHENATED = re.compile(r"[A-Z][a-z]+-[a-z]+")
 
 
 def _is_clause(description: str) -> bool:
     """Whether a description beside a name is a clause ("who ...", "making ...", "visiting
     ..."), not a noun phrase ("the foreign minister")."""
-    first = description.split(maxsplit=1)[0].lower() if description.strip() else ""
-    return first in ("who", "which", "that") or (first.endswith("ing") and len(first) > 4)
+    words = description.lower().split()
+    if not words:
+        return False
+    # A participle opening a clause takes an object or a complement ("making her third
+    # visit", "visiting the region"); an adjective does not ("acting Ukrainian minister").
+    return words[0] in ("who", "which", "that") or (
+        words[0].endswith("ing") and len(words) > 1 and words[1] in _CLAUSE_SECOND)
+
+
+# Words that end a title written before a name, looking back from the name.
+_NOT_TITLE_WORDS = frozenset("""a an the at to with for from by and or in on his her their
+its our""".split())
+_CLAUSE_SECOND = frozenset("""a an the his her their its our my your this that these those
+to in on at for with from into about over after before during""".split())
 
 
 def _is_initial(tok: str) -> bool:
@@ -1090,16 +1108,24 @@ class DocumentPeople:
                     return tuple(_join([g[i] for g in got]) for i in range(3))
         sp = _parse_shared(mention, self.titles)
         extra = _parse_shared(appositive, self.titles) if appositive else None
-        if extra is not None and extra.kind == "person" and extra.name in appositive:
+        if extra is not None and (extra.role or extra.country):
             # The description names someone else, and its title is theirs when written
             # with their name ("the sister of leader X", "in talks with Chancellor X", "an
             # adviser to President X"); not so in "the attorney general of Y, one of the
             # states suing the EPA".
-            before = appositive[:appositive.rfind(extra.name)].split()[-4:]
-            near = _parse_shared(" ".join([*before, extra.name]), self.titles)
-            if (near.role and near.role == extra.role) or \
-                    (near.country and near.country == extra.country):
-                extra = None
+            for m in _CAPRUN_RE.finditer(appositive):
+                # The words written right before the name, back to a determiner or a
+                # preposition ("leader X", "secretary of state X"; not "adviser at the X").
+                before = appositive[:m.start()].split()[-4:]
+                k = len(before)
+                while k and before[k - 1].lower() not in _NOT_TITLE_WORDS:
+                    k -= 1
+                near = _parse_shared(" ".join([*before[k:], m.group()]), self.titles)
+                if near.kind == "person" and (
+                        (near.role and near.role == extra.role)
+                        or (near.country and near.country == extra.country)):
+                    extra = None
+                    break
         role = sp.role or (extra.role if extra else None)
         country = sp.country or (extra.country if extra else None)
         if extra is not None and not sp.country and _is_clause(appositive):
