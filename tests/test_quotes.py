@@ -679,7 +679,7 @@ def test_bug_family_name_first_links_back():
     text = ("South Korean Unification Minister Chung Dong-young spoke on Monday.\n\n"
             "“We will talk,” Chung said.\n\n“Soon,” he said.")
     got = [(r["speaker"], r["speaker_role"], r["speaker_country"]) for r in rows(text)]
-    assert got == [("Chung Dong-young", "minister", "South Korea")] * 2
+    assert got == [("Chung Dong-young", "unification minister", "South Korea")] * 2
 
 
 # Found on unseen wire stories: "Coast Guard" was read as a person, so the speaker became
@@ -718,3 +718,19 @@ def test_lead_with_a_date_before_a_participle_cue(when):
     text = f"The plan will fail, Anna Roe said {when}, warning that talks would stop."
     got = [r["text"] for r in rows(text)]
     assert got == ["The plan will fail", "that talks would stop"]
+
+
+# Found on unseen wire stories: title spellings of other governments and place names.
+@pytest.mark.parametrize("text, role", [
+    ("External Affairs Minister Raj Varma said that talks would resume.", "foreign minister"),
+    ("Unification Minister Han Seo-jin said that talks would resume.", "unification minister"),
+])
+def test_more_title_spellings(text, role):
+    (r,) = rows(text)
+    assert r["speaker_role"] == role
+
+
+def test_a_shoal_is_not_a_person():
+    text = ("Ships rammed a boat near Scarborough Shoal, Foreign Secretary Ana Cruz said.\n\n"
+            "“We will act,” she said.")
+    assert [r["speaker"] for r in rows(text)] == ["Ana Cruz", "Ana Cruz"]
