@@ -734,3 +734,14 @@ def test_a_shoal_is_not_a_person():
     text = ("Ships rammed a boat near Scarborough Shoal, Foreign Secretary Ana Cruz said.\n\n"
             "“We will act,” she said.")
     assert [r["speaker"] for r in rows(text)] == ["Ana Cruz", "Ana Cruz"]
+
+
+# Found on unseen wire stories: a title opening a paragraph lost its first word when that
+# word also appears in lower case elsewhere ("defence"), so "Defence Minister X" became a
+# plain "minister".
+def test_bug_sentence_initial_title_keeps_its_first_word():
+    text = ("Australia's defence minister spoke first.\n\n"
+            "Defence Minister Daniel Whit said that the boats would come.\n\n"
+            "“We are ready,” Whit said.")
+    got = [(r["speaker"], r["speaker_role"]) for r in rows(text)]
+    assert got == [("Daniel Whit", "defense minister")] * 2

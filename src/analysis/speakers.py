@@ -671,13 +671,14 @@ def subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
         low = w.lower()
     if _is_cap(w) and low.rstrip(".") not in _CAP_STOP:
         k = _cap_run_back(toks, j, t)
-        k = _drop_sentence_initial(text, toks, k, j, lo)
+        k = _drop_sentence_initial(text, toks, k, j, lo, t)
         if k > j:
             return None
         # "Roe and Doe agreed", "Ottawa and Paris agreed": both are the source.
         if appos is None and k >= 2 and toks[k - 1][2] == "and" and _is_cap(toks[k - 2][2]) \
                 and toks[k - 2][2].lower() not in _CAP_STOP:
-            k2 = _drop_sentence_initial(text, toks, _cap_run_back(toks, k - 2, t), k - 2, lo)
+            k2 = _drop_sentence_initial(text, toks, _cap_run_back(toks, k - 2, t), k - 2, lo,
+                                        t)
             if k2 <= k - 2:
                 k = k2
         return toks[k][0], _name_end(text, toks[j]), appos
@@ -720,9 +721,13 @@ def _name_end(text: str, tok) -> int:
 _KEEP_PERIOD = frozenset("jr sr mr mrs ms dr st inc co corp ltd bros messrs".split())
 
 
-def _drop_sentence_initial(text: str, toks, k: int, j: int, lo: int) -> int:
-    """Skip a capitalised sentence-initial word that is not part of the name."""
+def _drop_sentence_initial(text: str, toks, k: int, j: int, lo: int,
+                           t: Titles | None = None) -> int:
+    """Skip a capitalised sentence-initial word that is not part of the name (a title that
+    opens the sentence, "Defence Minister X", is part of it)."""
     while k < j:
+        if t is not None and _title_before_name([x[2] for x in toks[k:j + 1]], t):
+            break
         w = toks[k][2]
         low = w.lower()
         at_start = toks[k][0] <= lo or text[max(lo, toks[k][0] - 2):toks[k][0]].strip() in (
@@ -735,6 +740,12 @@ def _drop_sentence_initial(text: str, toks, k: int, j: int, lo: int) -> int:
             continue
         break
     return k
+
+
+def _title_before_name(words: list[str], t: Titles) -> bool:
+    """Whether ``words`` open with a role title followed by at least one more word."""
+    n = _match_vocab([w.lower() for w in words], 0, t.roles, t.max_len, t.first_words)[1]
+    return 0 < n < len(words)
 
 
 def _lower_in_text(text: str, low: str) -> bool:
@@ -938,7 +949,8 @@ class DocumentPeople:
             s = m.start()
             toks = phrase.split()
             # Sentence-initial common words are not names ("Injecting X", "After Roe").
-            while toks and self._initial_common(s, toks[0]):
+            while toks and self._initial_common(s, toks[0]) and \
+                    not _title_before_name(toks, titles):
                 s += len(toks[0]) + 1
                 toks = toks[1:]
             if not toks:
