@@ -745,3 +745,13 @@ def test_bug_sentence_initial_title_keeps_its_first_word():
             "“We are ready,” Whit said.")
     got = [(r["speaker"], r["speaker_role"]) for r in rows(text)]
     assert got == [("Daniel Whit", "defense minister")] * 2
+
+
+# Found on unseen wire stories: a time phrase between the speaker and the verb hid the
+# speaker, and the attribution was lost.
+@pytest.mark.parametrize("when", ["on Tuesday", "Tuesday", "late Friday", "on Monday night",
+                                  "earlier this week", "yesterday"])
+def test_bug_time_phrase_between_speaker_and_cue(when):
+    got = [(r["text"], r["speaker_mention"]) for r in
+           rows(f"Kenta Morishi {when} said Tokyo would step up patrols.")]
+    assert got == [("Tokyo would step up patrols", "Kenta Morishi")]

@@ -573,6 +573,30 @@ def _cap_run_back(toks, j, titles: Titles):
     return k
 
 
+_DAY_PARTS = frozenset({"morning", "afternoon", "evening", "night"})
+_TIME_LEADS = frozenset({"on", "late", "early", "earlier", "later"})
+_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+
+
+def _skip_time_phrase(toks, j: int) -> int:
+    """Index of the last token before a time phrase ending at token ``j`` ("X on Tuesday
+    said", "X late Friday said", "X earlier this week said"); ``j`` when there is none."""
+    k = j
+    low = [t[2].lower() for t in toks[max(0, j - 3):j + 1]]
+    low = [""] * (4 - len(low)) + low  # low[-1] is token j
+    if low[-1] in _DAY_PARTS and low[-2] in _WEEKDAYS:
+        k -= 2
+    elif low[-1] in _WEEKDAYS or low[-1] in ("today", "yesterday", "tonight", "overnight"):
+        k -= 1
+    elif low[-1] in ("week", "month") and low[-2] in ("this", "last"):
+        k -= 2
+    else:
+        return j
+    if k >= 0 and toks[k][2].lower() in _TIME_LEADS:
+        k -= 1
+    return k
+
+
 def subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
                    *, allow_nominal: bool = True) -> tuple[int, int, tuple[int, int] | None] | None:
     """The speaker noun phrase that ends just before a cue at ``pos``.
@@ -607,6 +631,7 @@ def subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
             skipped += 1
         else:
             break
+    j = _skip_time_phrase(toks, j)
     # "Rep. Gwen Moore (D-Wis.) said" and "X (D-Va.), shouted": skip a parenthesis
     # (and the comma after it) after the name.
     if j >= 1 and toks[j][2] == "," and toks[j - 1][2] == ")":
