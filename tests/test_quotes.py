@@ -755,3 +755,12 @@ def test_bug_time_phrase_between_speaker_and_cue(when):
     got = [(r["text"], r["speaker_mention"]) for r in
            rows(f"Kenta Morishi {when} said Tokyo would step up patrols.")]
     assert got == [("Tokyo would step up patrols", "Kenta Morishi")]
+
+
+# Found on unseen wire stories: after a possessive speaker ("the bloc's ... chief") the
+# comma before the attribution was not seen, and the adjunct after the verb was reported.
+def test_bug_possessive_speaker_after_the_reported_clause():
+    text = ("The sanctions will bite hard, the bloc's foreign-policy chief said on Monday as "
+            "ministers approved the package.")
+    got = [(r["text"], r["speaker_mention"]) for r in rows(text)]
+    assert got == [("The sanctions will bite hard", "the bloc's foreign-policy chief")]

@@ -718,6 +718,10 @@ def subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
         pl = prev.lower()
         if pl in _DETERMINERS or pl.endswith(("’s", "'s")):
             k -= 1
+            # "the bloc's chief": the possessor's own determiner belongs to the phrase.
+            if pl.endswith(("’s", "'s")) and k >= 1 and \
+                    toks[k - 1][2].lower() in ("the", "a", "an"):
+                k -= 1
             break
         if (prev.isalpha() or "-" in prev) and pl not in _NOT_HEAD and pl not in _CAP_STOP:
             k -= 1
