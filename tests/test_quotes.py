@@ -764,3 +764,11 @@ def test_bug_possessive_speaker_after_the_reported_clause():
             "ministers approved the package.")
     got = [(r["text"], r["speaker_mention"]) for r in rows(text)]
     assert got == [("The sanctions will bite hard", "the bloc's foreign-policy chief")]
+
+
+# Found on unseen wire stories: countries missing from titles.yml were read as people.
+def test_more_countries_are_places_and_give_a_speakers_country():
+    text = ("Ships were attacked in rural Burkina Faso, Malian Defence Minister Awa Traore "
+            "said.\n\n“We will act,” she said.")
+    got = [(r["speaker"], r["speaker_country"]) for r in rows(text)]
+    assert got == [("Awa Traore", "Mali")] * 2
