@@ -772,3 +772,17 @@ def test_more_countries_are_places_and_give_a_speakers_country():
             "said.\n\n“We will act,” she said.")
     got = [(r["speaker"], r["speaker_country"]) for r in rows(text)]
     assert got == [("Awa Traore", "Mali")] * 2
+
+
+# Found on unseen wire stories: a dateline became the speaker or the start of the quotation.
+@pytest.mark.parametrize("text, span, speaker", [
+    ("ANKARA, Jan. 9 (Wire) - Turkey will not allow attacks on its troops, Defence Minister "
+     "Ali Kaya said.", "Turkey will not allow attacks on its troops", "Defence Minister Ali Kaya"),
+    ("CANBERRA, Aug. 21 — The region faces grave risks, Australia's defence minister said on "
+     "Thursday.", "The region faces grave risks", "Australia's defence minister"),
+    ("NEW DELHI (Reuters) — The talks will go on, a spokesperson said.",
+     "The talks will go on", "a spokesperson"),
+])
+def test_bug_dateline_is_neither_speaker_nor_quotation(text, span, speaker):
+    got = [(r["text"], r["speaker_mention"]) for r in rows(text)]
+    assert got == [(span, speaker)]

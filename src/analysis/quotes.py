@@ -697,6 +697,10 @@ def extract_document(text: str, doc_id: str = "doc", *, story_end: int | None = 
         opens = [q.open for q in pq]
         sents = _merge_sentences(d, sentence_spans(text, ps, pe), pq) if (pq or has_cue) \
             else []
+        dateline = _DATELINE_RE.match(text, ps, pe)
+        if dateline and sents and sents[0][0] < dateline.end() < sents[0][1]:
+            # "CANBERRA, Aug. 21 — ...": the place and date are neither speaker nor words.
+            sents[0] = (dateline.end(), sents[0][1])
         for ss, se in sents:
             sq = pq[bisect.bisect_left(opens, ss):bisect.bisect_left(opens, se)]
             if not sq and not d.has_cue(ss, se):
@@ -712,6 +716,14 @@ def extract_document(text: str, doc_id: str = "doc", *, story_end: int | None = 
                             "fragments": [], "cue": q.cue, "spk": q.spk, "para": q.para})
     records.sort(key=lambda r: (r["start"], r["end"]))
     return _finish(d, doc_id, records)
+
+
+# A wire dateline opening a paragraph: a place in capitals, an optional date and agency,
+# then a dash ("WASHINGTON (AP) — ", "ANKARA, Jan. 9 (Wire) - ", "NEW DELHI, India — ").
+_DATELINE_RE = re.compile(
+    r"[A-Z][A-Z'’.\-]+(?: [A-Z][A-Z'’.\-]+){0,3}"
+    r"(?:,\s*[A-Z][a-z]+\.?(?:\s+\d{1,2})?)?(?:,\s*\d{4})?"
+    r"(?:\s*\([^()\n]{1,40}\))?\s*[—–-]{1,2}\s+")
 
 
 def _classify_direct(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, headline: bool
