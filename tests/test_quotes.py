@@ -786,3 +786,23 @@ def test_more_countries_are_places_and_give_a_speakers_country():
 def test_bug_dateline_is_neither_speaker_nor_quotation(text, span, speaker):
     got = [(r["text"], r["speaker_mention"]) for r in rows(text)]
     assert got == [(span, speaker)]
+
+
+# Found on unseen wire stories: in "a spokesperson for the embassy said" the organisation,
+# not the spokesperson, was taken as the speaker, and the role was lost.
+@pytest.mark.parametrize("text, mention, role", [
+    ("A spokesperson for the embassy said the side had provoked trouble.",
+     "A spokesperson for the embassy", "spokesperson"),
+    ("Senior officials at the foreign ministry said the talks would resume.",
+     "Senior officials at the foreign ministry", "official"),
+    ("The head of the agency said the talks would resume.", "The head of the agency", None),
+])
+def test_bug_role_noun_before_an_organisation_is_the_speaker(text, mention, role):
+    (r,) = rows(text)
+    assert (r["speaker_mention"], r["speaker_role"]) == (mention, role)
+
+
+def test_spokesperson_for_a_person_is_the_spokesperson():
+    text = "Jane Roe met donors.\n\nA spokeswoman for Jane Roe said the talks went well."
+    (r,) = rows(text)
+    assert (r["speaker"], r["speaker_role"]) == ("spokeswoman for Jane Roe", "spokesperson")

@@ -428,6 +428,21 @@ def _parse_shared(mention: str, t: Titles) -> Speaker:
 
 
 def _parse_mention(mention: str, t: Titles) -> Speaker:
+    sp = _parse_words(mention, t)
+    if sp.kind == "org" and sp.role is None:
+        # "a spokesperson for the embassy", "officials at the ministry": the role-holder
+        # speaks for the organisation named after the preposition.
+        m = re.search(r"\s(?:for|of|at|from)\s", mention)
+        if m:
+            head = _parse_words(mention[:m.start()], t)
+            if head.role and head.kind == "nominal":
+                org = _parse_words(mention[m.end():], t)
+                return Speaker("nominal", mention.strip().strip(","), role=head.role,
+                               country=head.country or org.country, gender=head.gender)
+    return sp
+
+
+def _parse_words(mention: str, t: Titles) -> Speaker:
     raw = mention.strip().strip(",")
     toks = raw.split()
     if not toks:
@@ -601,6 +616,10 @@ def subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
                    *, allow_nominal: bool = True) -> tuple[int, int, tuple[int, int] | None] | None:
     """The speaker noun phrase that ends just before a cue at ``pos``.
 
+    A phrase of the form "<role noun> for/of/at/from <organisation>" is taken whole ("a
+    spokesperson for the embassy", "officials at the ministry", "the head of the agency"):
+    the role noun, not the organisation, is who spoke.
+
     Parameters
     ----------
     text : str
@@ -620,6 +639,39 @@ def subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
         comma-enclosed description between name and cue
         (``X, the foreign minister, said``), else None.
     """
+    found = _subject_before(text, lo, pos, titles, allow_nominal=allow_nominal)
+    if found is None or found[2] is not None:
+        return found
+    start = found[0]
+    if text[start:found[1]].lower() in PRONOUNS:
+        return found
+    toks = _tokens(text, max(lo, start - 80), start)
+    if len(toks) >= 2 and toks[-1][2].lower() in ("for", "of", "at", "from") and \
+            toks[-2][2].lower() in _ROLE_NOUNS:
+        k = len(toks) - 2
+        # Back over the role noun's own words: "the", "a", "senior", "two" (lower case).
+        while k >= 1 and len(toks) - 2 - k < 3 and toks[k - 1][2].isalpha() and \
+                toks[k - 1][2][:1].islower() and toks[k - 1][2].lower() not in _NOT_HEAD:
+            k -= 1
+        if k >= 1 and toks[k - 1][2].lower() in ("the", "a", "an") or \
+                (k >= 1 and toks[k - 1][2] in ("The", "A", "An")):
+            k -= 1
+        elif k >= 1 and toks[k - 1][2][:1].isupper() and toks[k - 1][2].isalpha() and \
+                toks[k - 1][0] <= lo + 1:
+            k -= 1  # a capitalised first word of the sentence ("Senior officials at ...")
+        return toks[k][0], found[1], None
+    return found
+
+
+# Nouns for people who speak for an organisation named after them ("a spokesperson for X").
+_ROLE_NOUNS = frozenset("""spokesperson spokesman spokeswoman spokespeople official officials
+head chief director member members representative representatives aide aides adviser
+advisers advisor advisors diplomat diplomats""".split())
+
+
+def _subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
+                    *, allow_nominal: bool = True
+                    ) -> tuple[int, int, tuple[int, int] | None] | None:
     t = titles or load_titles()
     toks = _tokens(text, max(lo, pos - 200), pos)
     j = len(toks) - 1
@@ -1179,7 +1231,12 @@ class DocumentPeople:
                 return (country, "government", country) if country else (None, None, None)
             key = self.resolve_pronoun(sp.name, start)
             return self.describe(key) if key else (None, None, None)
-        if sp.kind == "nominal" or (sp.kind == "person" and any(
+        # A role written in lower case is the speaker itself ("a spokeswoman for X", "the
+        # state attorney general"), not the people named in the phrase; a capitalised one
+        # may be a surname read as a title ("Mr. King").
+        role_holder = sp.kind == "nominal" and sp.role and any(
+            w.islower() for w in mention.split())
+        if (sp.kind == "nominal" and not role_holder) or (sp.kind == "person" and any(
                 w.islower() for w in mention.split()[1:])):
             # "Roe’s summit meeting with ... Doe": the people named in it.
             i = bisect.bisect_left(self._offsets, start)
