@@ -699,7 +699,7 @@ def extract_document(text: str, doc_id: str = "doc", *, story_end: int | None = 
             else []
         dateline = _DATELINE_RE.match(text, ps, pe)
         if dateline and sents and sents[0][0] < dateline.end() < sents[0][1]:
-            # "CANBERRA, Aug. 21 — ...": the place and date are neither speaker nor words.
+            # "OSLO, May 2 — ...": the place and date are neither speaker nor words.
             sents[0] = (dateline.end(), sents[0][1])
         for ss, se in sents:
             sq = pq[bisect.bisect_left(opens, ss):bisect.bisect_left(opens, se)]
