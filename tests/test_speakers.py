@@ -153,3 +153,11 @@ def test_mojibake_does_not_split_a_name():
     text = "“We will win,” President FranÃ\u0083Â§ois Roe said."
     s, e, _ = subject_before(text, 15, text.index(" said"))
     assert text[s:e] == "President FranÃ\u0083Â§ois Roe"
+
+
+def test_subject_before_with_nothing_before_the_cue():
+    # Found on PolNeAR while adding the time-phrase rule: an empty stretch before the cue
+    # raised IndexError.
+    from analysis.speakers import subject_before
+
+    assert subject_before("said the minister.", 0, 0) is None

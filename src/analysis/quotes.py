@@ -718,12 +718,15 @@ def extract_document(text: str, doc_id: str = "doc", *, story_end: int | None = 
     return _finish(d, doc_id, records)
 
 
-# A wire dateline opening a paragraph: a place in capitals, an optional date and agency,
-# then a dash ("WASHINGTON (AP) — ", "ANKARA, Jan. 9 (Wire) - ", "NEW DELHI, India — ").
+# A wire dateline opening a paragraph: a place in capitals (letters only, three or more:
+# not "OK" or "U.S."), then a date or region and any dash, an agency in brackets and any
+# dash, or an em/en dash alone; then a capital ("WASHINGTON (AP) — ", "ANKARA, Jan. 9
+# (Wire) - ", "OSLO — The ..."; not "NATO — and its allies").
 _DATELINE_RE = re.compile(
-    r"[A-Z][A-Z'’.\-]+(?: [A-Z][A-Z'’.\-]+){0,3}"
-    r"(?:,\s*[A-Z][a-z]+\.?(?:\s+\d{1,2})?)?(?:,\s*\d{4})?"
-    r"(?:\s*\([^()\n]{1,40}\))?\s*[—–-]{1,2}\s+")
+    r"[A-Z][A-Z'’\-]{2,}(?: [A-Z][A-Z'’\-]+){0,3}"
+    r"(?:(?:,\s*[A-Z][a-z]+\.?(?:\s+\d{1,2})?)?(?:,\s*\d{4})?\s*\([^()\n]{1,40}\)\s*[—–-]{1,2}"
+    r"|,\s*[A-Z][a-z]+\.?(?:\s+\d{1,2})?(?:,\s*\d{4})?\s*[—–-]{1,2}"
+    r"|\s*[—–])\s+(?=[A-Z“\"‘'])")
 
 
 def _classify_direct(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, headline: bool
@@ -1140,6 +1143,19 @@ def _starts_clause(text: str, s: int, e: int) -> bool:
     return False
 
 
+def _clause_follows(text: str, s: int, e: int) -> bool:
+    """Whether a clause follows "that" at ``s``: a subject pronoun first, or a finite verb
+    within twelve words ("that Britain's exit from the E.U. will ..."), as opposed to a
+    demonstrative ("told that story to reporters")."""
+    for n, w in enumerate(_WORD_RE.finditer(text, s, e)):
+        low = w.group().lower()
+        if (n == 0 and low in _CLAUSE_SUBJECTS) or (n and low in _FINITE):
+            return True
+        if n >= 12:
+            break
+    return False
+
+
 def _opening_adjunct(text: str, s: int, e: int) -> bool:
     """Whether text[s:e] (before "X said") is an opening phrase, not a clause: one
     comma-free chunk led by a preposition or a participle with no finite verb ("At a
@@ -1175,8 +1191,12 @@ def _content_start(d: _Doc, m: re.Match, se: int) -> int:
     """Where the reported clause after a cue starts (after an addressee, at "that")."""
     text = d.text
     pos = _lstrip(text, m.end(), se)
-    # "warned that ...": a clause, no addressee ("that" is not one).
-    if m.group().lower() in d.cues.address and not _THAT_RE.match(text, pos):
+    # "warned that ...": a clause, no addressee ("that" is not one); but "told that story"
+    # is a demonstrative, known by the lack of a verb or subject pronoun soon after it.
+    that = _THAT_RE.match(text, pos)
+    if that and not _clause_follows(text, that.end(), se):
+        that = None
+    if m.group().lower() in d.cues.address and not that:
         obj = phrase_after(text, pos, se, d.titles)
         if obj:
             pos = _lstrip(text, obj[1], se)

@@ -76,11 +76,15 @@ however meanwhile moreover furthermore instead indeed even only just both either
 each every all some many most several few other another such no not more less asked
 he she it they we i you his her its their our my your him them us me
 mr mrs ms dr said says according despite amid among between about against without within
-""".split()) | (TIME_WORDS := frozenset("""
-earlier later today yesterday tomorrow tonight overnight late last next monday tuesday
-wednesday thursday friday saturday sunday january february march april may june july august
-september october november december jan feb mar apr jun jul aug sep sept oct nov dec
+""".split()) | (_CAP_TIME := frozenset("""
+earlier later today yesterday tomorrow last next monday tuesday wednesday thursday
+friday saturday sunday january february march april may june july august september
+october november december jan feb mar apr jun jul aug sep sept oct nov dec
 """.split()))
+#: Words of time and date (a phrase of them after a cue is an adjunct, not an object).
+#: "late", "tonight" and "overnight" are not in ``_CAP_STOP``: capitalised they start
+#: names ("Late Show host X").
+TIME_WORDS = _CAP_TIME | {"late", "tonight", "overnight"}
 
 _HONORIFIC_STOP = frozenset({"mr", "mrs", "ms", "dr"})
 # Honorifics start a name ("Mr. Roe"), so a name phrase may run back over them.
@@ -428,18 +432,23 @@ def _parse_shared(mention: str, t: Titles) -> Speaker:
 
 
 def _parse_mention(mention: str, t: Titles) -> Speaker:
-    sp = _parse_words(mention, t)
-    if sp.kind == "org" and sp.role is None:
-        # "a spokesperson for the embassy", "officials at the ministry": the role-holder
-        # speaks for the organisation named after the preposition.
-        m = re.search(r"\s(?:for|of|at|from)\s", mention)
-        if m:
-            head = _parse_words(mention[:m.start()], t)
-            if head.role and head.kind == "nominal":
-                org = _parse_words(mention[m.end():], t)
-                return Speaker("nominal", mention.strip().strip(","), role=head.role,
-                               country=head.country or org.country, gender=head.gender)
-    return sp
+    # "a spokesperson for the embassy", "a spokeswoman for President X", "officials at the
+    # ministry": the role-holder (written in lower case) speaks for what follows.
+    m = _ROLE_HOLDER_RE.search(mention)
+    sp = None
+    if not m:
+        sp = _parse_words(mention, t)
+        if sp.kind == "org" and sp.role is None:
+            # "director of the X institute", "a professor at Y": read as an organisation
+            # with no role; the role is the words before the preposition.
+            m = re.search(r"\s(?:for|of|at|from)\s", mention)
+    if m:
+        head = _parse_words(mention[:m.start() if sp is not None else m.end(1)], t)
+        if head.role and head.kind == "nominal":
+            org = _parse_words(mention[m.end():], t)
+            return Speaker("nominal", mention.strip().strip(","), role=head.role,
+                           country=head.country or org.country, gender=head.gender)
+    return sp if sp is not None else _parse_words(mention, t)
 
 
 def _parse_words(mention: str, t: Titles) -> Speaker:
@@ -595,14 +604,20 @@ _WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday"
 
 def _skip_time_phrase(toks, j: int) -> int:
     """Index of the last token before a time phrase ending at token ``j`` ("X on Tuesday
-    said", "X late Friday said", "X earlier this week said"); ``j`` when there is none."""
+    said", "X late Friday said", "X earlier this week said"); ``j`` when there is none. A
+    bare weekday and a capitalised "Today" are left alone: they end names ("Joe Friday",
+    "Russia Today"). "The Mail on Sunday said" is read as "The Mail"."""
+    if j < 0:
+        return j
     k = j
     low = [t[2].lower() for t in toks[max(0, j - 3):j + 1]]
     low = [""] * (4 - len(low)) + low  # low[-1] is token j
     if low[-1] in _DAY_PARTS and low[-2] in _WEEKDAYS:
         k -= 2
-    elif low[-1] in _WEEKDAYS or low[-1] in ("today", "yesterday", "tonight", "overnight"):
-        k -= 1
+    elif low[-1] in _WEEKDAYS and low[-2] in _TIME_LEADS:
+        k -= 1  # "on Tuesday", "late Friday"; a bare weekday may end a name ("Joe Friday")
+    elif toks[j][2] in ("today", "yesterday", "tonight", "overnight"):
+        k -= 1  # lower case only: "Russia Today", "USA Today" are names
     elif low[-1] in ("week", "month") and low[-2] in ("this", "last"):
         k -= 2
     else:
@@ -617,8 +632,9 @@ def subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
     """The speaker noun phrase that ends just before a cue at ``pos``.
 
     A phrase of the form "<role noun> for/of/at/from <organisation>" is taken whole ("a
-    spokesperson for the embassy", "officials at the ministry", "the head of the agency"):
-    the role noun, not the organisation, is who spoke.
+    spokesperson for the embassy", "officials at the ministry"): the role-holder, not the
+    organisation, is who spoke. ("The head of the agency" stays "the agency": "head" is not
+    a role.)
 
     Parameters
     ----------
@@ -663,10 +679,11 @@ def subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
     return found
 
 
-# Nouns for people who speak for an organisation named after them ("a spokesperson for X").
-_ROLE_NOUNS = frozenset("""spokesperson spokesman spokeswoman spokespeople official officials
-head chief director member members representative representatives aide aides adviser
-advisers advisor advisors diplomat diplomats""".split())
+# Nouns for people who speak for an organisation named after them ("a spokesperson for X");
+# each is a spelling of a role in titles.yml.
+_ROLE_NOUNS = frozenset("""spokesperson spokesman spokeswoman spokespeople spokesmen spokeswomen
+official officials director representative representatives aide adviser advisor""".split())
+_ROLE_HOLDER_RE = re.compile(r"\b(" + "|".join(sorted(_ROLE_NOUNS)) + r")\s+(?:for|of|at|from)\s")
 
 
 def _subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
