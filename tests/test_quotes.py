@@ -852,10 +852,17 @@ def test_role_holder_phrases(text, speaker, role, country):
     assert (r["speaker"], r["speaker_role"], r["speaker_country"]) == (speaker, role, country)
 
 
-@pytest.mark.parametrize("text", ["Smith told that story to reporters.",
-                                  "Smith warned that reporter off the record."])
-def test_demonstrative_that_after_an_address_verb_is_not_a_clause(text):
-    assert rows(text) == []
+@pytest.mark.parametrize("text, span", [
+    # a demonstrative "that" with its noun, then the clause's own "that"
+    ("She told that reporter that the talks would resume.", "that the talks would resume"),
+    ("Roe warned that day that the talks were over.", "that the talks were over"),
+    # a clause whose verb is an ordinary one (found in review: "posed" is not an auxiliary)
+    ("Roe warned that inflation posed a growing risk to the economy.",
+     "that inflation posed a growing risk to the economy"),
+    ("Roe warned that sanctions hurt ordinary people.", "that sanctions hurt ordinary people"),
+])
+def test_that_after_an_address_verb(text, span):
+    assert [r["text"] for r in rows(text)] == [span]
 
 
 def test_that_clause_with_a_long_subject_after_an_address_verb():
@@ -863,3 +870,44 @@ def test_that_clause_with_a_long_subject_after_an_address_verb():
     got = [r["text"] for r in rows("Roe warned that the exit of the country from the bloc "
                                    "will sap its defence.")]
     assert got == ["that the exit of the country from the bloc will sap its defence"]
+
+
+# Found in the second review of the attribution fixes.
+@pytest.mark.parametrize("text, span", [
+    ("ST. LOUIS — The talks will resume, the mayor said.", "The talks will resume"),
+    ("WASHINGTON -- The talks will resume, the senator said.", "The talks will resume"),
+    ("SEOUL, South Korea — The talks will resume, the minister said.", "The talks will resume"),
+    ("KYIV, Ukraine, Jan. 9 — The talks will resume, the minister said.",
+     "The talks will resume"),
+    ("LONDON, 3 December (Reuters) - The talks will resume, the minister said.",
+     "The talks will resume"),
+])
+def test_more_dateline_forms(text, span):
+    assert [r["text"] for r in rows(text)] == [span]
+
+
+@pytest.mark.parametrize("text, speaker, role, country", [
+    ("Rep. Dutch Ruppers said the bill would pass.", "Dutch Ruppers", "representative", None),
+    ("Dutch Foreign Minister Jan Veld said the bill would pass.", "Jan Veld",
+     "foreign minister", "Netherlands"),
+    ("Aides to the president said the bill would pass.", "Aides to the president", "aide",
+     None),
+    ("An official with the State Department said the bill would pass.",
+     "official with the State Department", "official", None),
+    ("A senior Chinese official at the embassy said the bill would pass.",
+     "senior Chinese official at the embassy", "official", "China"),
+    ("Hungary's foreign minister, Peter Szabo, said the bill would pass.", "Peter Szabo",
+     "foreign minister", "Hungary"),
+])
+def test_more_speaker_forms(text, speaker, role, country):
+    (r,) = rows(text)
+    assert (r["speaker"], r["speaker_role"], r["speaker_country"]) == (speaker, role, country)
+
+
+@pytest.mark.parametrize("text, mention", [
+    ("Jane Roe earlier on Tuesday said the bill would pass.", "Jane Roe"),
+    ("A spokesman for the ministry Tuesday said the bill would pass.",
+     "A spokesman for the ministry"),
+])
+def test_more_time_phrases(text, mention):
+    assert [r["speaker_mention"] for r in rows(text)] == [mention]

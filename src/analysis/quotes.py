@@ -697,10 +697,10 @@ def extract_document(text: str, doc_id: str = "doc", *, story_end: int | None = 
         opens = [q.open for q in pq]
         sents = _merge_sentences(d, sentence_spans(text, ps, pe), pq) if (pq or has_cue) \
             else []
-        dateline = _DATELINE_RE.match(text, ps, pe)
-        if dateline and sents and sents[0][0] < dateline.end() < sents[0][1]:
+        dateline = _dateline_end(text, ps, pe)
+        if dateline and sents and sents[0][0] < dateline < sents[0][1]:
             # "OSLO, May 2 — ...": the place and date are neither speaker nor words.
-            sents[0] = (dateline.end(), sents[0][1])
+            sents[0] = (dateline, sents[0][1])
         for ss, se in sents:
             sq = pq[bisect.bisect_left(opens, ss):bisect.bisect_left(opens, se)]
             if not sq and not d.has_cue(ss, se):
@@ -718,15 +718,26 @@ def extract_document(text: str, doc_id: str = "doc", *, story_end: int | None = 
     return _finish(d, doc_id, records)
 
 
-# A wire dateline opening a paragraph: a place in capitals (letters only, three or more:
-# not "OK" or "U.S."), then a date or region and any dash, an agency in brackets and any
-# dash, or an em/en dash alone; then a capital ("WASHINGTON (AP) — ", "ANKARA, Jan. 9
-# (Wire) - ", "OSLO — The ..."; not "NATO — and its allies").
+# A wire dateline opening a paragraph: a place in capitals (three letters or more, or an
+# abbreviation such as "ST."; not "OK" or "U.S."), then an optional region ("South Korea"),
+# date ("Jan. 9", "3 December") and agency ("(Reuters)"), then a dash and a capital. With
+# none of region, date or agency the dash must be long ("—", "–", "--"), so that "NATO -
+# and ..." or "EU - U.S. talks" stay text.
 _DATELINE_RE = re.compile(
-    r"[A-Z][A-Z'’\-]{2,}(?: [A-Z][A-Z'’\-]+){0,3}"
-    r"(?:(?:,\s*[A-Z][a-z]+\.?(?:\s+\d{1,2})?)?(?:,\s*\d{4})?\s*\([^()\n]{1,40}\)\s*[—–-]{1,2}"
-    r"|,\s*[A-Z][a-z]+\.?(?:\s+\d{1,2})?(?:,\s*\d{4})?\s*[—–-]{1,2}"
-    r"|\s*[—–])\s+(?=[A-Z“\"‘'])")
+    r"(?:[A-Z]{2}\.|[A-Z][A-Z'’\-]{2,})(?: (?:[A-Z]{2}\.|[A-Z][A-Z'’\-]+)){0,3}"
+    r"(?P<region>,\s*[A-Z][a-z]+(?: [A-Z][a-z]+){0,3})?"
+    r"(?P<date>,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})(?:,\s*\d{4})?)?"
+    r"(?P<agency>\s*\([^()\n]{1,40}\))?"
+    r"\s*(?P<dash>—|–|--|-)\s+(?=[A-Z“\"‘'])")
+
+
+def _dateline_end(text: str, ps: int, pe: int) -> int | None:
+    """Where a wire dateline opening the paragraph at ``ps`` ends, else None."""
+    m = _DATELINE_RE.match(text, ps, pe)
+    if m is None or not (m.group("region") or m.group("date") or m.group("agency")
+                         or m.group("dash") != "-"):
+        return None
+    return m.end()
 
 
 def _classify_direct(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, headline: bool
@@ -1143,19 +1154,6 @@ def _starts_clause(text: str, s: int, e: int) -> bool:
     return False
 
 
-def _clause_follows(text: str, s: int, e: int) -> bool:
-    """Whether a clause follows "that" at ``s``: a subject pronoun first, or a finite verb
-    within twelve words ("that Britain's exit from the E.U. will ..."), as opposed to a
-    demonstrative ("told that story to reporters")."""
-    for n, w in enumerate(_WORD_RE.finditer(text, s, e)):
-        low = w.group().lower()
-        if (n == 0 and low in _CLAUSE_SUBJECTS) or (n and low in _FINITE):
-            return True
-        if n >= 12:
-            break
-    return False
-
-
 def _opening_adjunct(text: str, s: int, e: int) -> bool:
     """Whether text[s:e] (before "X said") is an opening phrase, not a clause: one
     comma-free chunk led by a preposition or a participle with no finite verb ("At a
@@ -1191,10 +1189,11 @@ def _content_start(d: _Doc, m: re.Match, se: int) -> int:
     """Where the reported clause after a cue starts (after an addressee, at "that")."""
     text = d.text
     pos = _lstrip(text, m.end(), se)
-    # "warned that ...": a clause, no addressee ("that" is not one); but "told that story"
-    # is a demonstrative, known by the lack of a verb or subject pronoun soon after it.
+    # "warned that ...": a clause, no addressee ("that" is not one); but in "told that
+    # reporter that ..." the first "that" is a demonstrative with its noun, the addressee.
     that = _THAT_RE.match(text, pos)
-    if that and not _clause_follows(text, that.end(), se):
+    if that and _THAT_RE.search(text, that.end(), min(se, that.end() + 30)) and \
+            _n_words(text, that.end(), _THAT_RE.search(text, that.end(), se).start()) <= 2:
         that = None
     if m.group().lower() in d.cues.address and not that:
         obj = phrase_after(text, pos, se, d.titles)

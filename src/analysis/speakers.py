@@ -189,6 +189,10 @@ def _load_titles_cached(path: str, mtime: float) -> Titles:
             raise ConfigError(f"{path}: countries.{country} must be a list of adjectives/names")
         for v in [country, *variants]:
             countries[_words(str(v))] = str(country)
+            # "Hungary's foreign minister": every spelling also as a possessor.
+            for mark in ("'s", "’s"):
+                w = _words(str(v) + mark)
+                countries.setdefault(w, str(country))
 
     def gender_map(section: str) -> dict:
         out = {}
@@ -474,7 +478,13 @@ def _parse_words(mention: str, t: Titles) -> Speaker:
             name_toks = []  # a title after a name-like word: "Stein spokeswoman X"
             i += m
             continue
-        if n and not name_toks:
+        if n and not name_toks and not (
+                len(toks) - (i + n) == 1 and toks[i][0].isupper() and toks[-1][0].isupper()
+                and c.lower() != " ".join(low[i:i + n]) and not low[i + n - 1].endswith("s")
+                and not _match_vocab(low, i + n, t.roles, t.max_len)[1]):
+            # A country adjective before a lone capitalised word is a first name ("Dutch
+            # Ruppers", "French Hill"), not a nationality ("Dutch Foreign Minister X"); a
+            # country's own name is not ("Iraq War").
             country = country or c
             i += n
             continue
@@ -614,8 +624,11 @@ def _skip_time_phrase(toks, j: int) -> int:
     low = [""] * (4 - len(low)) + low  # low[-1] is token j
     if low[-1] in _DAY_PARTS and low[-2] in _WEEKDAYS:
         k -= 2
-    elif low[-1] in _WEEKDAYS and low[-2] in _TIME_LEADS:
-        k -= 1  # "on Tuesday", "late Friday"; a bare weekday may end a name ("Joe Friday")
+    elif low[-1] in _WEEKDAYS and (low[-2] in _TIME_LEADS or (
+            j >= 1 and toks[j - 1][2][:1].islower())):
+        # "on Tuesday", "late Friday", "the ministry Tuesday"; after a capitalised word a
+        # bare weekday may end a name ("Joe Friday").
+        k -= 1
     elif toks[j][2] in ("today", "yesterday", "tonight", "overnight"):
         k -= 1  # lower case only: "Russia Today", "USA Today" are names
     elif low[-1] in ("week", "month") and low[-2] in ("this", "last"):
@@ -624,6 +637,8 @@ def _skip_time_phrase(toks, j: int) -> int:
         return j
     if k >= 0 and toks[k][2].lower() in _TIME_LEADS:
         k -= 1
+        if k >= 0 and toks[k][2].lower() in ("earlier", "later"):
+            k -= 1  # "earlier on Tuesday"
     return k
 
 
@@ -662,12 +677,15 @@ def subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
     if text[start:found[1]].lower() in PRONOUNS:
         return found
     toks = _tokens(text, max(lo, start - 80), start)
-    if len(toks) >= 2 and toks[-1][2].lower() in ("for", "of", "at", "from") and \
-            toks[-2][2].lower() in _ROLE_NOUNS:
+    t = titles or load_titles()
+    if len(toks) >= 2 and toks[-1][2].lower() in ("for", "of", "at", "from", "to", "with") \
+            and toks[-2][2].lower() in _ROLE_NOUNS:
         k = len(toks) - 2
-        # Back over the role noun's own words: "the", "a", "senior", "two" (lower case).
-        while k >= 1 and len(toks) - 2 - k < 3 and toks[k - 1][2].isalpha() and \
-                toks[k - 1][2][:1].islower() and toks[k - 1][2].lower() not in _NOT_HEAD:
+        # Back over the role noun's own words: "the", "a", "senior", "two" (lower case) and
+        # a country adjective ("a senior Chinese official at ...").
+        while k >= 1 and len(toks) - 2 - k < 3 and toks[k - 1][2].isalpha() and (
+                (toks[k - 1][2][:1].islower() and toks[k - 1][2].lower() not in _NOT_HEAD)
+                or (toks[k - 1][2].lower(),) in t.countries):
             k -= 1
         if k >= 1 and toks[k - 1][2].lower() in ("the", "a", "an") or \
                 (k >= 1 and toks[k - 1][2] in ("The", "A", "An")):
@@ -682,8 +700,10 @@ def subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
 # Nouns for people who speak for an organisation named after them ("a spokesperson for X");
 # each is a spelling of a role in titles.yml.
 _ROLE_NOUNS = frozenset("""spokesperson spokesman spokeswoman spokespeople spokesmen spokeswomen
-official officials director representative representatives aide adviser advisor""".split())
-_ROLE_HOLDER_RE = re.compile(r"\b(" + "|".join(sorted(_ROLE_NOUNS)) + r")\s+(?:for|of|at|from)\s")
+official officials director representative representatives aide aides adviser advisers
+advisor advisors""".split())
+_ROLE_HOLDER_RE = re.compile(r"\b(" + "|".join(sorted(_ROLE_NOUNS))
+                             + r")\s+(?:for|of|at|from|to|with)\s", re.IGNORECASE)
 
 
 def _subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
