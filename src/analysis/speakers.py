@@ -674,8 +674,9 @@ def subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
     if found is None or found[2] is not None:
         return found
     start = found[0]
-    if text[start:found[1]].lower() in PRONOUNS:
-        return found
+    if text[start:found[1]].lower() in PRONOUNS or \
+            not _PREP_BEFORE_RE.search(text, max(lo, start - 8), start):
+        return found  # the common case, decided without tokenising again
     toks = _tokens(text, max(lo, start - 80), start)
     t = titles or load_titles()
     if len(toks) >= 2 and toks[-1][2].lower() in ("for", "of", "at", "from", "to", "with") \
@@ -702,6 +703,7 @@ def subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
 _ROLE_NOUNS = frozenset("""spokesperson spokesman spokeswoman spokespeople spokesmen spokeswomen
 official officials director representative representatives aide aides adviser advisers
 advisor advisors""".split())
+_PREP_BEFORE_RE = re.compile(r"(?<![\w’'])(?:for|of|at|from|to|with)\s+$", re.IGNORECASE)
 _ROLE_HOLDER_RE = re.compile(r"\b(" + "|".join(sorted(_ROLE_NOUNS))
                              + r")\s+(?:for|of|at|from|to|with)\s", re.IGNORECASE)
 
