@@ -85,11 +85,14 @@ def _read_rows(path: Path, encoding: str = "utf-8") -> tuple[pd.DataFrame, list[
 
 def cmd_quotes(args) -> int:
     from analysis.corpus import load_corpus
-    from analysis.pipeline import document_status, extract_all, same_file, write_table
+    from analysis.pipeline import (
+        document_status,
+        extract_all,
+        refuse_input_as_output,
+        write_table,
+    )
 
-    for out in filter(None, (args.output, args.errors)):
-        if same_file(out, args.input):
-            raise ValueError(f"{out}: this output path is the input; choose another")
+    refuse_input_as_output(args.input, (args.output, args.errors))
 
     corpus = load_corpus(args.input, encoding=args.encoding)
     quotes, quote_errors = extract_all(corpus.documents, progress=args.progress)
@@ -111,16 +114,14 @@ def cmd_quotes(args) -> int:
 
 
 def cmd_stance(args) -> int:
-    from analysis.pipeline import same_file, write_table
+    from analysis.pipeline import refuse_input_as_output, same_file, write_table
     from analysis.stance import StanceInputError, predict_stance_rows
 
     path = Path(args.input)
     errors_path = None
     if args.keep_going:
         errors_path = args.errors or str(Path(args.output).with_suffix("")) + ".errors.csv"
-    for out in [args.output] + ([errors_path] if errors_path else []):
-        if same_file(out, path):
-            raise StanceInputError(f"{out}: this output path is the input; choose another")
+    refuse_input_as_output(path, (args.output, errors_path))
     if errors_path and same_file(errors_path, args.output):
         raise StanceInputError(f"{args.output}: the errors file and the output are the same "
                                "file; the refused rows would be lost")

@@ -174,8 +174,10 @@ def find_story_end(text: str, patterns: Iterable[re.Pattern]) -> int:
     return story_end
 
 
-_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "UTF-32", "utf-32"), (codecs.BOM_UTF32_BE, "UTF-32", "utf-32"),
-               (codecs.BOM_UTF16_LE, "UTF-16", "utf-16"), (codecs.BOM_UTF16_BE, "UTF-16", "utf-16"))
+# Byte-order marks of the wide encodings, with the encoding and byte order each says (UTF-32
+# first: its little-endian mark begins with UTF-16's).
+_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32", "le"), (codecs.BOM_UTF32_BE, "utf-32", "be"),
+              (codecs.BOM_UTF16_LE, "utf-16", "le"), (codecs.BOM_UTF16_BE, "utf-16", "be"))
 
 
 def decode_bytes(raw: bytes, source, encoding: str) -> str:
@@ -196,23 +198,22 @@ def decode_bytes(raw: bytes, source, encoding: str) -> str:
     if not getattr(info, "_is_text_encoding", True):  # rot13, hex, base64, ...
         raise CorpusError(f"{source}: {encoding!r} is not a text encoding")
     wide = info.name.startswith(("utf-16", "utf-32"))
+    mark = next(((bom, codec, order) for bom, codec, order in _WIDE_BOMS
+                 if raw.startswith(bom)), None)
     if wide:
-        marks = [(bom, codec) for bom, _, codec in _WIDE_BOMS if raw.startswith(bom)]
-        size = "utf-32" if info.name.startswith("utf-32") else "utf-16"
-        if info.name in ("utf-16", "utf-32") and not marks:
+        size = info.name[:6]  # "utf-16" or "utf-32"
+        if info.name == size and mark is None:
             raise CorpusError(f"{source}: no byte-order mark, so the byte order of {encoding} "
                               f"is unknown; name it ({size}-le or {size}-be)")
-        if info.name not in ("utf-16", "utf-32") and marks:
-            order = "le" if marks[0][0] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF32_LE) else "be"
-            if not info.name.endswith(order):
-                raise CorpusError(f"{source}: its byte-order mark says {size}-{order}, not "
-                                  f"{encoding}")
+        if info.name != size and mark is not None and not info.name.endswith(mark[2]):
+            raise CorpusError(f"{source}: its byte-order mark says {size}-{mark[2]}, not "
+                              f"{encoding}")
     else:
-        for bom, name, codec in _WIDE_BOMS:
-            if raw.startswith(bom):
-                raise CorpusError(f"{source}: {name} text (byte-order mark {bom.hex(' ')}), "
-                                  f"not {encoding}; name its encoding (--encoding {codec} on "
-                                  f"the command line, encoding='{codec}' in Python)")
+        if mark is not None:
+            bom, codec, _ = mark
+            raise CorpusError(f"{source}: {codec.upper()} text (byte-order mark "
+                              f"{bom.hex(' ')}), not {encoding}; name its encoding (--encoding "
+                              f"{codec} on the command line, encoding='{codec}' in Python)")
         nul = raw.find(b"\x00")
         if nul >= 0:
             raise CorpusError(f"{source}: binary file (NUL byte at offset {nul}), not text "

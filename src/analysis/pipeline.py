@@ -366,6 +366,19 @@ def same_file(a: str | Path, b: str | Path) -> bool:
     return a.resolve() == b.resolve()
 
 
+def refuse_input_as_output(input_path: str | Path, outputs, instead: str = "another") -> None:
+    """Refuse an output path that is the input itself (it would be overwritten).
+
+    Raises
+    ------
+    ValueError
+        Naming the path; ``instead`` says what to choose ("another output folder").
+    """
+    for out in outputs:
+        if out and same_file(out, input_path):
+            raise ValueError(f"{out}: this output path is the input; choose {instead}")
+
+
 def check_output_folder(input_path: str | Path, out_dir: str | Path) -> None:
     """Refuse an output folder where a file :func:`write_outputs` writes is the input.
 
@@ -374,10 +387,8 @@ def check_output_folder(input_path: str | Path, out_dir: str | Path) -> None:
     ValueError
         Naming the file.
     """
-    for name in OUTPUT_FILES:
-        if same_file(Path(out_dir) / name, input_path):
-            raise ValueError(f"{Path(out_dir) / name}: this output path is the input; choose "
-                             "another output folder")
+    refuse_input_as_output(input_path, [Path(out_dir) / name for name in OUTPUT_FILES],
+                           "another output folder")
 
 
 def write_outputs(result: RunResult, out_dir: str | Path) -> list[Path]:

@@ -1166,11 +1166,14 @@ def _opening_adjunct(text: str, s: int, e: int) -> bool:
     return not any(w in _FINITE for w in words)
 
 
+_ADJUNCT_FIRST = _PREPOSITIONS | TIME_WORDS
+
+
 def _adjunct_or_nothing(text: str, s: int, e: int) -> bool:
     """Whether text[s:e] (between a cue and a comma) holds no object: nothing, or a phrase of
     time or place ("on Thursday", "Friday", "in a statement"), as opposed to "attacked Roe"."""
     first = _WORD_RE.search(text, s, e)
-    return first is None or first.group().lower() in _PREPOSITIONS | TIME_WORDS
+    return first is None or first.group().lower() in _ADJUNCT_FIRST
 
 
 def _split_clause_after(text: str, s: int, e: int) -> bool:
@@ -1185,17 +1188,22 @@ _FINITE = frozenset("""is was are were has have had will would can could may mig
 shall did does do""".split())
 
 
+def _that_clause_at(text: str, pos: int, se: int) -> bool:
+    """Whether a "that" at ``pos`` opens a clause ("warned that ..."; no addressee), rather
+    than being a demonstrative with its noun before the clause's own "that" ("told that
+    reporter that ...": the addressee)."""
+    that = _THAT_RE.match(text, pos)
+    if not that:
+        return False
+    second = _THAT_RE.search(text, that.end(), min(se, that.end() + 30))
+    return not (second and _n_words(text, that.end(), second.start()) <= 2)
+
+
 def _content_start(d: _Doc, m: re.Match, se: int) -> int:
     """Where the reported clause after a cue starts (after an addressee, at "that")."""
     text = d.text
     pos = _lstrip(text, m.end(), se)
-    # "warned that ...": a clause, no addressee ("that" is not one); but in "told that
-    # reporter that ..." the first "that" is a demonstrative with its noun, the addressee.
-    that = _THAT_RE.match(text, pos)
-    if that and _THAT_RE.search(text, that.end(), min(se, that.end() + 30)) and \
-            _n_words(text, that.end(), _THAT_RE.search(text, that.end(), se).start()) <= 2:
-        that = None
-    if m.group().lower() in d.cues.address and not that:
+    if m.group().lower() in d.cues.address and not _that_clause_at(text, pos, se):
         obj = phrase_after(text, pos, se, d.titles)
         if obj:
             pos = _lstrip(text, obj[1], se)

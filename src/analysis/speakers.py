@@ -439,20 +439,31 @@ def _parse_mention(mention: str, t: Titles) -> Speaker:
     # "a spokesperson for the embassy", "a spokeswoman for President X", "officials at the
     # ministry": the role-holder (written in lower case) speaks for what follows.
     m = _ROLE_HOLDER_RE.search(mention)
-    sp = None
-    if not m:
-        sp = _parse_words(mention, t)
-        if sp.kind == "org" and sp.role is None:
-            # "director of the X institute", "a professor at Y": read as an organisation
-            # with no role; the role is the words before the preposition.
-            m = re.search(r"\s(?:for|of|at|from)\s", mention)
     if m:
-        head = _parse_words(mention[:m.start() if sp is not None else m.end(1)], t)
-        if head.role and head.kind == "nominal":
-            org = _parse_words(mention[m.end():], t)
-            return Speaker("nominal", mention.strip().strip(","), role=head.role,
-                           country=head.country or org.country, gender=head.gender)
-    return sp if sp is not None else _parse_words(mention, t)
+        return _role_holder(mention, m.end(1), m.end(), t) or _parse_words(mention, t)
+    sp = _parse_words(mention, t)
+    if sp.kind == "org" and sp.role is None:
+        # "director of the X institute", "a professor at Y": read as an organisation with
+        # no role; the role is the words before the preposition.
+        m = _OF_ORG_RE.search(mention)
+        if m:
+            return _role_holder(mention, m.start(), m.end(), t) or sp
+    return sp
+
+
+_OF_ORG_RE = re.compile(r"\s(?:for|of|at|from)\s")
+
+
+def _role_holder(mention: str, head_end: int, org_start: int, t: Titles) -> Speaker | None:
+    """The holder of the role written in ``mention[:head_end]``, speaking for what follows
+    ``org_start`` (whose country they take if their own words name none); None when the
+    head names no role."""
+    head = _parse_words(mention[:head_end], t)
+    if not (head.role and head.kind == "nominal"):
+        return None
+    org = _parse_words(mention[org_start:], t)
+    return Speaker("nominal", mention.strip().strip(","), role=head.role,
+                   country=head.country or org.country, gender=head.gender)
 
 
 def _parse_words(mention: str, t: Titles) -> Speaker:
@@ -688,8 +699,7 @@ def subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
                 (toks[k - 1][2][:1].islower() and toks[k - 1][2].lower() not in _NOT_HEAD)
                 or (toks[k - 1][2].lower(),) in t.countries):
             k -= 1
-        if k >= 1 and toks[k - 1][2].lower() in ("the", "a", "an") or \
-                (k >= 1 and toks[k - 1][2] in ("The", "A", "An")):
+        if k >= 1 and toks[k - 1][2].lower() in ("the", "a", "an"):
             k -= 1
         elif k >= 1 and toks[k - 1][2][:1].isupper() and toks[k - 1][2].isalpha() and \
                 toks[k - 1][0] <= lo + 1:
@@ -841,12 +851,11 @@ def _name_end(text: str, tok) -> int:
 _KEEP_PERIOD = frozenset("jr sr mr mrs ms dr st inc co corp ltd bros messrs".split())
 
 
-def _drop_sentence_initial(text: str, toks, k: int, j: int, lo: int,
-                           t: Titles | None = None) -> int:
+def _drop_sentence_initial(text: str, toks, k: int, j: int, lo: int, t: Titles) -> int:
     """Skip a capitalised sentence-initial word that is not part of the name (a title that
     opens the sentence, "Defence Minister X", is part of it)."""
     while k < j:
-        if t is not None and _title_before_name([x[2] for x in toks[k:j + 1]], t):
+        if _title_before_name([x[2] for x in toks[k:j + 1]], t):
             break
         w = toks[k][2]
         low = w.lower()
