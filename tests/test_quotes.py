@@ -911,3 +911,21 @@ def test_more_speaker_forms(text, speaker, role, country):
 ])
 def test_more_time_phrases(text, mention):
     assert [r["speaker_mention"] for r in rows(text)] == [mention]
+
+
+# Found while testing names from European and Latin American news: a surname particle of
+# two words ("von der", "van der", "de la") cut the name, so "Ines von der Lahn" became
+# "Ines" or "Lahn".
+@pytest.mark.parametrize("text, speakers", [
+    ("“We will act,” said Ines von der Lahn.", ["Ines von der Lahn"]),
+    ("Commission President Ines von der Lahn said the bloc would act.", ["Ines von der Lahn"]),
+    ("Ines von der Lahn said the bloc would act. Von der Lahn added that sanctions would "
+     "follow.", ["Ines von der Lahn"] * 2),
+    ("“We will act,” said Pieter van der Berg.\n\n“Soon,” van der Berg said.",
+     ["Pieter van der Berg"] * 2),
+    ("“We will act,” said Rosa de la Cruz.", ["Rosa de la Cruz"]),
+    # one particle, as before
+    ("“We will act,” said Ana da Silva.\n\n“Soon,” da Silva said.", ["Ana da Silva"] * 2),
+])
+def test_bug_two_word_surname_particles(text, speakers):
+    assert [r["speaker"] for r in rows(text)] == speakers

@@ -174,3 +174,27 @@ def test_sheet_from_codes_refuses_duplicate_quote_ids():
                           "urgency": [False, False]})
     with pytest.raises(ValueError, match="appear more than once"):
         sheet_from_codes(quotes, coded, ["x"])
+
+
+@pytest.mark.parametrize("gold, second, keys, column, agree, alpha", [
+    ("sample_stance.csv", "sample_stance_coder2.csv", ["mention_start", "mention_end"],
+     "stance", 24, 1.0),
+    ("sample_sentiment.csv", "sample_sentiment_coder2.csv", ["start", "end"], "label", 18,
+     0.8986),
+])
+def test_sample_gold_agreement_with_a_second_coder(gold, second, keys, column, agree, alpha):
+    # Pins the agreement reported in data/annotations/README.md: an edit to either coder's
+    # file changes it, and the README must then change with it.
+    from analysis.paths import ANNOTATIONS_DIR
+
+    a = pd.read_csv(ANNOTATIONS_DIR / gold)
+    b = pd.read_csv(ANNOTATIONS_DIR / second)
+    both = a.merge(b, on=keys, suffixes=("_1", "_2"), validate="one_to_one")
+    assert len(both) == len(a) == len(b)
+    assert (both[f"{column}_1"] == both[f"{column}_2"]).sum() == agree
+    unit = both[keys[0]]
+    long = pd.concat([
+        pd.DataFrame({"coder": "first", "unit": unit, "value": both[f"{column}_1"]}),
+        pd.DataFrame({"coder": "second", "unit": unit, "value": both[f"{column}_2"]}),
+    ])
+    assert krippendorff_alpha(long) == pytest.approx(alpha, abs=1e-4)

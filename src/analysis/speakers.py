@@ -93,6 +93,27 @@ _CAP_STOP_NAME = _CAP_STOP - _HONORIFIC_STOP
 _CONNECTORS = frozenset({"of", "for", "the", "de", "del", "da", "van", "von", "bin", "al", "la",
                           "le", "du", "dos", "der"})
 _INNER_CONNECTORS = _CONNECTORS - {"the"}
+#: Surname particles, which may come two in a row ("von der", "van den", "de la").
+_PARTICLES = _INNER_CONNECTORS - {"of", "for"} | {"den", "di"}
+
+
+def _particle_pair(toks, i: int, step: int) -> bool:
+    """Whether tokens ``i`` and ``i + step`` are two surname particles followed (in the
+    direction of ``step``) by a capitalised word: "von der Lahn" read either way."""
+    k = i + 2 * step
+    return (0 <= k < len(toks) and toks[i][2].lower() in _PARTICLES
+            and toks[i + step][2].lower() in _PARTICLES and _is_cap(toks[k][2]))
+
+
+def _drop_particles(words: list[str]) -> list[str]:
+    """The name words without leading surname particles ("da Silva" or, opening a sentence,
+    "Von der Lahn" at a later mention is the surname "Silva" or "Lahn"). A capitalised
+    particle alone is kept: it is a given name as often ("Al", "Van")."""
+    k = 0
+    while k < len(words) - 1 and words[k].lower() in _PARTICLES and (
+            words[k].islower() or words[k + 1].lower() in _PARTICLES):
+        k += 1
+    return words[k:]
 _DETERMINERS = frozenset({"the", "a", "an", "another", "one", "some", "many", "most", "several",
                           "other", "both", "two", "three", "four", "his", "her", "their", "its",
                           "our", "these", "those", "this", "that", "each", "any", "few",
@@ -604,7 +625,8 @@ def _cap_run_back(toks, j, titles: Titles):
         elif low in _CONNECTORS and k - 2 >= 0 and (
                 (_is_cap(toks[k - 2][2]) and low != "the")
                 or (low == "the" and toks[k - 2][2].lower() in ("of", "for")
-                    and k - 3 >= 0 and _is_cap(toks[k - 3][2]))):
+                    and k - 3 >= 0 and _is_cap(toks[k - 3][2]))
+                or _particle_pair(toks, k - 1, -1)):
             k -= 1
         elif low in titles.descriptors and prev.islower():
             k -= 1
@@ -941,7 +963,8 @@ def phrase_after(text: str, pos: int, hi: int, titles: Titles | None = None,
             nl = nxt.lower()
             if _is_cap(nxt) and nl not in _CAP_STOP_NAME:
                 j += 1
-            elif nl in _CONNECTORS and j + 2 < len(toks) and _is_cap(toks[j + 2][2]):
+            elif nl in _CONNECTORS and j + 2 < len(toks) and (
+                    _is_cap(toks[j + 2][2]) or _particle_pair(toks, j + 1, 1)):
                 j += 1
             elif nl in t.descriptors and nxt.islower() and not _is_cap(toks[j][2]):
                 j += 1
@@ -1012,7 +1035,8 @@ _ABBR_AFTER_FIRST = "|".join(
     for f in dict.fromkeys(a[0] for a in _ABBRS))
 _FIRST_CAP_TOKEN = (r"[A-Z](?<![\w’'].)(?:" + _ABBR_AFTER_FIRST
                     + r"|\.(?:[A-Z]\.)*|[\w’'\-]*)")
-_NEXT_CAP_TOKEN = r"(?:[ \u00a0](?:(?:of|de|van|von|bin|al)[ \u00a0])?(?:" + _CAP_TOKEN + r"))"
+_NEXT_CAP_TOKEN = (r"(?:[ \u00a0](?:(?:of|de|van|von|bin|al|da|dos|du|del|der|den)[ \u00a0]"
+                   r"(?:(?:der|den|de|la|le)[ \u00a0])?)?(?:" + _CAP_TOKEN + r"))")
 # A word ending in a full stop ends the phrase unless it is an initial or a known
 # abbreviation.
 _CAPRUN_RE = re.compile(_FIRST_CAP_TOKEN + _NEXT_CAP_TOKEN + "*")
@@ -1090,7 +1114,7 @@ class DocumentPeople:
             sp = _parse_shared(" ".join(toks), titles)
             if sp.kind != "person":
                 continue
-            words = [w for w in sp.name.split() if not _is_initial(w)]
+            words = _drop_particles([w for w in sp.name.split() if not _is_initial(w)])
             # Two name words, or a title with initials before one word ("Minister S. Roe";
             # without a title "N. Korea" would be a person): a person is introduced.
             parts = sp.name.split()
@@ -1297,7 +1321,7 @@ class DocumentPeople:
                 got = [self.describe(k) for k in keys]
                 return tuple(_join([g[n] for g in got]) for n in range(3))
         if sp.kind == "person":
-            words = [w for w in sp.name.split() if not _is_initial(w)]
+            words = _drop_particles([w for w in sp.name.split() if not _is_initial(w)])
             if not words:  # only initials ("J. R."): nothing to link
                 return sp.name, role, country
             key = name_key(sp.name) if len(words) >= 2 else self.link_surname(words[0])
