@@ -929,3 +929,19 @@ def test_more_time_phrases(text, mention):
 ])
 def test_bug_two_word_surname_particles(text, speakers):
     assert [r["speaker"] for r in rows(text)] == speakers
+
+
+# Found while testing wire-style appositives: a description after the name that opens with
+# a possessive ("said X, Japan's foreign minister") was not read, so the speaker had no
+# role or country; the same description before the cue was read.
+@pytest.mark.parametrize("description, role, country", [
+    ("Japan's foreign minister", "foreign minister", "Japan"),
+    ("Japan’s foreign minister", "foreign minister", "Japan"),
+    ("NATO's secretary general", "secretary-general", None),
+    ("the ministry's spokeswoman", "spokesperson", None),
+    ("Smith's longtime adviser", "adviser", None),
+    ("Canada's ambassador to Japan", "ambassador", "Canada"),
+])
+def test_bug_possessive_appositive_after_the_cue(description, role, country):
+    (r,) = rows(f"“We will respond,” said Jane Roe, {description}.")
+    assert (r["speaker"], r["speaker_role"], r["speaker_country"]) == ("Jane Roe", role, country)

@@ -31,6 +31,15 @@ from analysis.speakers import (
         ("she", "pronoun", "she", None, None),
         ("a source", "nominal", "a source", None, None),
         ("Mr. Morgan of the Sierra Club", "person", "Morgan", None, None),
+        # Roles of international news added with the tests below them: EU foreign policy,
+        # monarchies, "top diplomat".
+        ("EU High Representative Ana Roe", "person", "Ana Roe", "high representative", None),
+        ("the bloc's foreign policy chief", "nominal", "the bloc's foreign policy chief",
+         "high representative", None),
+        ("Saudi Crown Prince Ali bin Roe", "person", "Ali bin Roe", "crown prince",
+         "Saudi Arabia"),
+        ("Qatar's emir", "nominal", "Qatar's emir", "emir", "Qatar"),
+        ("China's top diplomat Li Roe", "person", "Li Roe", "top diplomat", "China"),
     ],
 )
 def test_parse_mention(mention, kind, name, role, country):

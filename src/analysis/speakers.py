@@ -1012,7 +1012,9 @@ def phrase_after(text: str, pos: int, hi: int, titles: Titles | None = None,
             k += 1
         if k > j + 2:
             first = toks[j + 2][2]
+            # A possessive opens a description too ("X, Spain's foreign minister").
             if first.lower() in _DETERMINERS or first.islower() or \
+                    first.endswith(("'s", "’s")) or \
                     _match_vocab([x[2].lower() for x in toks[j + 2:k]], 0, t.roles, t.max_len)[1]:
                 appos = (toks[j + 2][0], _name_end(text, toks[k - 1]))
     return s, end, appos
