@@ -945,3 +945,18 @@ def test_bug_two_word_surname_particles(text, speakers):
 def test_bug_possessive_appositive_after_the_cue(description, role, country):
     (r,) = rows(f"“We will respond,” said Jane Roe, {description}.")
     assert (r["speaker"], r["speaker_role"], r["speaker_country"]) == ("Jane Roe", role, country)
+
+
+# Found on unseen wire stories: "Diplomats in Tokyo said" made the Japanese government the
+# speaker. People "in" a capital are where they are, not its government or its nationals.
+@pytest.mark.parametrize("subject, speaker, role, country", [
+    ("Diplomats in Ottawa", "Diplomats in Ottawa", "diplomat", None),
+    ("Officials in Ottawa", "Officials in Ottawa", "official", None),
+    ("Western analysts in Ottawa", "Western analysts in Ottawa", "analyst", None),
+    ("A French diplomat in Ottawa", "French diplomat in Ottawa", "diplomat", "France"),
+    # unchanged: the capital alone is its government
+    ("Ottawa", "Canada", "government", "Canada"),
+])
+def test_bug_people_in_a_capital_are_not_its_government(subject, speaker, role, country):
+    (r,) = rows(f"{subject} said the talks had stalled.")
+    assert (r["speaker"], r["speaker_role"], r["speaker_country"]) == (speaker, role, country)

@@ -461,7 +461,9 @@ def _parse_mention(mention: str, t: Titles) -> Speaker:
     # ministry": the role-holder (written in lower case) speaks for what follows.
     m = _ROLE_HOLDER_RE.search(mention)
     if m:
-        return _role_holder(mention, m.end(1), m.end(), t) or _parse_words(mention, t)
+        # "diplomats in X": X is where they are, not whom they speak for.
+        located = m.group(2).lower() == "in"
+        return _role_holder(mention, m.end(1), m.end(), t, located) or _parse_words(mention, t)
     sp = _parse_words(mention, t)
     if sp.kind == "org" and sp.role is None:
         # "director of the X institute", "a professor at Y": read as an organisation with
@@ -475,16 +477,17 @@ def _parse_mention(mention: str, t: Titles) -> Speaker:
 _OF_ORG_RE = re.compile(r"\s(?:for|of|at|from)\s")
 
 
-def _role_holder(mention: str, head_end: int, org_start: int, t: Titles) -> Speaker | None:
+def _role_holder(mention: str, head_end: int, org_start: int, t: Titles,
+                 located: bool = False) -> Speaker | None:
     """The holder of the role written in ``mention[:head_end]``, speaking for what follows
-    ``org_start`` (whose country they take if their own words name none); None when the
-    head names no role."""
+    ``org_start`` (whose country they take if their own words name none, unless
+    ``located``: what follows is only where they are); None when the head names no role."""
     head = _parse_words(mention[:head_end], t)
     if not (head.role and head.kind == "nominal"):
         return None
-    org = _parse_words(mention[org_start:], t)
+    org_country = None if located else _parse_words(mention[org_start:], t).country
     return Speaker("nominal", mention.strip().strip(","), role=head.role,
-                   country=head.country or org.country, gender=head.gender)
+                   country=head.country or org_country, gender=head.gender)
 
 
 def _parse_words(mention: str, t: Titles) -> Speaker:
@@ -712,7 +715,7 @@ def subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
         return found  # the common case, decided without tokenising again
     toks = _tokens(text, max(lo, start - 80), start)
     t = titles or load_titles()
-    if len(toks) >= 2 and toks[-1][2].lower() in ("for", "of", "at", "from", "to", "with") \
+    if len(toks) >= 2 and toks[-1][2].lower() in _ROLE_PREPS \
             and toks[-2][2].lower() in _ROLE_NOUNS:
         k = len(toks) - 2
         # Back over the role noun's own words: "the", "a", "senior", "two" (lower case) and
@@ -734,10 +737,11 @@ def subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
 # each is a spelling of a role in titles.yml.
 _ROLE_NOUNS = frozenset("""spokesperson spokesman spokeswoman spokespeople spokesmen spokeswomen
 official officials director representative representatives aide aides adviser advisers
-advisor advisors""".split())
-_PREP_BEFORE_RE = re.compile(r"(?<![\w’'])(?:for|of|at|from|to|with)\s+$", re.IGNORECASE)
-_ROLE_HOLDER_RE = re.compile(r"\b(" + "|".join(sorted(_ROLE_NOUNS))
-                             + r")\s+(?:for|of|at|from|to|with)\s", re.IGNORECASE)
+advisor advisors diplomat diplomats analyst analysts""".split())
+_ROLE_PREPS = ("for", "of", "at", "from", "to", "with", "in")
+_PREP_BEFORE_RE = re.compile(r"(?<![\w’'])(?:" + "|".join(_ROLE_PREPS) + r")\s+$", re.IGNORECASE)
+_ROLE_HOLDER_RE = re.compile(r"\b(" + "|".join(sorted(_ROLE_NOUNS)) + r")\s+("
+                             + "|".join(_ROLE_PREPS) + r")\s", re.IGNORECASE)
 
 
 def _subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
