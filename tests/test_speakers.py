@@ -40,6 +40,23 @@ from analysis.speakers import (
          "Saudi Arabia"),
         ("Qatar's emir", "nominal", "Qatar's emir", "emir", "Qatar"),
         ("China's top diplomat Li Roe", "person", "Li Roe", "top diplomat", "China"),
+        # Found on unseen wire stories: a qualifier before a title was dropped, so deputies,
+        # assistants and former ministers were counted as the ministers themselves.
+        ("Lithuania's deputy foreign minister", "nominal", "Lithuania's deputy foreign minister",
+         "deputy foreign minister", "Lithuania"),
+        ("Deputy Foreign Minister Ana Roe", "person", "Ana Roe", "deputy foreign minister", None),
+        ("Vice Foreign Minister Ana Roe", "person", "Ana Roe", "vice foreign minister", None),
+        ("former U.S. Secretary of State Ana Roe", "person", "Ana Roe",
+         "former secretary of state", "United States"),
+        ("Assistant Secretary of State Ana Roe", "person", "Ana Roe",
+         "assistant secretary of state", None),
+        ("the deputy spokesperson", "nominal", "the deputy spokesperson", "deputy spokesperson",
+         None),
+        # a role that is itself written with the qualifier stays as listed
+        ("Deputy Prime Minister Ana Roe", "person", "Ana Roe", "deputy prime minister", None),
+        ("Vice President Ana Roe", "person", "Ana Roe", "vice president", None),
+        # an acting office-holder holds the office
+        ("acting Defense Secretary Ana Roe", "person", "Ana Roe", "secretary of defense", None),
     ],
 )
 def test_parse_mention(mention, kind, name, role, country):

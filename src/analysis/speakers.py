@@ -172,6 +172,9 @@ class Titles:
         Lower-case token tuple as written -> canonical country name.
     parties, org_heads, descriptors : frozenset
         Lower-case words.
+    qualifiers : dict
+        Lower-case word written before a role -> prefix of the normalised role ("deputy"
+        makes "foreign minister" "deputy foreign minister").
     max_len : int
         Longest entry in ``roles``/``countries``, in tokens.
     """
@@ -185,6 +188,7 @@ class Titles:
     descriptors: frozenset
     max_len: int
     first_words: frozenset = frozenset()
+    qualifiers: dict = field(default_factory=dict)
 
 
 def _words(value: str) -> tuple[str, ...]:
@@ -235,6 +239,8 @@ def _load_titles_cached(path: str, mtime: float) -> Titles:
         descriptors=frozenset(str(p).lower() for p in data.get("lowercase_descriptors") or []),
         max_len=max_len,
         first_words=frozenset(k[0] for k in [*roles, *countries] if k),
+        qualifiers={str(k).lower(): str(v).lower()
+                    for k, v in (data.get("role_qualifiers") or {}).items()},
     )
 
 
@@ -499,7 +505,7 @@ def _parse_words(mention: str, t: Titles) -> Speaker:
         return Speaker("pronoun", toks[0], gender=PRONOUNS[toks[0].lower()])
     toks[-1] = _strip_possessive(toks[-1]).rstrip(".") if not _is_initial(toks[-1]) else toks[-1]
     low = [x.lower().rstrip(",") for x in toks]
-    role = country = gender = None
+    role = country = gender = qualifier = None
     name_toks: list[str] = []
     i = 0
     while i < len(toks):
@@ -508,10 +514,18 @@ def _parse_words(mention: str, t: Titles) -> Speaker:
         r, m = _match_vocab(low, i, t.roles, t.max_len, t.first_words)
         if m and m >= n and not (name_toks and toks[i][0].isupper() and m == 1
                                  and i == len(toks) - 1):
-            role = r
+            # "deputy foreign minister" is not the foreign minister.
+            role = f"{qualifier} {r}" if qualifier else r
+            qualifier = None
             gender = t.gendered.get(" ".join(low[i:i + m]), gender) or gender
             name_toks = []  # a title after a name-like word: "Stein spokeswoman X"
             i += m
+            continue
+        if w in t.qualifiers and i + 1 < len(toks):
+            # Kept until the role it qualifies; a country may come between ("former U.S.
+            # Secretary of State").
+            qualifier = t.qualifiers[w]
+            i += 1
             continue
         if n and not name_toks and not (
                 len(toks) - (i + n) == 1 and toks[i][0].isupper() and toks[-1][0].isupper()
