@@ -76,6 +76,8 @@ however meanwhile moreover furthermore instead indeed even only just both either
 each every all some many most several few other another such no not more less asked
 he she it they we i you his her its their our my your him them us me
 mr mrs ms dr said says according despite amid among between about against without within
+inside outside across through throughout around along beyond near behind toward towards upon
+via
 """.split()) | (_CAP_TIME := frozenset("""
 earlier later today yesterday tomorrow last next monday tuesday wednesday thursday
 friday saturday sunday january february march april may june july august september
@@ -170,7 +172,7 @@ class Titles:
         Lower-case word -> implied gender ("f", "m" or "").
     countries : dict
         Lower-case token tuple as written -> canonical country name.
-    parties, org_heads, descriptors : frozenset
+    parties, org_heads, descriptors, place_firsts : frozenset
         Lower-case words.
     qualifiers : dict
         Lower-case word written before a role -> prefix of the normalised role ("deputy"
@@ -189,6 +191,7 @@ class Titles:
     max_len: int
     first_words: frozenset = frozenset()
     qualifiers: dict = field(default_factory=dict)
+    place_firsts: frozenset = frozenset()
 
 
 def _words(value: str) -> tuple[str, ...]:
@@ -241,6 +244,7 @@ def _load_titles_cached(path: str, mtime: float) -> Titles:
         first_words=frozenset(k[0] for k in [*roles, *countries] if k),
         qualifiers={str(k).lower(): str(v).lower()
                     for k, v in (data.get("role_qualifiers") or {}).items()},
+        place_firsts=frozenset(str(p).lower() for p in data.get("place_first_words") or []),
     )
 
 
@@ -566,9 +570,10 @@ def _parse_words(mention: str, t: Titles) -> Speaker:
         name_toks = name_toks[:of]
         name = " ".join(name_toks)
     last = name_toks[-1].lower().strip(".")
-    if last in t.org_heads or of is not None and len(name_toks) > of:
+    if last in t.org_heads or name_toks[0].lower() in t.place_firsts or (
+            of is not None and len(name_toks) > of):
         return Speaker("org", name, role=None, country=country)
-    if not all(x[0].isupper() or x.lower() in _CONNECTORS for x in name_toks):
+    if not all(_is_cap(x) or x.lower() in _CONNECTORS for x in name_toks):
         return Speaker("nominal", raw, role=role, country=country, gender=gender)
     return Speaker("person", name, role=role, country=country, gender=gender)
 
@@ -628,7 +633,9 @@ def _tokens(text: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
 
 
 def _is_cap(tok: str) -> bool:
-    return tok[:1].isupper()
+    # A name may open with a hyphenated particle ("al-Qadiri", "el-Sayed").
+    return tok[:1].isupper() or (tok[2:3] == "-" and tok[:2] in ("al", "el")
+                                 and tok[3:4].isupper())
 
 
 def _cap_run_back(toks, j, titles: Titles):
@@ -1056,7 +1063,8 @@ _ABBR_AFTER_FIRST = "|".join(
 _FIRST_CAP_TOKEN = (r"[A-Z](?<![\w’'].)(?:" + _ABBR_AFTER_FIRST
                     + r"|\.(?:[A-Z]\.)*|[\w’'\-]*)")
 _NEXT_CAP_TOKEN = (r"(?:[ \u00a0](?:(?:of|de|van|von|bin|al|da|dos|du|del|der|den)[ \u00a0]"
-                   r"(?:(?:der|den|de|la|le)[ \u00a0])?)?(?:" + _CAP_TOKEN + r"))")
+                   r"(?:(?:der|den|de|la|le)[ \u00a0])?)?(?:" + _CAP_TOKEN
+                   + r"|(?:al|el)-[A-Z][\w’'\-]*))")
 # A word ending in a full stop ends the phrase unless it is an initial or a known
 # abbreviation.
 _CAPRUN_RE = re.compile(_FIRST_CAP_TOKEN + _NEXT_CAP_TOKEN + "*")
@@ -1264,6 +1272,41 @@ class DocumentPeople:
             return r["name"], r.get("role") or p.role, r.get("country") or p.country
         return p.name, p.role, p.country
 
+    def _office_holder(self, mention: str, sp: Speaker) -> str | None:
+        """Key of the one person of the document holding the office that a definite,
+        singular description names ("the foreign minister", "Norway's foreign minister"),
+        if that person's country (when known) agrees; else None.
+
+        A wire lede often names the office and a later paragraph the name. Indefinite
+        ("a foreign minister") and plural descriptions name someone else or several people,
+        and an office held by two people named in the document is ambiguous."""
+        words = mention.split()
+        low = [w.lower() for w in words]
+        definite = low[0] == "the" or (sp.country is not None and low[0].endswith(("'s", "’s")))
+        if not definite or low[-1].endswith("s") or len(words) > 6:
+            return None
+        # Only the office and a country: a party, a state or any other name in the
+        # description ("the GOP nominee", "the South Carolina senator") is a fact about
+        # the holder that the document's people cannot be checked against.
+        i = 1 if low[0] == "the" else 0
+        while i < len(words):
+            n = _match_vocab(low, i, self.titles.countries, self.titles.max_len)[1]
+            if n:
+                i += n
+            elif words[i].islower() and low[i] not in self.titles.parties:
+                i += 1
+            else:
+                return None
+        found = None
+        for key in self.people:
+            _, role, country = self.describe(key)
+            if role != sp.role or (sp.country and country and country != sp.country):
+                continue
+            if found is not None:
+                return None
+            found = key
+        return found
+
     def resolve(self, mention: str, start: int, appositive: str | None = None
                 ) -> tuple[str | None, str | None, str | None]:
         """Canonical speaker, role and country for a mention at offset ``start``.
@@ -1361,6 +1404,14 @@ class DocumentPeople:
             if rec is not None:
                 return rec["name"], rec.get("role") or role, rec.get("country") or country
             return sp.name, role, country
+        if role_holder:
+            key = self._office_holder(mention, sp)
+            if key is not None:
+                # The description may be the only place that gives the holder's country:
+                # later mentions of the name inherit it.
+                p = self.people[key]
+                p.country = p.country or sp.country
+                return self.describe(key)
         name = sp.name
         low = name.lower()
         if sp.kind == "org" and sp.country and tuple(low.split()) in self.titles.countries:
