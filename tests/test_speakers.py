@@ -55,6 +55,12 @@ from analysis.speakers import (
         # a role that is itself written with the qualifier stays as listed
         ("Deputy Prime Minister Ana Roe", "person", "Ana Roe", "deputy prime minister", None),
         ("Vice President Ana Roe", "person", "Ana Roe", "vice president", None),
+        # Found on a fresh unseen test set: "Director General X" was a general, a special
+        # envoy an ambassador, a lawmaker had no role.
+        ("IAEA Director General Ana Roe", "person", "Ana Roe", "director-general", None),
+        ("the U.S. special envoy", "nominal", "the U.S. special envoy", "envoy", "United States"),
+        ("an opposition lawmaker", "nominal", "an opposition lawmaker", "lawmaker", None),
+        ("Labour MP Ana Roe", "person", "Ana Roe", "lawmaker", None),
         # an acting office-holder holds the office
         ("acting Defense Secretary Ana Roe", "person", "Ana Roe", "secretary of defense", None),
     ],

@@ -41,6 +41,7 @@ import pandas as pd
 
 from analysis.config import ConfigError, load_yaml
 from analysis.paths import CONFIG_DIR, ROSTER_FILE
+from analysis.text import paragraph_spans, sentence_spans
 
 __all__ = [
     "TITLES_FILE",
@@ -614,6 +615,17 @@ def _is_clause(description: str) -> bool:
         words[0].endswith("ing") and len(words) > 1 and words[1] in _CLAUSE_SECOND)
 
 
+# A description after a name: a comma, then words up to the next comma or sentence end,
+# stopping before a relative clause ("X, an analyst who studies ...").
+_DESCRIPTION_AFTER_RE = re.compile(
+    r", ((?:(?:[A-Z]\.)+|(?!\b(?:who|which|that|whose)\b)[^,;:.!?\n“”\"()]){2,80}?)"
+    r"(?=\s+(?:who|which|that|whose)\b|[,;:.!?\n]|$)")
+
+# Words opening a sentence with a phrase before its subject ("While ..., X said").
+_INTRO_WORDS = frozenset("""while when whenever although though if as because since after before
+unless until despite in on at during following with without after amid by for from under
+asked""".split())
+
 # Words that end a title written before a name, looking back from the name.
 _NOT_TITLE_WORDS = frozenset("""a an the at to with for from by and or in on his her their
 its our""".split())
@@ -1111,6 +1123,8 @@ class DocumentPeople:
     def __init__(self, text: str, end: int, roster: Roster, titles: Titles,
                  quoted: Sequence[tuple[int, int]] = ()):
         self.text = text
+        self._end = end
+        self._sentence_starts: list[int] | None = None  # computed when a pronoun needs them
         self._quoted = sorted(quoted)
         self._quoted_starts = [a for a, _ in self._quoted]
         self._lower_seen: dict[str, bool] = {}
@@ -1149,6 +1163,7 @@ class DocumentPeople:
             if len(words) >= 2 or (len(words) == 1 and len(parts) > 1
                                    and parts[-1] == words[0] and (sp.role or sp.gender)):
                 p = self._add(sp)
+                self._learn_description(p, m.end())
                 self.mentions.append((s, p.key))
                 for word in (p.surname, _family_name_first(words)):
                     if word:
@@ -1241,10 +1256,69 @@ class DocumentPeople:
             return None
         while i >= 0:
             at, key = self.mentions[i]
-            g = self._gender(key)
-            if (g is None or g == want) and not self._in_quotation(at):
-                return key
+            if self._fits(key, want, at):
+                return self._sentence_subject(i, want, pos) or key
             i -= 1
+        return None
+
+    def _fits(self, key: str, want: str | None, at: int) -> bool:
+        g = self._gender(key)
+        return (g is None or g == want) and not self._in_quotation(at)
+
+    def _possessive_at(self, pos: int) -> bool:
+        """Whether the name at ``pos`` is a possessor ("Mr. Roe's plan"), not a subject."""
+        m = _CAPRUN_RE.match(self.text, pos)
+        return m is not None and m.group().endswith(("'s", "’s"))
+
+    def _names_role(self, words: list[str]) -> bool:
+        low = [w.lower() for w in words]
+        return any(_match_vocab(low, k, self.titles.roles, self.titles.max_len)[1]
+                   for k in range(len(low)))
+
+    def _sentence_subject(self, i: int, want: str | None, pos: int) -> str | None:
+        """The first person fitting the pronoun in the sentence of mention ``i``, when that
+        sentence ends before the pronoun's: a pronoun opening a new sentence refers to the
+        previous sentence's subject rather than to a name later in it ("X arrived for talks
+        with Y. Speaking to reporters, he said": X)."""
+        text = self.text
+        at = self.mentions[i][0]
+        if self._sentence_starts is None:
+            self._sentence_starts = [s for a, b in paragraph_spans(text, 0, self._end)
+                                     for s, _ in sentence_spans(text, a, b)]
+        starts = self._sentence_starts
+        k = bisect.bisect_right(starts, at) - 1
+        if k < 0 or k + 1 >= len(starts) or pos < starts[k + 1]:
+            return None  # the pronoun is in the same sentence
+        start = starts[k]
+        first = text[start:start + 16].lstrip(" “\"").split(" ", 1)[0].rstrip(",").lower()
+        if first in PRONOUNS:
+            # "He notes that the Commission ...": the subject is a pronoun, whose person is
+            # the one named before; keep the most recent.
+            return None
+        if first in _INTRO_WORDS or (first.endswith("ing") and first != "according"):
+            # "While he worked under X, Y said", "In an interview with X, Y said": the
+            # subject follows the opening phrase.
+            comma = text.find(", ", start, at + 1)
+            if comma < 0:
+                return None
+            start = comma
+        j = bisect.bisect_left(self._offsets, start)
+        while j < i:
+            o, key = self.mentions[j]
+            if self._fits(key, want, o) and not self._possessive_at(o):
+                # A name that only modifies a title before another name is not the
+                # subject ("Clinton communication director Jo Roe"), nor is a first name
+                # also found as someone's surname at the same place: the next name is.
+                while j + 1 <= i:
+                    o2, key2 = self.mentions[j + 1]
+                    gap = text[o:o2].split()[1:]
+                    if not (o2 == o or (o2 - o <= 40 and gap and all(w.islower() for w in gap)
+                                        and self._names_role(gap))) \
+                            or not self._fits(key2, want, o2):
+                        break
+                    j, o, key = j + 1, o2, key2
+                return key
+            j += 1
         return None
 
     def _in_quotation(self, pos: int) -> bool:
@@ -1271,6 +1345,48 @@ class DocumentPeople:
             r = p.roster
             return r["name"], r.get("role") or p.role, r.get("country") or p.country
         return p.name, p.role, p.country
+
+    def _description(self, appositive: str) -> Speaker | None:
+        """The parse of a description written beside a name ("the foreign minister"), or
+        None when its title belongs to someone else it names."""
+        extra = _parse_shared(appositive, self.titles)
+        if extra.role or extra.country:
+            # The description names someone else, and its title is theirs when written
+            # with their name ("the sister of leader X", "in talks with Chancellor X", "an
+            # adviser to President X"); not so in "the attorney general of Y, one of the
+            # states suing the EPA".
+            for m in _CAPRUN_RE.finditer(appositive):
+                # The words written right before the name, back to a determiner or a
+                # preposition ("leader X", "secretary of state X"; not "adviser at the X").
+                before = appositive[:m.start()].split()[-4:]
+                k = len(before)
+                while k and before[k - 1].lower() not in _NOT_TITLE_WORDS:
+                    k -= 1
+                near = _parse_shared(" ".join([*before[k:], m.group()]), self.titles)
+                if near.kind == "person" and (
+                        (near.role and near.role == extra.role)
+                        or (near.country and near.country == extra.country)):
+                    return None
+        return extra
+
+    def _learn_description(self, p: _Person, end: int) -> None:
+        """Give ``p`` the role and country of a description after its name at ``end``
+        (", the foreign minister," / ", a Vienna-based analyst who ..."), when it has them
+        and ``p`` has none: later mentions ("she said") then carry them."""
+        m = _DESCRIPTION_AFTER_RE.match(self.text, end)
+        if m is None:
+            return
+        desc = m.group(1)
+        first = desc.split()[0]
+        if not (first.lower() in _DETERMINERS or first.islower()
+                or first.endswith(("'s", "’s"))):
+            return
+        extra = self._description(desc)
+        if extra is None or extra.kind != "nominal" or not extra.role:
+            return
+        p.role = p.role or extra.role
+        if not _is_clause(desc):  # a place in a clause about them is where they are
+            p.country = p.country or extra.country
 
     def _office_holder(self, mention: str, sp: Speaker) -> str | None:
         """Key of the one person of the document holding the office that a definite,
@@ -1335,25 +1451,7 @@ class DocumentPeople:
                 if all(g[0] for g in got):
                     return tuple(_join([g[i] for g in got]) for i in range(3))
         sp = _parse_shared(mention, self.titles)
-        extra = _parse_shared(appositive, self.titles) if appositive else None
-        if extra is not None and (extra.role or extra.country):
-            # The description names someone else, and its title is theirs when written
-            # with their name ("the sister of leader X", "in talks with Chancellor X", "an
-            # adviser to President X"); not so in "the attorney general of Y, one of the
-            # states suing the EPA".
-            for m in _CAPRUN_RE.finditer(appositive):
-                # The words written right before the name, back to a determiner or a
-                # preposition ("leader X", "secretary of state X"; not "adviser at the X").
-                before = appositive[:m.start()].split()[-4:]
-                k = len(before)
-                while k and before[k - 1].lower() not in _NOT_TITLE_WORDS:
-                    k -= 1
-                near = _parse_shared(" ".join([*before[k:], m.group()]), self.titles)
-                if near.kind == "person" and (
-                        (near.role and near.role == extra.role)
-                        or (near.country and near.country == extra.country)):
-                    extra = None
-                    break
+        extra = self._description(appositive) if appositive else None
         role = sp.role or (extra.role if extra else None)
         country = sp.country or (extra.country if extra else None)
         if extra is not None and not sp.country and _is_clause(appositive):
