@@ -1124,7 +1124,8 @@ class DocumentPeople:
                  quoted: Sequence[tuple[int, int]] = ()):
         self.text = text
         self._end = end
-        self._sentence_starts: list[int] | None = None  # computed when a pronoun needs them
+        self._paragraphs: list[tuple[int, int]] | None = None  # when a pronoun needs them
+        self._sentence_starts: dict[int, list[int]] = {}  # per paragraph, when needed
         self._quoted = sorted(quoted)
         self._quoted_starts = [a for a, _ in self._quoted]
         self._lower_seen: dict[str, bool] = {}
@@ -1265,6 +1266,24 @@ class DocumentPeople:
         g = self._gender(key)
         return (g is None or g == want) and not self._in_quotation(at)
 
+    def _sentence_start_before(self, at: int, pos: int) -> int | None:
+        """Start of the sentence holding offset ``at``, if ``pos`` lies in a later sentence
+        (sentences are split only in the paragraphs asked about)."""
+        if self._paragraphs is None:
+            self._paragraphs = paragraph_spans(self.text, 0, self._end)
+        p = bisect.bisect_right(self._paragraphs, (at, len(self.text))) - 1
+        if p < 0:
+            return None
+        if p not in self._sentence_starts:
+            a, b = self._paragraphs[p]
+            self._sentence_starts[p] = [s for s, _ in sentence_spans(self.text, a, b)]
+        starts = self._sentence_starts[p]
+        k = bisect.bisect_right(starts, at) - 1
+        if k < 0:
+            return None
+        later = starts[k + 1] if k + 1 < len(starts) else self._paragraphs[p][1]
+        return starts[k] if pos >= later else None
+
     def _possessive_at(self, pos: int) -> bool:
         """Whether the name at ``pos`` is a possessor ("Mr. Roe's plan"), not a subject."""
         m = _CAPRUN_RE.match(self.text, pos)
@@ -1282,14 +1301,9 @@ class DocumentPeople:
         with Y. Speaking to reporters, he said": X)."""
         text = self.text
         at = self.mentions[i][0]
-        if self._sentence_starts is None:
-            self._sentence_starts = [s for a, b in paragraph_spans(text, 0, self._end)
-                                     for s, _ in sentence_spans(text, a, b)]
-        starts = self._sentence_starts
-        k = bisect.bisect_right(starts, at) - 1
-        if k < 0 or k + 1 >= len(starts) or pos < starts[k + 1]:
-            return None  # the pronoun is in the same sentence
-        start = starts[k]
+        start = self._sentence_start_before(at, pos)
+        if start is None:
+            return None
         first = text[start:start + 16].lstrip(" “\"").split(" ", 1)[0].rstrip(",").lower()
         if first in PRONOUNS:
             # "He notes that the Commission ...": the subject is a pronoun, whose person is
@@ -1377,6 +1391,9 @@ class DocumentPeople:
         if m is None:
             return
         desc = m.group(1)
+        words = desc.lower().split()
+        if not any(w in self.titles.first_words for w in words):
+            return  # names no role or country
         first = desc.split()[0]
         if not (first.lower() in _DETERMINERS or first.islower()
                 or first.endswith(("'s", "’s"))):
