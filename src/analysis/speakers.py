@@ -9,22 +9,30 @@ Two jobs, both rule-based and driven by data files researchers edit:
 * **Resolving the mention** to a canonical speaker with a role and a country
   (:class:`DocumentPeople`): titles and country adjectives written with a name
   (``U.S. Secretary of State Jane Roe``; vocabulary in ``data/config/titles.yml``),
-  surnames linked to the one full name introduced earlier in the document
-  (``Roe`` -> ``Jane Roe``), pronouns to the most recent
-  gender-compatible person ("who" to the person just named, "it" to the
-  government of the first country named in its sentence), coordinated speakers
-  ("Roe and Doe agreed") to both names joined by "; ", a capital or country
-  ("Beijing said") to that country's government, and the roster
-  (``data/config/roster.csv``), whose role, country and gender win over the text.
+  surnames linked to the one full name introduced in the document
+  (``Roe`` -> ``Jane Roe``; particles as in ``von der Lahn``, ``al-Qadiri``), a
+  title in a description beside a name remembered for that person (``Jane Roe,
+  the ministry's spokeswoman,``), a definite office description linked to the
+  one person of the document holding that office (``Norway's foreign minister``
+  -> ``Jane Roe``, who then takes the country), pronouns to a gender-compatible
+  person ("he" opening a sentence to the subject of the sentence before, else to
+  the most recent name; "who" to the person just named; "it" to the government of
+  the first country named in its sentence), coordinated speakers ("Roe and Doe
+  agreed") to both names joined by "; ", a capital or country ("Beijing said") to
+  that country's government, and the roster (``data/config/roster.csv``), whose
+  role, country and gender win over the text.
 
 Limits
 ------
 The rules see capitalisation and a fixed vocabulary, not syntax. A capitalised
 phrase that is neither a title, a country nor an organisation head word is read
-as a name; a country is never guessed from a dateline; a surname shared by two
-people in one document stays unresolved (it is returned as written); pronouns
-are resolved by recency and gender only, so "she said" after two women are
-mentioned goes to the later one even when the earlier one is the subject.
+as a name; a country is never guessed from a dateline or from the story's topic
+(a minister named without a country adjective or description has no country); a
+surname shared by two people in one document stays unresolved (it is returned as
+written); pronouns are resolved by gender, sentence subjects and recency, not
+syntax: the subject is taken to be the first name of the sentence after any
+opening phrase, which a heading run into the sentence or a name inside a
+subordinate clause can defeat.
 """
 
 from __future__ import annotations
