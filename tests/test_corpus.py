@@ -310,3 +310,14 @@ def test_wide_encodings_need_a_byte_order_and_text_codecs_only():
     for codec in ("rot13", "hex", "base64"):
         with pytest.raises(CorpusError, match="not a text encoding"):
             decode_bytes(text.encode("utf-8"), "a.txt", codec)
+
+
+# Found in review: a semicolon- or tab-separated file (Excel's CSV in many locales) was refused
+# with a list of "found" columns that did not say why.
+@pytest.mark.parametrize("sep, name", [(";", "semicolons"), ("\t", "tabs")])
+def test_table_with_another_separator_says_so(tmp_path, sep, name):
+    p = tmp_path / "t.csv"
+    p.write_text(f"doc_id{sep}text\nd1{sep}Roe said it.\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match=rf"t.csv: missing column\(s\) doc_id, text;.*"
+                                          rf"separated by {name}"):
+        load_corpus(p)

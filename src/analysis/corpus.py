@@ -519,8 +519,16 @@ def read_parquet_records(path: Path) -> tuple[list[dict], list[str]]:
 def _require_columns(columns, path):
     missing = [c for c in ("doc_id", "text") if c not in columns]
     if missing:
+        hint = ""
+        for sep, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "vertical bars")):
+            if any(sep in str(c) and "doc_id" in str(c).split(sep) for c in columns):
+                # Excel writes "CSV" with semicolons in many locales.
+                hint = (f" (the header looks separated by {name}; save the file with commas "
+                        "between columns)")
+                break
         raise CorpusError(
-            f"{path}: missing column(s) {', '.join(missing)}; found: {', '.join(map(str, columns))}"
+            f"{path}: missing column(s) {', '.join(missing)}; found: "
+            f"{', '.join(map(str, columns))}{hint}"
         )
 
 
