@@ -591,3 +591,42 @@ def test_bootstrap_units_edge_cases():
     assert out["ci_low"].isna().all()
     empty = paired_differences(pd.DataFrame({"gold": true, "only": pred}), "only")
     assert empty.empty and {"method", "baseline", "estimate"} <= set(empty.columns)
+
+
+# --------------------------------------------------------------------------- stance sheets
+def _coded_sheet():
+    return pd.DataFrame({"unit_id": ["d1:0:1", "d1:5:6", "d2:0:1", "d2:5:6", "d3:0:1"],
+                         "doc_id": ["d1", "d1", "d2", "d2", "d3"],
+                         "mention_start": [0, 5, 0, 5, 0], "mention_end": [1, 6, 1, 6, 1],
+                         "stance": ["favor", "against", "neutral", "against", ""]})
+
+
+def _predictions():
+    keys = pd.DataFrame({"doc_id": ["d1", "d1", "d2", "d2", "d3"],
+                         "mention_start": [0, 5, 0, 5, 0], "mention_end": [1, 6, 1, 6, 1]})
+    a = keys.assign(method="hybrid", stance=["favor", "against", "favor", "against", "favor"])
+    b = keys.assign(method="neural", stance=["favor", "neutral", "neutral", "against", "favor"])
+    return pd.concat([a, b], ignore_index=True)
+
+
+def test_stance_sheet_table_and_scores():
+    from analysis.evaluate import score_stance_sheet, stance_sheet_table
+
+    table = stance_sheet_table(_coded_sheet(), _predictions())
+    # the uncoded row is left out
+    assert table.columns.tolist() == ["unit_id", "doc_id", "gold", "hybrid", "neural"]
+    assert table["gold"].tolist() == ["favor", "against", "neutral", "against"]
+    scores = score_stance_sheet(_coded_sheet(), _predictions(), n_boot=200)
+    acc = scores[scores.statistic == "accuracy"].set_index("method")["estimate"]
+    assert acc.to_dict() == {"hybrid": 0.75, "neural": 0.75}
+    assert set(scores["n"]) == {4} and set(scores["n_units"]) == {2}
+
+
+def test_stance_sheet_table_refuses_a_coded_row_without_prediction():
+    from analysis.evaluate import stance_sheet_table
+
+    preds = _predictions()
+    preds = preds[~((preds.method == "neural") & (preds.doc_id == "d2")
+                    & (preds.mention_start == 5))]
+    with pytest.raises(ValueError, match=r"neural has no stance for 1 coded row\(s\): d2:5:6"):
+        stance_sheet_table(_coded_sheet(), preds)

@@ -198,3 +198,64 @@ def test_sample_gold_agreement_with_a_second_coder(gold, second, keys, column, a
         pd.DataFrame({"coder": "second", "unit": unit, "value": both[f"{column}_2"]}),
     ])
     assert krippendorff_alpha(long) == pytest.approx(alpha, abs=1e-4)
+
+
+# --------------------------------------------------------------------------- stance sheets
+from analysis.reliability import read_stance_sheet, stance_coding_sheet  # noqa: E402
+
+_DOC = "Roe said that Norway would work with Canada against Iran."
+
+
+def _stance_inputs():
+    quotes = pd.DataFrame({"quote_id": ["q1"], "doc_id": ["d1"], "start": [14],
+                           "end": [len(_DOC) - 1], "text": [_DOC[14:-1]],
+                           "speaker": ["Jane Roe"]})
+    rows = []
+    for target in ("Norway", "Canada", "Iran"):
+        s = _DOC.index(target)
+        rows.append({"doc_id": "d1", "quote_id": "q1", "target": target, "mention": target,
+                     "mention_start": s, "mention_end": s + len(target), "stance": "favor",
+                     "p_favor": 0.9, "p_against": 0.05, "p_neutral": 0.05,
+                     "method": "hybrid", "evidence": "x"})
+    return pd.DataFrame(rows), quotes
+
+
+def test_stance_coding_sheet_is_blind_and_marks_the_mention(tmp_path):
+    stance, quotes = _stance_inputs()
+    sheet = stance_coding_sheet(stance, quotes, path=tmp_path / "s.csv")
+    assert list(sheet.columns) == ["unit_id", "doc_id", "quote_id", "speaker", "target",
+                                   "mention", "mention_start", "mention_end", "context",
+                                   "stance", "note"]
+    # nothing of the prediction reaches the coder
+    assert not {"p_favor", "evidence", "method"} & set(sheet.columns)
+    assert sheet["stance"].eq("").all()
+    assert sheet["context"].tolist()[1] == "Norway would work with ⟦Canada⟧ against Iran"
+    assert sheet["unit_id"].tolist() == ["d1:14:20", "d1:37:43", "d1:52:56"]
+    back = read_stance_sheet(tmp_path / "s.csv")
+    assert back["unit_id"].tolist() == sheet["unit_id"].tolist()
+
+
+def test_stance_coding_sheet_samples_reproducibly():
+    stance, quotes = _stance_inputs()
+    a = stance_coding_sheet(stance, quotes, n=2, random_state=1)
+    b = stance_coding_sheet(stance, quotes, n=2, random_state=1)
+    assert len(a) == 2 and a["unit_id"].tolist() == b["unit_id"].tolist()
+    # in text order, whatever the draw
+    assert a["mention_start"].is_monotonic_increasing
+    with pytest.raises(ValueError, match="n=5 but the stance table has 3"):
+        stance_coding_sheet(stance, quotes, n=5)
+
+
+def test_read_stance_sheet_refuses_unknown_labels_naming_the_row(tmp_path):
+    stance, quotes = _stance_inputs()
+    sheet = stance_coding_sheet(stance, quotes)
+    sheet.loc[0, "stance"] = " Favour "
+    sheet.loc[1, "stance"] = "AGAINST"
+    p = tmp_path / "s.csv"
+    sheet.to_csv(p, index=False)
+    with pytest.raises(ValueError, match=r"s.csv: row 2 \(unit d1:14:20\): stance 'Favour'"):
+        read_stance_sheet(p)
+    sheet.loc[0, "stance"] = "favor"
+    sheet.to_csv(p, index=False)
+    back = read_stance_sheet(p)
+    assert back["stance"].tolist() == ["favor", "against", ""]

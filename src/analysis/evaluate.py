@@ -1232,3 +1232,86 @@ def stance_method_scores(dev: pd.DataFrame, *, train: pd.DataFrame | None = None
     predictions = pd.DataFrame({"id": dev["id"].to_numpy(), "gold": dev["stance"].to_numpy(),
                                 **methods})
     return scores, predictions
+
+
+def stance_sheet_table(sheet: pd.DataFrame, predictions: pd.DataFrame) -> pd.DataFrame:
+    """A hand-coded stance sheet beside each method's stance of the same mentions.
+
+    Parameters
+    ----------
+    sheet : DataFrame
+        A filled sheet from :func:`analysis.reliability.read_stance_sheet`; rows left blank
+        (not coded) are dropped.
+    predictions : DataFrame
+        One or more stance tables (``doc_id, mention_start, mention_end, stance``) with a
+        ``method`` column, as ``analysis run --method ...`` writes them; concatenate the
+        tables of the methods to compare.
+
+    Returns
+    -------
+    DataFrame
+        ``unit_id, doc_id, gold`` and one column of labels per method: the input of
+        :func:`score_labels` and :func:`paired_differences`.
+
+    Raises
+    ------
+    ValueError
+        A missing column, or a coded mention that a method did not score (the ids of the
+        first few are given), since leaving it out would flatter that method.
+    """
+    keys = ["doc_id", "mention_start", "mention_end"]
+    for name, df, cols in (("sheet", sheet, ["unit_id", *keys, "stance"]),
+                           ("predictions", predictions, [*keys, "stance", "method"])):
+        missing = [c for c in cols if c not in df.columns]
+        if missing:
+            raise ValueError(f"{name} lacks column(s) {missing}; columns: {list(df.columns)}")
+    coded = sheet[sheet["stance"].astype(str).str.strip() != ""]
+    out = coded[["unit_id", "doc_id"]].reset_index(drop=True)
+    out["gold"] = coded["stance"].to_numpy()
+    for method, part in predictions.groupby("method", sort=False):
+        got = _merge_on_keys(coded, part, keys)
+        lost = got["stance"].isna()
+        if lost.any():
+            ids = got.loc[lost, "unit_id"].tolist()
+            raise ValueError(f"{method} has no stance for {len(ids)} coded row(s): "
+                             f"{', '.join(ids[:5])}{' ...' if len(ids) > 5 else ''}")
+        out[method] = got["stance"].to_numpy()
+    return out
+
+
+def _merge_on_keys(coded: pd.DataFrame, part: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    # Offsets may arrive as text (a sheet read as strings) or as numbers.
+    left = coded[["unit_id", *keys]].astype({"doc_id": str, "mention_start": int,
+                                             "mention_end": int})
+    right = part.drop_duplicates(keys)[[*keys, "stance"]].astype(
+        {"doc_id": str, "mention_start": int, "mention_end": int})
+    return left.merge(right, on=keys, how="left")
+
+
+def score_stance_sheet(sheet: pd.DataFrame, predictions: pd.DataFrame, *, n_boot: int = 1000,
+                       ci: float = 0.95, seed: int = 0) -> pd.DataFrame:
+    """Macro-F1 and accuracy of each stance method against a hand-coded sample.
+
+    Intervals resample whole documents (mentions of one article are not independent).
+    Compare two methods on the same rows with :func:`paired_differences` on
+    :func:`stance_sheet_table` (``units=table["doc_id"]``).
+
+    Parameters
+    ----------
+    sheet, predictions
+        As in :func:`stance_sheet_table`.
+    n_boot, ci, seed
+        As in :func:`score_labels`.
+
+    Returns
+    -------
+    DataFrame
+        ``method`` then the columns of :func:`score_labels`, one row per method and
+        statistic.
+    """
+    table = stance_sheet_table(sheet, predictions)
+    methods = [c for c in table.columns if c not in ("unit_id", "doc_id", "gold")]
+    parts = [score_labels(table["gold"], table[m], units=table["doc_id"], n_boot=n_boot,
+                          ci=ci, seed=seed).assign(method=m) for m in methods]
+    out = pd.concat(parts, ignore_index=True)
+    return out[["method", *[c for c in out.columns if c != "method"]]]

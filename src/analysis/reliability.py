@@ -419,3 +419,118 @@ def _cell_flag(value, quote_id) -> str:
         return "0"
     raise ValueError(f"quotation {quote_id!r}: urgency {value!r} is not one of "
                      f"{sorted(_TRUE | (_FALSE - {''}))}")
+
+
+# --------------------------------------------------------------------------- stance sheets
+
+#: Columns of a stance coding sheet, in order.
+STANCE_SHEET_COLUMNS = ("unit_id", "doc_id", "quote_id", "speaker", "target", "mention",
+                        "mention_start", "mention_end", "context", "stance", "note")
+_STANCE_VALUES = ("favor", "against", "neutral")
+
+
+def stance_coding_sheet(stance: pd.DataFrame, quotes: pd.DataFrame, *, n: int | None = None,
+                        random_state: int = 0, path: str | Path | None = None) -> pd.DataFrame:
+    """Blank sheet for hand-coding the stance of quotations toward the targets they name.
+
+    The check the model card asks for before trusting a stance method on a new corpus: code
+    a random sample of the pipeline's (quotation, target mention) rows by hand, then score
+    each method against it with :func:`analysis.evaluate.score_stance_sheet`. The sheet is
+    blind: it carries no prediction, probability or evidence.
+
+    Parameters
+    ----------
+    stance : DataFrame
+        Stance table of :func:`analysis.stance.score_stance` or ``analysis run``
+        (``doc_id, quote_id, target, mention, mention_start, mention_end``); rows of several
+        methods are fine, each mention is listed once.
+    quotes : DataFrame
+        The quotes table (``quote_id, start, text``; ``speaker`` when present), for the
+        context shown to the coder.
+    n : int, optional
+        Draw this many mentions at random (without replacement); default all.
+    random_state : int
+        Seed of the draw, so the sample can be reported and redrawn.
+    path : str or Path, optional
+        Also write the sheet there (UTF-8 CSV; folders are created).
+
+    Returns
+    -------
+    DataFrame
+        :data:`STANCE_SHEET_COLUMNS`, in text order: ``unit_id`` is
+        ``doc_id:mention_start:mention_end``; ``context`` the quotation with the mention
+        between ⟦ ⟧; ``stance`` (favor / against / neutral) and ``note`` are left blank.
+
+    Raises
+    ------
+    ValueError
+        A missing column, or ``n`` larger than the number of mentions.
+    """
+    need = {"stance": ("doc_id", "quote_id", "target", "mention", "mention_start",
+                       "mention_end"), "quotes": ("quote_id", "start", "text")}
+    for name, df in (("stance", stance), ("quotes", quotes)):
+        missing = [c for c in need[name] if c not in df.columns]
+        if missing:
+            raise ValueError(f"stance_coding_sheet: {name} lacks column(s) {missing}; "
+                             f"available: {list(df.columns)}")
+    keys = ["doc_id", "mention_start", "mention_end"]
+    rows = stance.drop_duplicates(keys)[list(need["stance"])].reset_index(drop=True)
+    if n is not None:
+        if n > len(rows):
+            raise ValueError(f"stance_coding_sheet: n={n} but the stance table has "
+                             f"{len(rows)} mentions")
+        rows = rows.sample(n=n, random_state=random_state)
+    rows = rows.sort_values(keys, kind="stable").reset_index(drop=True)
+    q = quotes.drop_duplicates("quote_id").set_index("quote_id")
+    contexts, speakers = [], []
+    for r in rows.itertuples(index=False):
+        if r.quote_id not in q.index:
+            raise ValueError(f"stance_coding_sheet: quotation {r.quote_id!r} of mention "
+                             f"{r.mention!r} is not in quotes")
+        qr = q.loc[r.quote_id]
+        text, s = str(qr["text"]), int(r.mention_start) - int(qr["start"])
+        e = s + int(r.mention_end) - int(r.mention_start)
+        contexts.append(f"{text[:s]}⟦{text[s:e]}⟧{text[e:]}" if 0 <= s <= e <= len(text)
+                        else text)
+        spk = qr.get("speaker", "")
+        speakers.append("" if pd.isna(spk) else str(spk))
+    sheet = rows.assign(
+        unit_id=[f"{d}:{int(s)}:{int(e)}" for d, s, e in
+                 zip(rows["doc_id"], rows["mention_start"], rows["mention_end"], strict=True)],
+        speaker=speakers, context=contexts, stance="", note="")
+    sheet = sheet[list(STANCE_SHEET_COLUMNS)]
+    if path is not None:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        sheet.to_csv(path, index=False, encoding="utf-8")
+    return sheet
+
+
+def read_stance_sheet(path: str | Path) -> pd.DataFrame:
+    """Read a stance coding sheet filled in by a coder.
+
+    Labels are read case-insensitively with spaces trimmed; a blank label means "not
+    coded" (such rows are left out when scoring).
+
+    Raises
+    ------
+    ValueError
+        A missing column, or a label other than favor, against, neutral or blank, naming
+        the file, the row (as a spreadsheet shows it, header = row 1) and the unit.
+    """
+    sheet = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    missing = [c for c in ("unit_id", "doc_id", "mention_start", "mention_end", "stance")
+               if c not in sheet.columns]
+    if missing:
+        raise ValueError(f"{path}: not a stance sheet, missing column(s) {missing}")
+    labels = sheet["stance"].str.strip().str.lower()
+    bad = ~labels.isin(("", *_STANCE_VALUES))
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise ValueError(f"{path}: row {i + 2} (unit {sheet['unit_id'].iloc[i]}): stance "
+                         f"{sheet['stance'].iloc[i].strip()!r} is not one of "
+                         f"{', '.join(_STANCE_VALUES)} or blank")
+    sheet["stance"] = labels
+    for c in ("mention_start", "mention_end"):
+        sheet[c] = sheet[c].astype(int)
+    return sheet
