@@ -502,7 +502,8 @@ def _role_holder(mention: str, head_end: int, org_start: int, t: Titles,
     ``org_start`` (whose country they take if their own words name none, unless
     ``located``: what follows is only where they are); None when the head names no role."""
     head = _parse_words(mention[:head_end], t)
-    if not (head.role and head.kind == "nominal"):
+    roleless = mention[:head_end].split()[-1].lower() in _ROLELESS_HEADS
+    if not ((head.role or roleless) and head.kind == "nominal"):
         return None
     org_country = None if located else _parse_words(mention[org_start:], t).country
     return Speaker("nominal", mention.strip().strip(","), role=head.role,
@@ -775,10 +776,12 @@ def subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
 
 
 # Nouns for people who speak for an organisation named after them ("a spokesperson for X");
-# each is a spelling of a role in titles.yml.
+# each is a spelling of a role in titles.yml, or in _ROLELESS_HEADS.
 _ROLE_NOUNS = frozenset("""spokesperson spokesman spokeswoman spokespeople spokesmen spokeswomen
 official officials director representative representatives aide aides adviser advisers
-advisor advisors diplomat diplomats analyst analysts""".split())
+advisor advisors diplomat diplomats analyst analysts head heads chief chiefs""".split())
+# Role nouns that name no role of titles.yml ("the head of X"): the holder speaks, without a role.
+_ROLELESS_HEADS = frozenset({"head", "heads", "chief", "chiefs"})
 _ROLE_PREPS = ("for", "of", "at", "from", "to", "with", "in")
 _PREP_BEFORE_RE = re.compile(r"(?<![\w’'])(?:" + "|".join(_ROLE_PREPS) + r")\s+$", re.IGNORECASE)
 _ROLE_HOLDER_RE = re.compile(r"\b(" + "|".join(sorted(_ROLE_NOUNS)) + r")\s+("
