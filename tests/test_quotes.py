@@ -1079,3 +1079,18 @@ def test_bug_pronoun_prefers_the_previous_sentence_subject(text, speaker):
 def test_bug_head_of_an_organisation_is_the_speaker(subject, speaker):
     (r,) = rows(f"{subject} warned on Thursday that the country had enough uranium.")
     assert r["speaker"] == speaker
+
+
+# Found on a fresh unseen test set: "The Chinese embassy in Manila said" made the Philippine
+# government the speaker (the capital after "in" was read as the subject).
+@pytest.mark.parametrize("subject, speaker, country", [
+    ("The Ruritanian Embassy in Ottawa", "Ruritanian Embassy in Ottawa", None),
+    ("The Chinese embassy in Ottawa", "Chinese embassy in Ottawa", "China"),
+    ("Officials at the Chinese embassy in Ottawa", "Officials at the Chinese embassy in Ottawa",
+     "China"),
+    ("A spokesman for the Chinese consulate in Ottawa",
+     "spokesman for the Chinese consulate in Ottawa", "China"),
+])
+def test_bug_organisation_in_a_capital_is_not_its_government(subject, speaker, country):
+    (r,) = rows(f"{subject} said the accusations were false.")
+    assert (r["speaker"], r["speaker_country"]) == (speaker, country)

@@ -755,24 +755,41 @@ def subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
     if text[start:found[1]].lower() in PRONOUNS or \
             not _PREP_BEFORE_RE.search(text, max(lo, start - 8), start):
         return found  # the common case, decided without tokenising again
-    toks = _tokens(text, max(lo, start - 80), start)
     t = titles or load_titles()
-    if len(toks) >= 2 and toks[-1][2].lower() in _ROLE_PREPS \
-            and toks[-2][2].lower() in _ROLE_NOUNS:
+    # At most two steps back: "officials at | the embassy in | Ottawa".
+    for _ in range(2):
+        toks = _tokens(text, max(lo, start - 80), start)
+        if len(toks) < 2 or toks[-1][2].lower() not in _ROLE_PREPS:
+            break
+        head = toks[-2][2].lower()
         k = len(toks) - 2
-        # Back over the role noun's own words: "the", "a", "senior", "two" (lower case) and
-        # a country adjective ("a senior Chinese official at ...").
-        while k >= 1 and len(toks) - 2 - k < 3 and toks[k - 1][2].isalpha() and (
-                (toks[k - 1][2][:1].islower() and toks[k - 1][2].lower() not in _NOT_HEAD)
-                or (toks[k - 1][2].lower(),) in t.countries):
-            k -= 1
-        if k >= 1 and toks[k - 1][2].lower() in ("the", "a", "an"):
-            k -= 1
-        elif k >= 1 and toks[k - 1][2][:1].isupper() and toks[k - 1][2].isalpha() and \
-                toks[k - 1][0] <= lo + 1:
-            k -= 1  # a capitalised first word of the sentence ("Senior officials at ...")
-        return toks[k][0], found[1], None
-    return found
+        if head in _ROLE_NOUNS:
+            # Back over the role noun's own words: "the", "a", "senior", "two" (lower case)
+            # and a country adjective ("a senior Chinese official at ...").
+            while k >= 1 and len(toks) - 2 - k < 3 and toks[k - 1][2].isalpha() and (
+                    (toks[k - 1][2][:1].islower() and toks[k - 1][2].lower() not in _NOT_HEAD)
+                    or (toks[k - 1][2].lower(),) in t.countries):
+                k -= 1
+            if k >= 1 and toks[k - 1][2].lower() in ("the", "a", "an"):
+                k -= 1
+            elif k >= 1 and toks[k - 1][2][:1].isupper() and toks[k - 1][2].isalpha() and \
+                    toks[k - 1][0] <= lo + 1:
+                k -= 1  # a capitalised first word of the sentence ("Senior officials at ...")
+        elif toks[-1][2].lower() == "in" and head in t.org_heads:
+            # "The Chinese embassy in Ottawa said": the embassy speaks, not the city's
+            # government. Back over the organisation's name and a country adjective.
+            while k >= 1 and len(toks) - 2 - k < 5 and toks[k - 1][2].isalpha() and (
+                    (_is_cap(toks[k - 1][2]) and toks[k - 1][2].lower() not in _CAP_STOP)
+                    or (toks[k - 1][2].lower(),) in t.countries):
+                k -= 1
+            if k >= 1 and toks[k - 1][2].lower() in ("the", "a", "an"):
+                k -= 1
+        else:
+            break
+        start = toks[k][0]
+        if not _PREP_BEFORE_RE.search(text, max(lo, start - 8), start):
+            break
+    return found if start == found[0] else (start, found[1], None)
 
 
 # Nouns for people who speak for an organisation named after them ("a spokesperson for X");
