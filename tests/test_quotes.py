@@ -1094,3 +1094,27 @@ def test_bug_head_of_an_organisation_is_the_speaker(subject, speaker):
 def test_bug_organisation_in_a_capital_is_not_its_government(subject, speaker, country):
     (r,) = rows(f"{subject} said the accusations were false.")
     assert (r["speaker"], r["speaker_country"]) == (speaker, country)
+
+
+# Found on a fresh unseen test set: wire patterns where something stands between the
+# source and the cue, or after "according to X", lost the quotation or its source.
+@pytest.mark.parametrize("text, speaker, span", [
+    # a phrase between commas after a nominal source
+    ("The statement, issued by the military's media wing, said a woman had been killed.",
+     "statement", "a woman had been killed"),
+    ("A senior NATO official, speaking on condition of anonymity, said the alliance had "
+     "tracked \"a dozen suspicious vessels\" in the Baltic.", "senior NATO official",
+     "the alliance had tracked \"a dozen suspicious vessels\" in the Baltic"),
+    ("The ministry, in a statement posted online, said the talks had failed.", "ministry",
+     "the talks had failed"),
+    # a participle after the source
+    ("Britain is pressing for a resolution, two diplomats accredited to the agency said.",
+     "two diplomats accredited to the agency", "Britain is pressing for a resolution"),
+    # "according to X," then a clause with a comma of its own
+    ("According to the military, about 20 marines are now stationed aboard the ship, a "
+     "rusting navy vessel.", "military",
+     "about 20 marines are now stationed aboard the ship, a rusting navy vessel"),
+])
+def test_bug_source_separated_from_the_cue(text, speaker, span):
+    got = [(r["speaker"], r["text"]) for r in rows(text)]
+    assert got == [(speaker, span)]

@@ -73,6 +73,7 @@ from analysis.speakers import (
     Roster,
     Titles,
     load_titles,
+    parse_mention,
     phrase_after,
     subject_before,
 )
@@ -880,7 +881,8 @@ def _reported(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, k: int, records
             if not spk:
                 continue
             lead = _n_words(text, last_end or ss, m.start())
-            if spk[2] is not None and text[spk[2][1]:spk[2][1] + 1] == ",":
+            if spk[2] is not None and text[spk[2][1]:spk[2][1] + 1] == "," and \
+                    _describes(d, text[spk[2][0]:spk[2][1]]):
                 comma = spk[2][1]  # "According to X, a spokesman, ..."
             else:
                 comma = text.find(",", spk[1], se)
@@ -987,6 +989,8 @@ def _reported(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, k: int, records
                     continue
                 cs = _content_start(d, m, se)
                 ce = _content_end(d, cs, se, skip)
+        if cs is not None and cs >= m.end() and _cue_after_short_run(d, cs, ce):
+            continue  # "a statement posted online, said ...": the participle is no cue
         if cs is not None and cs >= m.end():
             first = _WORD_RE.match(text, cs)
             if first is not None and first.group().lower() in _NOT_SAID_PREP:
@@ -1117,6 +1121,30 @@ def _content_end(d: _Doc, cs: int, se: int, skip) -> int:
 _TRAILING_ADJUNCT_RE = re.compile(
     r"\s(?:in\s+(?:a|an|his|her|their|its)\s+(?:\w+\s+)?(?:statement|interview|speech"
     r"|tweet|tweets|news conference|press conference|press release|letter|op-ed)\b)")
+
+
+def _describes(d: _Doc, phrase: str) -> bool:
+    """Whether a comma-enclosed phrase after a source describes it ("a spokesman", "the
+    agency's director") rather than being the reported clause ("about 20 marines are
+    stationed ..."): it names a role or country, or opens with "a"/"an"."""
+    sp = parse_mention(phrase, d.titles)
+    return bool(sp.role or sp.country) or phrase.split(" ", 1)[0].lower() in ("a", "an")
+
+
+_SHORT_RUN_COMMA_RE = re.compile(r"(?:[\w’'-]+\s+)?[\w’'-]+,\s+([\w’'-]+)")
+
+
+def _cue_after_short_run(d: _Doc, cs: int, ce: int) -> bool:
+    """Whether the content opens with one or two words, a comma and a finite cue verb
+    ("online, said the talks ..."): the cue before it was a participle inside a phrase
+    interrupting another source and its cue ("The ministry, in a statement posted online,
+    said ..."). A participle after the comma continues the clause instead ("the law
+    passed, adding ...")."""
+    m = _SHORT_RUN_COMMA_RE.match(d.text, cs, ce)
+    if m is None:
+        return False
+    w = m.group(1).lower()
+    return w in d.cues.forms and not w.endswith("ing")
 
 
 def _lacks_clause(d: _Doc, m: re.Match, se: int) -> bool:

@@ -775,6 +775,12 @@ def subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
             elif k >= 1 and toks[k - 1][2][:1].isupper() and toks[k - 1][2].isalpha() and \
                     toks[k - 1][0] <= lo + 1:
                 k -= 1  # a capitalised first word of the sentence ("Senior officials at ...")
+        elif head.endswith("ed") and k >= 1 and toks[k - 1][2] in _NOMINAL_SOURCES:
+            # "two diplomats accredited to the agency said": a participle after the source.
+            k -= 1
+            while k >= 1 and len(toks) - 3 - k < 3 and toks[k - 1][2].isalpha() and (
+                    toks[k - 1][2][:1].islower() and toks[k - 1][2].lower() not in _NOT_HEAD):
+                k -= 1
         elif toks[-1][2].lower() == "in" and head in t.org_heads:
             # "The Chinese embassy in Ottawa said": the embassy speaks, not the city's
             # government. Back over the organisation's name and a country adjective.
@@ -797,11 +803,19 @@ def subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
 _ROLE_NOUNS = frozenset("""spokesperson spokesman spokeswoman spokespeople spokesmen spokeswomen
 official officials director representative representatives aide aides adviser advisers
 advisor advisors diplomat diplomats analyst analysts head heads chief chiefs""".split())
+# Words opening a phrase that interrupts a source and its cue ("X, in a statement, said").
+_INTERRUPTING_FIRST = frozenset("""in on at according who which through via after during while
+citing""".split())
+
+# Lower-case heads of a source phrase: people and bodies that speak, and documents that do.
+_NOMINAL_SOURCES = _LOWER_NOMINAL_HEADS | _ROLE_NOUNS
+
 # Role nouns that name no role of titles.yml ("the head of X"): the holder speaks, without a role.
 _ROLELESS_HEADS = frozenset({"head", "heads", "chief", "chiefs"})
 _ROLE_PREPS = ("for", "of", "at", "from", "to", "with", "in")
 _PREP_BEFORE_RE = re.compile(r"(?<![\w’'])(?:" + "|".join(_ROLE_PREPS) + r")\s+$", re.IGNORECASE)
-_ROLE_HOLDER_RE = re.compile(r"\b(" + "|".join(sorted(_ROLE_NOUNS)) + r")\s+("
+# The noun may carry a participle ("diplomats accredited to the agency").
+_ROLE_HOLDER_RE = re.compile(r"\b(" + "|".join(sorted(_ROLE_NOUNS)) + r")\s+(?:[a-z]+ed\s+)?("
                              + "|".join(_ROLE_PREPS) + r")\s", re.IGNORECASE)
 
 
@@ -849,6 +863,15 @@ def _subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
                 break
             if tk == ",":
                 commas += 1
+                if commas == 1 and k >= 1 and k + 1 < j and toks[k - 1][2].islower() and \
+                        toks[k - 1][2] in _NOMINAL_SOURCES and (
+                        toks[k + 1][2].lower() in _INTERRUPTING_FIRST
+                        or toks[k + 1][2].endswith(("ing", "ed"))):
+                    # "The statement, issued by ..., said", "A senior official, speaking on
+                    # condition of anonymity, said": a phrase interrupts a nominal source.
+                    found = _subject_before(text, lo, toks[k][0], t,
+                                            allow_nominal=allow_nominal)
+                    return None if found is None else (found[0], found[1], None)
                 if commas == 1 and k + 2 < j and all(
                         _is_cap(x[2]) or x[2].lower() in _CONNECTORS for x in toks[k + 1:j]) \
                         and _is_cap(toks[k + 1][2]) and toks[k + 1][2].lower() not in _CAP_STOP:
