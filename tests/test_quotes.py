@@ -1118,3 +1118,32 @@ def test_bug_organisation_in_a_capital_is_not_its_government(subject, speaker, c
 def test_bug_source_separated_from_the_cue(text, speaker, span):
     got = [(r["speaker"], r["text"]) for r in rows(text)]
     assert got == [(speaker, span)]
+
+
+# Found on a second fresh unseen test set (set 5).
+@pytest.mark.parametrize("text, speaker", [
+    # a colon introduction whose verb takes "it" as object
+    ("Jo Lee, the aid chief, spoke on Monday.\n\nLee put it bluntly: “We have the food. We "
+     "have the trucks.”", "Jo Lee"),
+    # a colon introduction closing a paragraph of two sentences: its own sentence's subject
+    ("Ruritania moved quickly to offer help. Foreign Minister Bo Roe, speaking after a call "
+     "with Lee, set out the government's position:\n\n“We are in contact with both sides.”",
+     "Bo Roe"),
+    # an opening "In <place>," is not the subject before a titled name and its description
+    ("In Ottawa, Senator Ann Fox, a Republican who sits on the committee, said the "
+     "administration had been \"asleep at the wheel.\"", "Ann Fox"),
+    # a role-holder "in" a city, with a relative clause before the cue
+    ("A Western diplomat in Ottawa, who spoke on condition of anonymity, said neither side "
+     "believed it could lose.", "Western diplomat in Ottawa"),
+])
+def test_bug_set5_sources(text, speaker):
+    assert rows(text)[-1]["speaker"] == speaker
+
+
+# Found on set 5: a dateline in capitals ("OTTAWA FALLS, Ruritania (AP) —") became a person,
+# to whom a later "Ottawa Falls" and pronouns were resolved.
+def test_bug_capitals_heading_is_not_a_person():
+    text = ("OTTAWA FALLS, Ruritania (AP) — The talks stalled on Monday.\n\n"
+            "“We are ready,” he said.")
+    (r,) = rows(text)
+    assert r["speaker"] is None

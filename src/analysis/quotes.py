@@ -561,8 +561,9 @@ def _colon_intro(d: _Doc, s: int, e: int) -> tuple | None:
     if end <= s or d.text[end - 1] != ":":
         return None
     spk = subject_before(d.text, s, end - 1, d.titles, allow_nominal=False)
-    if spk and _n_words(d.text, s, spk[0]) <= 3:
-        return spk
+    if spk and _n_words(d.text, s, spk[0]) <= 3 and \
+            d.text[spk[0]:spk[1]].lower() not in ("it", "him", "them", "her"):
+        return spk  # (an object pronoun is no speaker: "X put it bluntly:")
     return None
 
 
@@ -1287,7 +1288,10 @@ def _carry_speakers(d: _Doc, quotes: list[_Quote], paras, records: list[dict]) -
                     m, spk = intro
                     q.spk, q.cue = spk, (m.group() if m else None)
                     continue
-                spk = _colon_intro(d, ps, pe) or _sentence_subject(d, ps, pe)
+                # The sentence that ends with the colon introduces the quotation.
+                sents = sentence_spans(d.text, ps, pe)
+                ls = sents[-1][0] if sents else ps
+                spk = _colon_intro(d, ls, pe) or _sentence_subject(d, ls, pe)
                 if spk:
                     q.spk = spk
                     continue

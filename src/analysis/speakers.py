@@ -749,7 +749,7 @@ def subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
         (``X, the foreign minister, said``), else None.
     """
     found = _subject_before(text, lo, pos, titles, allow_nominal=allow_nominal)
-    if found is None or found[2] is not None:
+    if found is None:
         return found
     start = found[0]
     if text[start:found[1]].lower() in PRONOUNS or \
@@ -768,7 +768,11 @@ def subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
             # and a country adjective ("a senior Chinese official at ...").
             while k >= 1 and len(toks) - 2 - k < 3 and toks[k - 1][2].isalpha() and (
                     (toks[k - 1][2][:1].islower() and toks[k - 1][2].lower() not in _NOT_HEAD)
-                    or (toks[k - 1][2].lower(),) in t.countries):
+                    or (toks[k - 1][2].lower(),) in t.countries
+                    # "a Western diplomat": a capitalised adjective after an article
+                    or (k >= 2 and toks[k - 2][2].lower() in ("a", "an", "the")
+                        and _is_cap(toks[k - 1][2])
+                        and toks[k - 1][2].lower() not in _CAP_STOP)):
                 k -= 1
             if k >= 1 and toks[k - 1][2].lower() in ("the", "a", "an"):
                 k -= 1
@@ -795,7 +799,7 @@ def subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
         start = toks[k][0]
         if not _PREP_BEFORE_RE.search(text, max(lo, start - 8), start):
             break
-    return found if start == found[0] else (start, found[1], None)
+    return found if start == found[0] else (start, found[1], found[2])
 
 
 # Nouns for people who speak for an organisation named after them ("a spokesperson for X");
@@ -891,7 +895,8 @@ def _subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
                         p -= 1
                     name_end = p - 1 if p >= 0 and toks[p][2] == "(" else -1
                 if name_end >= 0 and k + 1 < j and _is_cap(toks[name_end][2]) \
-                        and toks[name_end][2].lower() not in _CAP_STOP:
+                        and toks[name_end][2].lower() not in _CAP_STOP \
+                        and not _after_preposition(toks, name_end, t, lo):
                     first = toks[k + 1][2]
                     if (first.lower() in _DETERMINERS or first.islower() or j - k <= 4
                             or _match_vocab([x[2].lower() for x in toks[k + 1:j]], 0, t.roles,
@@ -947,6 +952,14 @@ def _subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
     if low.endswith("ing") or low.endswith("ed"):
         return None
     return toks[k][0], e, None
+
+
+def _after_preposition(toks, j: int, t: Titles, lo: int) -> bool:
+    """Whether the capitalised phrase ending at token ``j`` follows a preposition opening
+    the sentence ("In Ottawa, Senator X, ..., said": a place, not the subject)."""
+    k = _cap_run_back(toks, j, t)
+    return k >= 1 and toks[k - 1][0] <= lo + 1 and \
+        toks[k - 1][2].lower() in ("in", "at", "from", "on", "to", "with", "by")
 
 
 def _name_end(text: str, tok) -> int:
@@ -1202,6 +1215,8 @@ class DocumentPeople:
                 toks = toks[1:]
             if not toks:
                 continue
+            if len(toks) > 1 and all(w.isupper() and len(w) > 2 for w in toks):
+                continue  # a dateline or heading in capitals ("OTTAWA FALLS, ..."), not a name
             if len(toks) == 1:
                 singles.append((s, toks[0]))
                 continue
