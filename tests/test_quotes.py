@@ -1147,3 +1147,11 @@ def test_bug_capitals_heading_is_not_a_person():
             "“We are ready,” he said.")
     (r,) = rows(text)
     assert r["speaker"] is None
+
+
+# Found on set 5: "Van Aalst said" opening a sentence did not link to "Pieter van Aalst".
+def test_bug_capitalised_particle_opening_a_sentence_links_to_the_full_name():
+    text = ("Pieter van Roon, the aid chief, spoke on Monday.\n\n"
+            "Van Roon put it bluntly: “We have the food.”\n\n"
+            "“Soon,” Van Roon said.")
+    assert [r["speaker"] for r in rows(text)] == ["Pieter van Roon"] * 2

@@ -1224,6 +1224,11 @@ class DocumentPeople:
             if sp.kind != "person":
                 continue
             words = _drop_particles([w for w in sp.name.split() if not _is_initial(w)])
+            if len(words) == 2 and words[0][:1].isupper() and \
+                    words[0].lower() in _PARTICLES and self._particle_surname(words):
+                # "Van Roon" opening a sentence after "Pieter van Roon": the surname again.
+                singles.append((s, words[-1]))
+                continue
             # Two name words, or a title with initials before one word ("Minister S. Roe";
             # without a title "N. Korea" would be a person): a person is introduced.
             parts = sp.name.split()
@@ -1296,6 +1301,13 @@ class DocumentPeople:
         p.country = p.country or sp.country
         p.gender = p.gender or sp.gender
         return p
+
+    def _particle_surname(self, words: list[str]) -> str | None:
+        """Key of the one person whose name ends with these words in any case ("Van Roon"
+        for "Pieter van Roon"), else None."""
+        tail = " " + " ".join(words).lower()
+        keys = [k for k, p in self.people.items() if p.name.lower().endswith(tail)]
+        return keys[0] if len(keys) == 1 else None
 
     def link_surname(self, word: str) -> str | None:
         """Key of the one person in the document with this surname, else None."""
@@ -1569,6 +1581,8 @@ class DocumentPeople:
             if not words:  # only initials ("J. R."): nothing to link
                 return sp.name, role, country
             key = name_key(sp.name) if len(words) >= 2 else self.link_surname(words[0])
+            if key not in self.people and len(words) == 2 and words[0].lower() in _PARTICLES:
+                key = self._particle_surname(words)
             if key and key in self.people:
                 name, r, c = self.describe(key)
                 p = self.people[key]
