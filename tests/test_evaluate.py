@@ -630,3 +630,27 @@ def test_stance_sheet_table_refuses_a_coded_row_without_prediction():
                     & (preds.mention_start == 5))]
     with pytest.raises(ValueError, match=r"neural has no stance for 1 coded row\(s\): d2:5:6"):
         stance_sheet_table(_coded_sheet(), preds)
+
+
+def test_review_stance_sheet_edge_cases():
+    from analysis.evaluate import score_stance_sheet, stance_sheet_table
+
+    sheet = _coded_sheet()
+    # a sheet built in memory: None and NaN mean "not coded", as a blank does
+    sheet.loc[3, "stance"] = None
+    sheet.loc[2, "stance"] = float("nan")
+    table = stance_sheet_table(sheet, _predictions())
+    assert table["gold"].tolist() == ["favor", "against"]
+    with pytest.raises(ValueError, match="no predictions"):
+        score_stance_sheet(_coded_sheet(), _predictions().iloc[0:0])
+
+
+def test_review_stance_sheet_scores_are_per_method_and_offsets_may_be_text():
+    from analysis.evaluate import score_stance_sheet
+
+    preds = _predictions()
+    preds.loc[preds.method == "neural", "stance"] = "neutral"  # right on 1 of 4
+    sheet = _coded_sheet().astype(str).replace("nan", "")  # as read from a CSV sheet
+    scores = score_stance_sheet(sheet, preds, n_boot=0)
+    acc = scores[scores.statistic == "accuracy"].set_index("method")["estimate"]
+    assert acc.to_dict() == {"hybrid": 0.75, "neural": 0.25}

@@ -259,3 +259,10 @@ def test_read_stance_sheet_refuses_unknown_labels_naming_the_row(tmp_path):
     sheet.to_csv(p, index=False)
     back = read_stance_sheet(p)
     assert back["stance"].tolist() == ["favor", "against", ""]
+
+
+def test_review_stance_sheet_sample_is_random_not_the_first_rows():
+    stance, quotes = _stance_inputs()
+    draws = {tuple(stance_coding_sheet(stance, quotes, n=1, random_state=s)["unit_id"])
+             for s in range(10)}
+    assert len(draws) > 1

@@ -1265,9 +1265,11 @@ def stance_sheet_table(sheet: pd.DataFrame, predictions: pd.DataFrame) -> pd.Dat
         missing = [c for c in cols if c not in df.columns]
         if missing:
             raise ValueError(f"{name} lacks column(s) {missing}; columns: {list(df.columns)}")
-    coded = sheet[sheet["stance"].astype(str).str.strip() != ""]
+    # Blank, None and NaN all mean "not coded".
+    labels = sheet["stance"].where(sheet["stance"].notna(), "").astype(str).str.strip()
+    coded = sheet[labels != ""]
     out = coded[["unit_id", "doc_id"]].reset_index(drop=True)
-    out["gold"] = coded["stance"].to_numpy()
+    out["gold"] = labels[labels != ""].str.lower().to_numpy()
     for method, part in predictions.groupby("method", sort=False):
         got = _merge_on_keys(coded, part, keys)
         lost = got["stance"].isna()
@@ -1311,6 +1313,8 @@ def score_stance_sheet(sheet: pd.DataFrame, predictions: pd.DataFrame, *, n_boot
     """
     table = stance_sheet_table(sheet, predictions)
     methods = [c for c in table.columns if c not in ("unit_id", "doc_id", "gold")]
+    if not methods:
+        raise ValueError("no predictions to score: the predictions table has no rows")
     parts = [score_labels(table["gold"], table[m], units=table["doc_id"], n_boot=n_boot,
                           ci=ci, seed=seed).assign(method=m) for m in methods]
     out = pd.concat(parts, ignore_index=True)
