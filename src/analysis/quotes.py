@@ -1124,12 +1124,19 @@ _TRAILING_ADJUNCT_RE = re.compile(
     r"|tweet|tweets|news conference|press conference|press release|letter|op-ed)\b)")
 
 
+_AUXILIARIES = frozenset("""is are was were be been being am will would shall should can could
+may might must has have had do does did""".split())
+
+
 def _describes(d: _Doc, phrase: str) -> bool:
     """Whether a comma-enclosed phrase after a source describes it ("a spokesman", "the
     agency's director") rather than being the reported clause ("about 20 marines are
     stationed ..."): it names a role or country, or opens with "a"/"an"."""
+    words = phrase.lower().split()
+    if any(w in _AUXILIARIES for w in words):
+        return False  # a clause ("a deal is likely", "Spain's economy will grow")
     sp = parse_mention(phrase, d.titles)
-    return bool(sp.role or sp.country) or phrase.split(" ", 1)[0].lower() in ("a", "an")
+    return bool(sp.role) or (words[:1] in (["a"], ["an"]) and len(words) <= 8)
 
 
 _SHORT_RUN_COMMA_RE = re.compile(r"(?:[\w’'-]+\s+)?[\w’'-]+,\s+([\w’'-]+)")
@@ -1288,10 +1295,13 @@ def _carry_speakers(d: _Doc, quotes: list[_Quote], paras, records: list[dict]) -
                     m, spk = intro
                     q.spk, q.cue = spk, (m.group() if m else None)
                     continue
-                # The sentence that ends with the colon introduces the quotation.
+                # The sentence that ends with the colon introduces the quotation; failing
+                # that ("Her message was blunt:"), the paragraph's subject.
                 sents = sentence_spans(d.text, ps, pe)
                 ls = sents[-1][0] if sents else ps
-                spk = _colon_intro(d, ls, pe) or _sentence_subject(d, ls, pe)
+                spk = _colon_intro(d, ls, pe) or _sentence_subject(d, ls, pe) or (
+                    (_colon_intro(d, ps, pe) or _sentence_subject(d, ps, pe)) if ls > ps
+                    else None)
                 if spk:
                     q.spk = spk
                     continue

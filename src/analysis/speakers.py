@@ -85,13 +85,15 @@ however meanwhile moreover furthermore instead indeed even only just both either
 each every all some many most several few other another such no not more less asked
 he she it they we i you his her its their our my your him them us me
 mr mrs ms dr said says according despite amid among between about against without within
-inside outside across through throughout around along beyond near behind toward towards upon
-via
 """.split()) | (_CAP_TIME := frozenset("""
 earlier later today yesterday tomorrow last next monday tuesday wednesday thursday
 friday saturday sunday january february march april may june july august september
 october november december jan feb mar apr jun jul aug sep sept oct nov dec
 """.split()))
+# Prepositions that open a sentence before a name ("Inside Iran, ..."); not in _CAP_STOP,
+# because names of organisations start with them ("Beyond Meat", "Via Rail").
+_INITIAL_PREPS = frozenset("""inside outside across through throughout around along beyond near
+behind toward towards upon via""".split())
 #: Words of time and date (a phrase of them after a cue is an adjunct, not an object).
 #: "late", "tonight" and "overnight" are not in ``_CAP_STOP``: capitalised they start
 #: names ("Late Show host X").
@@ -479,11 +481,23 @@ def _parse_mention(mention: str, t: Titles) -> Speaker:
     # "a spokesperson for the embassy", "a spokeswoman for President X", "officials at the
     # ministry": the role-holder (written in lower case) speaks for what follows.
     m = _ROLE_HOLDER_RE.search(mention)
+    if m and m.group(1).lower() in _ROLELESS_HEADS:
+        sp = _parse_words(mention, t)
+        if sp.role:
+            return sp  # "the chief of staff": a role of its own
     if m:
         # "diplomats in X": X is where they are, not whom they speak for.
         located = m.group(2).lower() == "in"
         return _role_holder(mention, m.end(1), m.end(), t, located) or _parse_words(mention, t)
     sp = _parse_words(mention, t)
+    at = _IN_PLACE_RE.search(mention)
+    if at and sp.country is None and sp.kind in ("org", "nominal") and \
+            at.group(1).lower() not in _ABROAD_HEADS:
+        low = at.group(2).lower().split()
+        c, n = _match_vocab(low, 0, t.countries, t.max_len)
+        if c and n == len(low):
+            # "The Foreign Ministry in Beijing": a body at home in its capital.
+            sp = Speaker(sp.kind, sp.name, role=sp.role, country=c, gender=sp.gender)
     if sp.kind == "org" and sp.role is None:
         # "director of the X institute", "a professor at Y": read as an organisation with
         # no role; the role is the words before the preposition.
@@ -494,6 +508,10 @@ def _parse_mention(mention: str, t: Titles) -> Speaker:
 
 
 _OF_ORG_RE = re.compile(r"\s(?:for|of|at|from)\s")
+# "<body> in <place>" at the end of a mention; bodies that sit abroad take no country from it.
+_IN_PLACE_RE = re.compile(r"(\w+)\s+in\s+([A-Z][\w.’'\- ]*)$")
+_ABROAD_HEADS = frozenset({"embassy", "embassies", "consulate", "mission", "delegation",
+                           "office", "bureau", "correspondent"})
 
 
 def _role_holder(mention: str, head_end: int, org_start: int, t: Titles,
@@ -580,7 +598,7 @@ def _parse_words(mention: str, t: Titles) -> Speaker:
         name_toks = name_toks[:of]
         name = " ".join(name_toks)
     last = name_toks[-1].lower().strip(".")
-    if last in t.org_heads or name_toks[0].lower() in t.place_firsts or (
+    if last in t.org_heads or (len(name_toks) > 1 and name_toks[0].lower() in t.place_firsts) or (
             of is not None and len(name_toks) > of):
         return Speaker("org", name, role=None, country=country)
     if not all(_is_cap(x) or x.lower() in _CONNECTORS for x in name_toks):
@@ -807,6 +825,14 @@ def subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
 _ROLE_NOUNS = frozenset("""spokesperson spokesman spokeswoman spokespeople spokesmen spokeswomen
 official officials director representative representatives aide aides adviser advisers
 advisor advisors diplomat diplomats analyst analysts head heads chief chiefs""".split())
+_PP_RE = re.compile(r"\s(?:of|to|for|with)\s")
+_AS_RE = re.compile(r"\bas\s")  # "... as foreign minister": the person's own capacity
+
+# Verbs of saying after which a name is the speaker ("said X, the minister.").
+_SAYING = frozenset("""said says told tells added adds warned warns wrote writes asked asks
+stated declared explained noted insisted argued stressed emphasised emphasized""".split())
+_AUX_WORDS = frozenset("""is are was were will would can could has have had""".split())
+
 # Words opening a phrase that interrupts a source and its cue ("X, in a statement, said").
 _INTERRUPTING_FIRST = frozenset("""in on at according who which through via after during while
 citing""".split())
@@ -1273,6 +1299,9 @@ class DocumentPeople:
                 p.gender = p.gender or sp.gender
         self.mentions.sort()
         self._offsets = [o for o, _ in self.mentions]
+        self._first_at: dict[str, int] = {}
+        for o, key in self.mentions:
+            self._first_at.setdefault(key, o)
 
     def _initial_common(self, s: int, tok: str) -> bool:
         low = tok.lower().rstrip(".")
@@ -1282,7 +1311,7 @@ class DocumentPeople:
         at_start = s == 0 or "\n" in before or before.rstrip()[-1:] in (".", "“", '"', "?", "!", ":")
         if not at_start:
             return False
-        if low.endswith("ing"):
+        if low.endswith("ing") or low in _INITIAL_PREPS:
             return True
         hit = self._lower_seen.get(low)
         if hit is None:
@@ -1442,6 +1471,15 @@ class DocumentPeople:
         """The parse of a description written beside a name ("the foreign minister"), or
         None when its title belongs to someone else it names."""
         extra = _parse_shared(appositive, self.titles)
+        pp = _PP_RE.search(appositive)
+        head = appositive[:pp.start()].lower().split() if pp else []
+        if extra.role and pp and 2 <= len(head) <= 3 and head[0] in ("a", "an", "the") and \
+                not _AS_RE.search(appositive, pp.end()) and \
+                " and " not in appositive[pp.end():] and \
+                _parse_shared(appositive[pp.end():], self.titles).role == extra.role:
+            # "a critic of the prime minister", "the wife of the foreign minister": the
+            # office is that of the person the phrase names ("chief of staff" keeps its own).
+            return None
         if extra.role or extra.country:
             # The description names someone else, and its title is theirs when written
             # with their name ("the sister of leader X", "in talks with Chancellor X", "an
@@ -1464,9 +1502,18 @@ class DocumentPeople:
     def _learn_description(self, p: _Person, end: int) -> None:
         """Give ``p`` the role and country of a description after its name at ``end``
         (", the foreign minister," / ", a Vienna-based analyst who ..."), when it has them
-        and ``p`` has none: later mentions ("she said") then carry them."""
+        and ``p`` has none: later mentions ("she said") then carry them.
+
+        A description closed by a comma or a relative clause counts; one that runs to the
+        end of the sentence only when it holds no verb of saying or auxiliary: in "After
+        meeting X, the minister said ..." the words after the comma are the sentence's own
+        subject and verb, not a description of X."""
         m = _DESCRIPTION_AFTER_RE.match(self.text, end)
         if m is None:
+            return
+        closer = self.text[m.end():m.end() + 1]
+        if closer not in (",", " ", ";") and any(
+                w in _SAYING or w in _AUX_WORDS for w in m.group(1).lower().split()):
             return
         desc = m.group(1)
         words = desc.lower().split()
@@ -1483,7 +1530,7 @@ class DocumentPeople:
         if not _is_clause(desc):  # a place in a clause about them is where they are
             p.country = p.country or extra.country
 
-    def _office_holder(self, mention: str, sp: Speaker) -> str | None:
+    def _office_holder(self, mention: str, sp: Speaker, start: int) -> str | None:
         """Key of the one person of the document holding the office that a definite,
         singular description names ("the foreign minister", "Norway's foreign minister"),
         if that person's country (when known) agrees; else None.
@@ -1513,6 +1560,12 @@ class DocumentPeople:
             _, role, country = self.describe(key)
             if role != sp.role or (sp.country and country and country != sp.country):
                 continue
+            if sp.country and country != sp.country and \
+                    start > self._first_at.get(key, len(self.text)):
+                # After the person has been named without a country, "Norway's foreign
+                # minister" is more likely someone else (the host of a visit); "the mayor"
+                # after "Mayor X" is X.
+                continue
             if found is not None:
                 return None
             found = key
@@ -1539,7 +1592,10 @@ class DocumentPeople:
             and nominal speakers: the phrase as written without a leading
             determiner, with any country adjective. Unresolved pronouns: all None.
         """
-        if " and " in mention and mention.lower() not in PRONOUNS:
+        holder = _ROLE_HOLDER_RE.search(mention)
+        if " and " in mention and mention.lower() not in PRONOUNS and not (
+                holder and holder.end() <= mention.index(" and ")):
+            # ("Officials in X and Y" is one group of people, not two speakers.)
             parts = [p for p in mention.split(" and ") if p.strip()]
             if len(parts) == 2:
                 got = [self.resolve(p.strip(), start + mention.index(p)) for p in parts]
@@ -1600,7 +1656,7 @@ class DocumentPeople:
                 return rec["name"], rec.get("role") or role, rec.get("country") or country
             return sp.name, role, country
         if role_holder:
-            key = self._office_holder(mention, sp)
+            key = self._office_holder(mention, sp, start)
             if key is not None:
                 # The description may be the only place that gives the holder's country:
                 # later mentions of the name inherit it.
