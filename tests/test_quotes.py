@@ -1240,3 +1240,13 @@ def test_review_people_and_ministries_in_capitals(text, speaker, country):
 def test_month_after_in_is_no_speaker():
     got = rows("Federal prosecutors in April charged that the developers had lied.")
     assert all(r["speaker"] != "April" for r in got)
+
+
+# Found on set 5: "X vowed to ..., as Y said (that) ..." reported both in one clause for X.
+def test_bug_as_clause_with_its_own_cue_is_its_own_attribution():
+    got = [(r["speaker"], r["text"]) for r in rows(
+        "Ruritania vowed on Tuesday to avenge a drone strike, as Oman said it was working to "
+        "stop the confrontation from spiralling into a wider war.")]
+    assert ("Oman", "it was working to stop the confrontation from spiralling into a wider "
+                    "war") in got
+    assert all("as Oman" not in t for _, t in got)

@@ -1110,6 +1110,10 @@ def _content_end(d: _Doc, cs: int, se: int, skip) -> int:
             conj = text[max(cs, e - 4):e].lower()
             if conj.endswith((" and", " but")) and _n_words(text, cs, e - 4) >= 3:
                 return _rstrip(text, cs, e - 4, _WS + ",")
+            if conj.endswith(" as") and text[max(cs, e - 4):e - 3] == "," and \
+                    _n_words(text, cs, e - 4) >= 3:
+                # "..., as Oman said (that) ...": another source's own attribution.
+                return _rstrip(text, cs, e - 4, _WS + ",")
     adj = _TRAILING_ADJUNCT_RE.search(text, cs, se)
     if adj and _n_words(text, cs, adj.start()) >= 4 and _n_words(text, adj.end(), se) <= 6 \
             and "," not in text[adj.end():se]:
