@@ -1250,3 +1250,14 @@ def test_bug_as_clause_with_its_own_cue_is_its_own_attribution():
     assert ("Oman", "it was working to stop the confrontation from spiralling into a wider "
                     "war") in got
     assert all("as Oman" not in t for _, t in got)
+
+
+# Found on set 5: a time phrase between the cue and "to" opened the reported clause.
+@pytest.mark.parametrize("text, span", [
+    ("Ruritania vowed on Tuesday to avenge the drone strike on its depot.",
+     "to avenge the drone strike on its depot"),
+    ("The minister pledged late Monday to raise defence spending by a third.",
+     "to raise defence spending by a third"),
+])
+def test_bug_time_phrase_before_to_is_not_content(text, span):
+    assert [r["text"] for r in rows(text)] == [span]

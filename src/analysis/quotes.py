@@ -1253,7 +1253,17 @@ def _content_start(d: _Doc, m: re.Match, se: int) -> int:
     if t and _n_words(text, pos, t.start()) <= 6 and "," not in text[pos:t.start()] \
             and not _MARK_RE.search(text, pos, t.start()):
         return t.start()
+    when = _TIME_THEN_TO_RE.match(text, pos, se)
+    if when:
+        return when.end()  # "vowed on Tuesday to ...": the clause starts at "to"
     return _lstrip(text, pos, se, _WS + ",:")
+
+
+# A time phrase between a cue and its infinitive ("on Tuesday", "late Monday", "last week").
+_TIME_THEN_TO_RE = re.compile(
+    r"(?:(?:on|late|early|earlier|last|this|next)\s+)?(?:" + "|".join(sorted(TIME_WORDS))
+    + r"|week|month|year)(?:\s+(?:morning|afternoon|evening|night))?\s+(?=to\s)",
+    re.IGNORECASE)
 
 
 def _emit(d: _Doc, records: list, cs: int, ce: int, cue: str, spk, frags, k: int) -> None:
