@@ -1261,3 +1261,31 @@ def test_bug_as_clause_with_its_own_cue_is_its_own_attribution():
 ])
 def test_bug_time_phrase_before_to_is_not_content(text, span):
     assert [r["text"] for r in rows(text)] == [span]
+
+
+# Found on set 5: the addressee of "urged" was cut in two ("neighbouring | states to ...").
+@pytest.mark.parametrize("text, span", [
+    ("Jane Roe spoke on Monday. She urged neighbouring states to enforce the arms embargo.",
+     "to enforce the arms embargo"),
+    ("Jane Roe spoke on Monday. She urged all parties to show restraint at the border.",
+     "to show restraint at the border"),
+])
+def test_bug_addressee_before_an_infinitive(text, span):
+    assert [r["text"] for r in rows(text)] == [span]
+
+
+# Guards of the rule above, found on PolNeAR while adding it.
+@pytest.mark.parametrize("text, span", [
+    ("Jane Roe told her staff never to speak of the emails again.",
+     "never to speak of the emails again"),
+    ("Jane Roe warned Ruritania to refrain from further tests.",
+     "to refrain from further tests"),
+])
+def test_addressee_rule_keeps_adverbs(text, span):
+    assert [r["text"] for r in rows(text)] == [span]
+
+
+def test_addressee_rule_stops_at_question_words():
+    got = [r["text"] for r in rows("Readers will not let editors tell them how to vote in "
+                                   "the election this year.")]
+    assert not any(t.startswith("to vote") for t in got)

@@ -1244,6 +1244,10 @@ def _content_start(d: _Doc, m: re.Match, se: int) -> int:
     text = d.text
     pos = _lstrip(text, m.end(), se)
     if m.group().lower() in d.cues.address and not _that_clause_at(text, pos, se):
+        inf = _OBJECT_THEN_TO_RE.match(text, pos, se)
+        if inf and inf.group(1).strip().lower() not in _OBJECT_PRONOUNS:
+            # "urged all parties to show ...": at "to" ("never to", "not to" keep the adverb)
+            return inf.start(2) if inf.group(2) else inf.end() - 3
         obj = phrase_after(text, pos, se, d.titles)
         if obj:
             pos = _lstrip(text, obj[1], se)
@@ -1258,6 +1262,13 @@ def _content_start(d: _Doc, m: re.Match, se: int) -> int:
         return when.end()  # "vowed on Tuesday to ...": the clause starts at "to"
     return _lstrip(text, pos, se, _WS + ",:")
 
+
+# An addressee of one to five words, then its infinitive ("urged neighbouring states to");
+# not across a conjunction or a question word ("tell them how to vote").
+_OBJECT_THEN_TO_RE = re.compile(
+    r"((?:(?!(?:and|or|but|how|what|where|whether|when|why|which|who|never|not)\s)"
+    r"[\w’'.-]+\s+){1,5}?)((?:never|not)\s+)?to\s", re.IGNORECASE)
+_OBJECT_PRONOUNS = frozenset({"her", "him", "them", "us", "me", "you"})
 
 # A time phrase between a cue and its infinitive ("on Tuesday", "late Monday", "last week").
 _TIME_THEN_TO_RE = re.compile(
