@@ -1289,3 +1289,12 @@ def test_addressee_rule_stops_at_question_words():
     got = [r["text"] for r in rows("Readers will not let editors tell them how to vote in "
                                    "the election this year.")]
     assert not any(t.startswith("to vote") for t in got)
+
+
+# Found on set 5: "want" with a noun phrase object is no attribution ("anyone in Caracas
+# truly wants a war with Guyana"); "wants to ..." is (PolNeAR annotates it).
+def test_bug_want_with_a_noun_object_is_no_attribution():
+    got = rows("We do not believe anyone in Ruritania truly wants a war with its neighbour.")
+    assert all(r["cue"] != "wants" for r in got)
+    got = rows("Jane Roe wants to triple the size of the peace corps next year.")
+    assert [r["text"] for r in got] == ["to triple the size of the peace corps next year"]

@@ -990,6 +990,9 @@ def _reported(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, k: int, records
                     continue
                 cs = _content_start(d, m, se)
                 ce = _content_end(d, cs, se, skip)
+        if cs is not None and cs >= m.end() and d.cues.forms.get(low, ("",))[0] == "want" \
+                and not _TO_OR_THAT_RE.match(text, cs):
+            continue  # "wants a war": an object, not a reported wish ("wants to ...")
         if cs is not None and cs >= m.end() and _cue_after_short_run(d, cs, ce):
             continue  # "a statement posted online, said ...": the participle is no cue
         if cs is not None and cs >= m.end():
@@ -1142,6 +1145,8 @@ def _describes(d: _Doc, phrase: str) -> bool:
     sp = parse_mention(phrase, d.titles)
     return bool(sp.role) or (words[:1] in (["a"], ["an"]) and len(words) <= 8)
 
+
+_TO_OR_THAT_RE = re.compile(r"(?:to|that)\b", re.IGNORECASE)
 
 _SHORT_RUN_COMMA_RE = re.compile(r"(?:[\w’'-]+\s+)?[\w’'-]+,\s+([\w’'-]+)")
 
