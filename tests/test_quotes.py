@@ -1298,3 +1298,9 @@ def test_bug_want_with_a_noun_object_is_no_attribution():
     assert all(r["cue"] != "wants" for r in got)
     got = rows("Jane Roe wants to triple the size of the peace corps next year.")
     assert [r["text"] for r in got] == ["to triple the size of the peace corps next year"]
+
+
+# Found on set 5: a question ("Does Brazil believe ...?") was read as Brazil's belief.
+def test_bug_question_is_no_attribution():
+    assert rows("Q: Does Ruritania believe its neighbour is preparing an attack?") == []
+    assert rows("Will the minister say that the talks have failed?") == []

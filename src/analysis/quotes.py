@@ -990,6 +990,8 @@ def _reported(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, k: int, records
                     continue
                 cs = _content_start(d, m, se)
                 ce = _content_end(d, cs, se, skip)
+        if group != "phrase" and _is_question(text, ss, se):
+            continue  # "Does X believe ...?": a question, not X's belief
         if cs is not None and cs >= m.end() and d.cues.forms.get(low, ("",))[0] == "want" \
                 and not _TO_OR_THAT_RE.match(text, cs):
             continue  # "wants a war": an object, not a reported wish ("wants to ...")
@@ -1144,6 +1146,19 @@ def _describes(d: _Doc, phrase: str) -> bool:
         return False  # a clause ("a deal is likely", "Spain's economy will grow")
     sp = parse_mention(phrase, d.titles)
     return bool(sp.role) or (words[:1] in (["a"], ["an"]) and len(words) <= 8)
+
+
+_QUESTION_AUX = frozenset("""does do did is are was were will would can could should has have
+""".split())
+def _is_question(text: str, ss: int, se: int) -> bool:
+    """Whether the sentence is a yes/no question: it opens with an auxiliary (after a
+    "Q:" label) and ends with a question mark."""
+    if text[_rstrip(text, ss, se, _WS + _ALL_MARKS) - 1:][:1] != "?":
+        return False
+    words = _WORD_RE.findall(text, ss, min(se, ss + 40))
+    if words[:1] == ["Q"]:
+        words = words[1:]
+    return bool(words) and words[0].lower() in _QUESTION_AUX
 
 
 _TO_OR_THAT_RE = re.compile(r"(?:to|that)\b", re.IGNORECASE)
