@@ -1304,3 +1304,15 @@ def test_bug_want_with_a_noun_object_is_no_attribution():
 def test_bug_question_is_no_attribution():
     assert rows("Q: Does Ruritania believe its neighbour is preparing an attack?") == []
     assert rows("Will the minister say that the talks have failed?") == []
+
+
+# Found on set 5: a family name written first without a hyphenated given name ("Tang
+# Yiming") did not link "Tang"; a lone word that is no one's surname but the first name of
+# exactly one person now links to that person.
+def test_bug_first_word_of_one_name_links_when_no_surname_matches():
+    text = ("Spokesman Tang Yiming said the drills were routine.\n\n"
+            "“Those who play with fire will get burned,” Tang said.")
+    assert [r["speaker"] for r in rows(text)] == ["Tang Yiming"] * 2
+    # two people share the first word: no link
+    text = ("Tang Yiming and Tang Wei spoke on Monday.\n\n“We are ready,” Tang said.")
+    assert rows(text)[-1]["speaker"] == "Tang"

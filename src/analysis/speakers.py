@@ -1345,6 +1345,17 @@ class DocumentPeople:
             return next(iter(keys))
         return None
 
+    def link_first_word(self, word: str) -> str | None:
+        """Key of the one person whose name begins with this word, when it is no one's
+        surname ("Tang" for "Tang Yiming", a family name written first; "Donna" for a
+        person called by her first name), else None."""
+        low = _strip_possessive(word).lower()
+        if low in self._surnames:
+            return None
+        keys = [k for k, p in self.people.items()
+                if p.name.split()[0].lower() == low and len(p.name.split()) > 1]
+        return keys[0] if len(keys) == 1 else None
+
     def _gender(self, key: str) -> str | None:
         p = self.people[key]
         if p.roster and p.roster.get("gender"):
@@ -1636,7 +1647,10 @@ class DocumentPeople:
             words = _drop_particles([w for w in sp.name.split() if not _is_initial(w)])
             if not words:  # only initials ("J. R."): nothing to link
                 return sp.name, role, country
-            key = name_key(sp.name) if len(words) >= 2 else self.link_surname(words[0])
+            key = name_key(sp.name) if len(words) >= 2 else (
+                self.link_surname(words[0])
+                or (None if self.roster.by_surname.get(words[0].lower())
+                    or self.roster.lookup(words[0]) else self.link_first_word(words[0])))
             if key not in self.people and len(words) == 2 and words[0].lower() in _PARTICLES:
                 key = self._particle_surname(words)
             if key and key in self.people:
