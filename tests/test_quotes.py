@@ -1316,3 +1316,21 @@ def test_bug_first_word_of_one_name_links_when_no_surname_matches():
     # two people share the first word: no link
     text = ("Tang Yiming and Tang Wei spoke on Monday.\n\n“We are ready,” Tang said.")
     assert rows(text)[-1]["speaker"] == "Tang"
+
+
+# Found on set 6: a possessive country of two words lost its first word ("South Korea's
+# president" became "Korea's president", with no country).
+@pytest.mark.parametrize("subject, speaker, country", [
+    ("South Korea’s president", "South Korea’s president", "South Korea"),
+    ("New Zealand's foreign minister", "New Zealand's foreign minister", "New Zealand"),
+    ("the United Kingdom's envoy", "United Kingdom's envoy", "United Kingdom"),
+])
+def test_bug_two_word_possessive_country(subject, speaker, country):
+    (r,) = rows(f"{subject} said that talking to the North was not a reward.")
+    assert (r["speaker"], r["speaker_country"]) == (speaker, country)
+
+
+# Found on PolNeAR while fixing the above: a possessor of two words before a document noun.
+def test_two_word_possessor_before_a_document():
+    got = rows("However, Jane Roe's brief said that was not her view.")
+    assert [r["speaker_mention"] for r in got] == ["Jane Roe's brief"]

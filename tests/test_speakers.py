@@ -61,6 +61,7 @@ from analysis.speakers import (
         ("the U.S. special envoy", "nominal", "the U.S. special envoy", "envoy", "United States"),
         ("an opposition lawmaker", "nominal", "an opposition lawmaker", "lawmaker", None),
         ("Labour MP Ana Roe", "person", "Ana Roe", "lawmaker", None),
+        ("Interior Minister Ana Roe", "person", "Ana Roe", "interior minister", None),
         # an acting office-holder holds the office
         ("acting Defense Secretary Ana Roe", "person", "Ana Roe", "secretary of defense", None),
     ],

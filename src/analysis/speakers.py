@@ -960,6 +960,11 @@ def _subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
         pl = prev.lower()
         if pl in _DETERMINERS or pl.endswith(("’s", "'s")):
             k -= 1
+            if pl.endswith(("’s", "'s")) and _is_cap(prev):
+                # "South Korea's president": the possessor's whole name.
+                while k >= 1 and _is_cap(toks[k - 1][2]) and \
+                        toks[k - 1][2].lower() not in _CAP_STOP:
+                    k -= 1
             # "the bloc's chief": the possessor's own determiner belongs to the phrase.
             if pl.endswith(("’s", "'s")) and k >= 1 and \
                     toks[k - 1][2].lower() in ("the", "a", "an"):
@@ -971,7 +976,8 @@ def _subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
             k -= 1
         else:
             break
-    has_det = toks[k][2].lower() in _DETERMINERS or toks[k][2].lower().endswith(("’s", "'s"))
+    has_det = toks[k][2].lower() in _DETERMINERS or any(
+        x[2].lower().endswith(("’s", "'s")) for x in toks[k:j])
     if not (has_det or low in _LOWER_NOMINAL_HEADS or low in t.descriptors
             or (low.endswith("s") and k < j)):
         return None
