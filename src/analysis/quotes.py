@@ -868,6 +868,7 @@ def _reported(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, k: int, records
     emitted = 0
     last_end = None
     prev_spk = None
+    question = _is_question(text, ss, se)  # "Does X believe ...?": no attribution in it
     for m in d.cue_matches(ss, se, skip):
         cue = m.group()
         low = cue.lower()
@@ -990,7 +991,7 @@ def _reported(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, k: int, records
                     continue
                 cs = _content_start(d, m, se)
                 ce = _content_end(d, cs, se, skip)
-        if group != "phrase" and _is_question(text, ss, se):
+        if group != "phrase" and question:
             continue  # "Does X believe ...?": a question, not X's belief
         if cs is not None and cs >= m.end() and d.cues.forms.get(low, ("",))[0] == "want" \
                 and not _TO_OR_THAT_RE.match(text, cs):

@@ -16,6 +16,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.evaluate import STANCE_LABELS
+
 LEVELS = ("nominal", "ordinal", "interval", "ratio")
 #: Columns of a coding sheet before the code columns.
 SHEET_ID_COLUMNS = ("quote_id", "doc_id", "speaker", "text")
@@ -83,10 +85,15 @@ def coding_sheet(quotes: pd.DataFrame, codes, path: str | Path | None = None) ->
     for col in [*code_ids, *SHEET_SCORE_COLUMNS, "note"]:
         sheet[col] = ""
     if path is not None:
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        sheet.to_csv(path, index=False, encoding="utf-8")
+        _write_sheet(sheet, path)
     return sheet
+
+
+def _write_sheet(sheet: pd.DataFrame, path: str | Path) -> None:
+    """Write a coding sheet as UTF-8 CSV, creating its folder."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sheet.to_csv(path, index=False, encoding="utf-8")
 
 
 def read_coding_sheet(path: str | Path) -> pd.DataFrame:
@@ -426,7 +433,6 @@ def _cell_flag(value, quote_id) -> str:
 #: Columns of a stance coding sheet, in order.
 STANCE_SHEET_COLUMNS = ("unit_id", "doc_id", "quote_id", "speaker", "target", "mention",
                         "mention_start", "mention_end", "context", "stance", "note")
-_STANCE_VALUES = ("favor", "against", "neutral")
 
 
 def stance_coding_sheet(stance: pd.DataFrame, quotes: pd.DataFrame, *, n: int | None = None,
@@ -500,9 +506,7 @@ def stance_coding_sheet(stance: pd.DataFrame, quotes: pd.DataFrame, *, n: int | 
         speaker=speakers, context=contexts, stance="", note="")
     sheet = sheet[list(STANCE_SHEET_COLUMNS)]
     if path is not None:
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        sheet.to_csv(path, index=False, encoding="utf-8")
+        _write_sheet(sheet, path)
     return sheet
 
 
@@ -524,12 +528,12 @@ def read_stance_sheet(path: str | Path) -> pd.DataFrame:
     if missing:
         raise ValueError(f"{path}: not a stance sheet, missing column(s) {missing}")
     labels = sheet["stance"].str.strip().str.lower()
-    bad = ~labels.isin(("", *_STANCE_VALUES))
+    bad = ~labels.isin(("", *STANCE_LABELS))
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
         raise ValueError(f"{path}: row {i + 2} (unit {sheet['unit_id'].iloc[i]}): stance "
                          f"{sheet['stance'].iloc[i].strip()!r} is not one of "
-                         f"{', '.join(_STANCE_VALUES)} or blank")
+                         f"{', '.join(STANCE_LABELS)} or blank")
     sheet["stance"] = labels
     for c in ("mention_start", "mention_end"):
         sheet[c] = sheet[c].astype(int)
