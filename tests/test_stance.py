@@ -167,6 +167,25 @@ def test_each_relation_cue_counts_once_wherever_it_could_sit(tmp_path):
     assert _relation(_Context(text, s, s + 3, lex), lex) == (1, ["with X (favor)"])
 
 
+def test_relation_screen_passes_every_cue_and_skips_sentences_without_one(tmp_path):
+    # The screen lets the override skip tokenising a sentence; it must never hide a cue.
+    from analysis._lexicon import stance_lexicon
+    from analysis.stance import _Context, _relation
+
+    lex = stance_lexicon()
+    screen = lex["relation_screen"]
+    for stance, before, after, pattern in lex["relations"]:
+        text = "They said " + " ".join([*reversed(before), "Foo", *after]) + "."
+        s = text.index("Foo")
+        assert _relation(_Context(text, s, s + 3, lex), lex)[0] == (
+            1 if stance == "favor" else -1), pattern
+        assert screen.search(text.lower().replace("'", "’")), pattern
+    assert not screen.search("the minister spoke to reporters in foo on monday.")
+    path = tmp_path / "lex.yml"
+    path.write_text("version: 1\nvalence: {good: 1}\n", encoding="utf-8")
+    assert not stance_lexicon(str(path))["relation_screen"].search("anything at all")
+
+
 def test_relation_cue_needs_the_placeholder(tmp_path):
     from analysis._lexicon import stance_lexicon
     from analysis.config import ConfigError

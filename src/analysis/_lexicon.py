@@ -78,7 +78,10 @@ def stance_lexicon(path: str = str(STANCE_LEXICON_FILE)) -> dict:
         ``after`` those right of it, ``pattern`` the cue as written), and ``relation_index``
         (dict ``("L", word)`` or ``("R", word)`` -> positions in ``relations``): each cue
         listed under its word nearest the target, on the left if it has one, so that a
-        target is checked only against the cues that could match beside it.
+        target is checked only against the cues that could match beside it; and
+        ``relation_screen``, a regular expression that finds, in a lower-cased sentence, the
+        longest word of at least one cue whenever any cue could match in it (a sentence it
+        does not match needs no closer look).
     """
     data = load_yaml(path)
     allowed = {"version", "negators", "clause_breaks", "directed", "valence", "relations"}
@@ -102,7 +105,18 @@ def stance_lexicon(path: str = str(STANCE_LEXICON_FILE)) -> dict:
         "valence": valence,
         "relations": relations,
         "relation_index": _relation_index(relations),
+        "relation_screen": _relation_screen(relations),
     }
+
+
+def _relation_screen(relations) -> re.Pattern:
+    # A cue matches only where each of its words is a token, so its longest word is then a
+    # substring of the lower-cased sentence (tokens unify the two apostrophes; so does this).
+    keys = {max((w for w in (*before, *after) if w[:1].isalpha()), key=len, default="")
+            for _, before, after, _ in relations}
+    alts = sorted((re.escape(k).replace("'", "['’]") for k in keys if k), key=len, reverse=True)
+    # Matches nothing when there are no cues (an empty alternation would match everywhere).
+    return re.compile("|".join(alts) if alts else r"(?!)")
 
 
 def _relation_index(relations) -> dict[tuple[str, str], tuple[int, ...]]:

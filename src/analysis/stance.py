@@ -1013,8 +1013,14 @@ def _override_by_relation_cues(rows: pd.DataFrame, labels: list, probs: np.ndarr
     only a decision the cue actually made overrides the model."""
     lex = stance_lexicon(str(STANCE_LEXICON_FILE))
     cue_words = {w for _, before, after, _ in lex["relations"] for w in (*before, *after)}
+    screen, screened = lex["relation_screen"], {}
     for k, (t, s, e) in enumerate(zip(rows["text"], rows["target_start"], rows["target_end"],
                                       strict=True)):
+        # Most sentences hold no cue's key word at all: skip tokenising them.
+        if t not in screened:
+            screened[t] = screen.search(t.lower()) is not None
+        if not screened[t]:
+            continue
         # Most targets have no cue word beside them: skip building their context. Cues sit
         # right next to the target (two words on the left, past "'s" on the right).
         lows, _, _, _, i, j = _sides(t, int(s), int(e))

@@ -104,7 +104,7 @@ def encode_rows(tokenizer, rows, mask_target: bool = True,
             ids = np.asarray(enc.ids, dtype=np.int64)
             offsets = np.asarray(enc.offsets, dtype=np.int64).reshape(-1, 2)
             # Piece starts and ends never decrease, so bisection finds the target's pieces.
-            cache[text] = (ids, offsets, [a for a, _ in enc.offsets], [b for _, b in enc.offsets])
+            cache[text] = (ids, offsets, offsets[:, 0].tolist(), offsets[:, 1].tolist())
         ids, offsets, starts, ends = cache[text]
         if not len(ids):  # nothing the tokenizer keeps (rows are validated non-empty)
             ids, offsets = np.zeros(1, dtype=np.int64), np.asarray([[s, e]], dtype=np.int64)
@@ -139,11 +139,17 @@ def pad_batch(encoded) -> dict[str, np.ndarray]:
     batch = {k: np.zeros((n, length), dtype=np.int64) for k in ("ids", "pos")}
     for k in ("mask", "target", "window"):
         batch[k] = np.zeros((n, length), dtype=np.float32)
+    # First and last piece of each row's target and of its window (NumPy inference gathers
+    # these few pieces instead of masking whole rows).
+    spans = np.zeros((n, 4), dtype=np.int64)
     for i, (ids, pos, t0, t1, _) in enumerate(encoded):
         m = len(ids)
         batch["ids"][i, :m], batch["pos"][i, :m], batch["mask"][i, :m] = ids, pos, 1.0
         batch["target"][i, t0:t1 + 1] = 1.0
-        batch["window"][i, max(0, t0 - WINDOW):min(m, t1 + WINDOW + 1)] = 1.0
+        w0, w1 = max(0, t0 - WINDOW), min(m, t1 + WINDOW + 1) - 1
+        batch["window"][i, w0:w1 + 1] = 1.0
+        spans[i] = t0, t1, w0, w1
+    batch["spans"] = spans
     return batch
 
 
@@ -241,28 +247,47 @@ class CnnStanceModel:
             out_ids[k, :, dst], out_pos[k, :, dst] = ids[:, src], pos[:, src]
         return out_ids, out_pos
 
-    def _forward(self, batch):
-        """Logits, pooled features, where each max-pooled feature came from, and the
-        shifted ids (for the evidence)."""
+    def _forward(self, batch, keep_terms: bool = False):
+        """Logits, pooled features, where each max-pooled feature came from, and (when
+        ``keep_terms``, for the evidence) each window offset's term of the convolution and
+        its ReLU output."""
         mask = batch["mask"]
         ids, pos = self._shifted(batch)
         # The convolution as sums of looked-up rows, one per offset in the window.
-        pre = self._conv_b + self._tok_table[ids[0], 0] + self._pos_table[pos[0], 0]
-        for k in range(1, self._width):
-            pre += self._tok_table[ids[k], k]
-            pre += self._pos_table[pos[k], k]
+        terms = [self._tok_table[ids[k], k] + self._pos_table[pos[k], k]
+                 for k in range(self._width)]
+        pre = terms[0] + self._conv_b
+        for term in terms[1:]:
+            pre += term
         h = np.maximum(pre, 0.0, out=pre)  # (n, length, channels)
-        tm = batch["target"][..., None]
-        tmean = (h * tm).sum(1) / np.maximum(tm.sum(1), 1.0)
+        # The target's pieces and the window around it are a few pieces of each row: gather
+        # them (in order, so ties go to the first piece, as in a masked arg-max).
+        t0, t1, w0, w1 = batch["spans"].T
+        ht, tn = self._gather(h, t0, t1)
+        tmean = (ht * tn[..., None]).sum(1) / tn.sum(1)[:, None]
+        hw, wn = self._gather(h, w0, w1)
         # ReLU output is >= 0, so -1 marks positions a pool must not pick.
-        h_win = np.where(batch["window"][..., None] > 0, h, np.float32(-1.0))
+        hw[~wn] = -1.0
+        local = hw.argmax(1)
+        wmx = np.take_along_axis(hw, local[:, None], 1)[:, 0]
+        arg_win = w0[:, None] + local
         h[mask == 0] = -1.0
-        arg_all, arg_win = h.argmax(1), h_win.argmax(1)
+        arg_all = h.argmax(1)
         mx = np.take_along_axis(h, arg_all[:, None], 1)[:, 0]
-        wmx = np.take_along_axis(h_win, arg_win[:, None], 1)[:, 0]
         feats = np.concatenate([mx, wmx, tmean], axis=1)
         # h is -1 only at padding, never at the target's pieces, which the evidence reads.
-        return feats @ self._head.T + self._head_b, feats, arg_all, arg_win, (ids, pos, h)
+        return feats @ self._head.T + self._head_b, feats, arg_all, arg_win, \
+            ((terms, h) if keep_terms else None)
+
+    @staticmethod
+    def _gather(h, first, last) -> tuple[np.ndarray, np.ndarray]:
+        """Pieces ``first[i]..last[i]`` of each row of ``h`` (rows, span, channels), padded to
+        the longest span, and which of them are real (rows, span)."""
+        n, length, _ = h.shape
+        span = np.arange(int((last - first).max()) + 1)
+        real = span[None, :] <= (last - first)[:, None]
+        at = np.minimum(first[:, None] + span, length - 1) + (np.arange(n) * length)[:, None]
+        return h.reshape(n * length, -1)[at], real
 
     def _batches(self, encoded):
         # Rows of similar length together, so little padding is multiplied.
@@ -289,14 +314,14 @@ class CnnStanceModel:
         evidence = [""] * len(rows)
         words: dict[str, tuple] = {}  # per sentence, shared by its targets
         for idx, batch in self._batches(encoded):
-            logits, feats, arg_all, arg_win, shifted = self._forward(batch)
+            logits, feats, arg_all, arg_win, terms = self._forward(batch, explain)
             logits = logits.astype(np.float64)  # probabilities that sum to 1 in float64
             z = np.exp(logits - logits.max(1, keepdims=True))
             proba[idx] = z / z.sum(1, keepdims=True)
             if not explain:
                 continue
             predicted = proba[idx].argmax(1)
-            credit = self._credit(feats, (arg_all, arg_win), shifted, batch, predicted)
+            credit = self._credit(feats, (arg_all, arg_win), terms, batch, predicted)
             for k, j in enumerate(idx):
                 text, enc = rows[j][0], encoded[j]
                 if text not in words:
@@ -305,7 +330,7 @@ class CnnStanceModel:
                                              proba[j], int(predicted[k]), top)
         return proba, evidence
 
-    def _credit(self, feats, args, shifted, batch, predicted) -> np.ndarray:
+    def _credit(self, feats, args, terms, batch, predicted) -> np.ndarray:
         """Each piece's push toward the predicted class, for a batch: (rows, pieces).
 
         A feature is a ReLU of a sum of one term per piece of a window (plus a bias, left
@@ -315,37 +340,38 @@ class CnnStanceModel:
         share; the words around it take the rest)."""
         n, length = batch["mask"].shape
         ch, half = len(self._conv_b), self._width // 2
-        ids, pos, h = shifted
+        terms, h = terms
         push = feats * self._head_centred[predicted]
-        rows = np.broadcast_to(np.arange(n)[:, None], (n, ch))
-        chans = np.broadcast_to(np.arange(ch)[None, :], (n, ch))
+        row_base = (np.arange(n) * length)[:, None]
         flat, weight = [], []
         for part, arg in enumerate(args):
             value = feats[:, part * ch:(part + 1) * ch]
-            part_push = push[:, part * ch:(part + 1) * ch]
-            live = value > 0  # a feature at zero pushes nothing
+            # A feature at zero pushes nothing; its share is zero, wherever it points.
+            ratio = np.where(value > 0, push[:, part * ch:(part + 1) * ch]
+                             / np.where(value > 0, value, 1.0), 0.0)
+            # Where in the flattened (rows, pieces, channels) terms each feature's centre is.
+            at = (row_base + arg) * ch + np.arange(ch)
             for k in range(self._width):
                 piece = arg + k - half
-                ok = live & (piece >= 0) & (piece < length)
-                r, c, pc = rows[ok], chans[ok], arg[ok]
-                # The term of the piece at offset k of centre pc (ids already shifted).
-                term = self._tok_table[ids[k, r, pc], k, c] + self._pos_table[pos[k, r, pc], k, c]
-                flat.append(r * length + pc + k - half)
-                weight.append(part_push[ok] * term / value[ok])
+                ok = (piece >= 0) & (piece < length)
+                # The term of the piece at offset k of centre ``arg`` (terms are by centre).
+                term = terms[k].ravel().take(at)
+                flat.append(row_base + np.clip(piece, 0, length - 1))
+                weight.append(np.where(ok, ratio * term, 0.0))
         rr, tt = np.nonzero(batch["target"])
         if len(rr):
             value = h[rr, tt]  # (target pieces, channels)
             share_push = (push[:, 2 * ch:] / np.maximum(batch["target"].sum(1), 1.0)[:, None])[rr]
             live = value > 0
-            safe = np.where(live, value, 1.0)
+            ratio = np.where(live, share_push / np.where(live, value, 1.0), 0.0)
             for k in range(self._width):
                 piece = tt + k - half
                 ok = (piece >= 0) & (piece < length)
-                term = (self._tok_table[ids[k, rr, tt], k] + self._pos_table[pos[k, rr, tt], k])
-                w = np.where(live, share_push * term / safe, 0.0).sum(1)
+                w = (ratio * terms[k][rr, tt]).sum(1)
                 flat.append(rr[ok] * length + piece[ok])
                 weight.append(w[ok])
-        return np.bincount(np.concatenate(flat), np.concatenate(weight),
+        return np.bincount(np.concatenate([f.ravel() for f in flat]),
+                           np.concatenate([w.ravel() for w in weight]),
                            minlength=n * length).reshape(n, length)
 
     def _evidence(self, text, enc, words, credit, p, c, top) -> str:
