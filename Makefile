@@ -67,7 +67,7 @@ model-transformer: $(TRANSFORMER_STAMP)  ## optional: install the transformer ex
 model-neural: $(TRANSFORMER_STAMP)  ## rebuild data/models/stance_neural/ from the transformer's seed 0 (after model-transformer)
 	$(PY) -m analysis.train_stance --export-neural seed_0
 
-model-cnn: $(TRANSFORMER_STAMP)  ## rebuild data/models/stance_cnn/ (method cnn) by distilling the shipped neural model (~10 min)
+model-cnn: $(TRANSFORMER_STAMP)  ## rebuild data/models/stance_cnn/ (method cnn, the default) by distilling the shipped neural model (~15 min)
 	$(PY) -m analysis.train_stance --cnn --threads $(TRANSFORMER_THREADS)
 
 clean:  ## remove generated outputs (keeps .venv)

@@ -5,12 +5,12 @@ Run ``python -m benchmarks.bench_stance`` (full: baselines retrained, bootstrap 
 
 Lines printed (``name: value (target: X) [ok|MISS]``):
 
-* macro-F1 of the default method (``hybrid``: the linear model, overridden by the rules where
-  a target-relation cue governs the target) on ``newsmtsc_rw_dev`` and ``newsmtsc_mt_dev``
-  (target >= 0.68 each), and on any other ``newsmtsc_*.jsonl`` file in the evaluation folder
-  except train (held-out test sets the package has never seen), beside the model alone, the
-  rules method, ``cnn`` (the convolutional network distilled from ``neural``), a VADER
-  baseline (compound of the whole
+* macro-F1 of the default method (``cnn``: the convolutional network distilled from
+  ``neural``) on ``newsmtsc_rw_dev`` and ``newsmtsc_mt_dev`` (target >= 0.68 each), and on
+  any other ``newsmtsc_*.jsonl`` file in the evaluation folder except train (held-out test
+  sets the package has never seen), beside ``hybrid`` (the linear model, overridden by the
+  rules where a target-relation cue governs the target), the model alone, the rules method,
+  a VADER baseline (compound of the whole
   sentence -> label by ±0.05) and a TF-IDF logistic-regression baseline (sentence only,
   trained on NewsMTSC train; full mode only). Full mode adds bootstrap 95% CIs (1,000
   resamples of sentences, so the targets of one sentence stay together; seed 0).
@@ -19,9 +19,12 @@ Lines printed (``name: value (target: X) [ok|MISS]``):
 * when the optional ``transformer`` extra is installed and its model trained
   (``make model-transformer``): its macro-F1 on the same sets (target >= 0.75) and speed
   (full mode only).
-* throughput of the default method on one core (target >= 2,000 rows/s), beside ``cnn``
-  and ``neural``: CPU time over the two dev sets' 785 rows, four times (twice with
-  ``--quick``; ``neural`` on 300 rows, 100 with ``--quick``), caches emptied before each pass (several targets of one sentence still share its tokens, as in use).
+* throughput of the default method on one core (target >= 2,000 rows/s), beside ``hybrid``
+  and ``neural``: rows per CPU second over the two dev sets' 785 rows, the median of nine
+  passes (five with ``--quick``) with their range; ``neural`` once on 300 rows (100 with
+  ``--quick``). Caches are emptied before each pass (several targets of one sentence still
+  share its tokens, as in use). On a shared machine the same pass varies by a quarter or
+  more, hence the median rather than the mean.
 * sample article: stance agreement with ``data/annotations/sample_stance.csv`` for each
   method and sentiment agreement with ``sample_sentiment.csv`` (targets: all rows).
 """
@@ -37,6 +40,7 @@ import argparse  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from analysis.evaluate import load_gold, stance_method_scores, stance_on_gold_quotes  # noqa: E402
@@ -109,28 +113,32 @@ def bench_speed(quick: bool) -> None:
                              "text": [t for t in texts for _ in range(2)],
                              "target": ["Canada", "Iran"] * 400})
     warm = pd.DataFrame({"text": ["We call on Iran to stop."], "target": ["Iran"]})
-    passes = 2 if quick else 4  # --quick must stay quick; the full run averages more
-    for method in (DEFAULT_METHOD, "cnn"):
+    # Odd numbers of passes, so the median is one pass; each takes well under a second.
+    passes = 5 if quick else 9
+    for method in dict.fromkeys((DEFAULT_METHOD, "cnn", "hybrid")):  # the fast methods
         # Load the model and the lexicons (a relation cue calls the rules) before timing.
         predict_stance_rows(pd.concat([rows.head(50), warm], ignore_index=True).drop(
             columns="id"), method=method)
-        cpu = wall = 0.0
+        cpu, wall = [], []
         for _ in range(passes):
             _tokens.cache_clear()  # a sentence seen in an earlier pass is not free
             t0, c0 = time.perf_counter(), time.process_time()
             predict_stance_rows(rows, method=method)
-            cpu += time.process_time() - c0
-            wall += time.perf_counter() - t0
+            cpu.append(len(rows) / (time.process_time() - c0))
+            wall.append(len(rows) / (time.perf_counter() - t0))
         # CPU time of this process (BLAS limited to one thread above), so other jobs sharing
-        # the machine distort the figure less; wall-clock rate printed beside it.
-        rate = passes * len(rows) / cpu
+        # the machine distort the figure less; the median pass, because on a shared machine
+        # the same pass varies by a quarter or more from run to run (range printed beside it).
+        rate = float(np.median(cpu))
+        spread = f"median of {passes} passes; range {min(cpu):.0f}-{max(cpu):.0f}"
         if method == DEFAULT_METHOD:
-            report(f"stance rows/s, default method ({method}), one core (CPU time)", rate,
-                   ">= 2000", rate >= 2000, fmt="{:.0f}")
-            report("stance rows/s, default method, wall clock", passes * len(rows) / wall,
-                   fmt="{:.0f}")
+            report(f"stance rows/s, default method ({method}), one core (CPU time; {spread})",
+                   rate, ">= 2000", rate >= 2000, fmt="{:.0f}")
+            report("stance rows/s, default method, wall clock (median pass)",
+                   float(np.median(wall)), fmt="{:.0f}")
         else:
-            report(f"stance rows/s, {method}, one core (CPU time)", rate, fmt="{:.0f}")
+            report(f"stance rows/s, {method}, one core (CPU time; {spread})", rate,
+                   fmt="{:.0f}")
     part = rows.head(100 if quick else 300)
     report("stance rows/s, neural, one core (CPU time)", _cpu_rate(part, "neural"),
            fmt="{:.0f}")

@@ -66,12 +66,14 @@ def test_python_dash_m_entry_point():
 def test_stance_method_choices_match_the_stance_module(tmp_path):
     import inspect
 
-    from analysis import cli, pipeline, stance
+    from analysis import cli, evaluate, pipeline, stance
 
     assert cli.STANCE_METHODS == stance.METHODS
     assert cli.DEFAULT_STANCE_METHOD == stance.DEFAULT_METHOD
-    assert inspect.signature(pipeline.run).parameters["stance_method"].default == \
-        stance.DEFAULT_METHOD
+    for func, name in ((pipeline.run, "stance_method"), (pipeline._config_hashes,
+                       "stance_method"), (pipeline._library_versions, "stance_method"),
+                       (evaluate.stance_on_gold_quotes, "method")):
+        assert inspect.signature(func).parameters[name].default == stance.DEFAULT_METHOD
     src = tmp_path / "rows.csv"
     pd.DataFrame({"id": ["a"], "text": ["We call on China to respect the law."],
                   "target": ["China"]}).to_csv(src, index=False)

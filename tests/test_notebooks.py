@@ -91,14 +91,14 @@ def test_framing_notebook_runs_on_a_corpus_with_one_group(tmp_path, monkeypatch)
 
 def test_stance_notebook_compares_methods_and_skips_when_they_are_the_same(tmp_path):
     # Found in review: stance_method="neural" (offered by the parameter cell) crashed, since
-    # the second method defaulted to "neural" too.
+    # the second method defaulted to "neural" too (it is now "hybrid").
     _, _, tables = _run("02_sentiment_and_stance", tmp_path, "a")
     agreement = pd.read_csv(tables / "02_stance_method_agreement.csv")
-    assert {"stance_hybrid", "stance_neural", "agree"} <= set(agreement.columns)
+    assert {"stance_cnn", "stance_hybrid", "agree"} <= set(agreement.columns)
     assert len(agreement) > 0
     out = execute_notebook(
         "02_sentiment_and_stance", output_dir=tmp_path / "nb_same", html=False,
-        parameters={"stance_method": "neural", "figures_dir": str(tmp_path / "f"),
+        parameters={"stance_method": "hybrid", "figures_dir": str(tmp_path / "f"),
                     "tables_dir": str(tmp_path / "t")},
     )
     assert "second method skipped" in out.read_text(encoding="utf-8")

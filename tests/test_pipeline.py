@@ -71,7 +71,7 @@ def test_sample_accounting_and_manifest(sample_run):
     # left out of the hashes.
     assert {"data/lexicons/stance_lexicon.yml",
             "data/lexicons/vader_security_supplement.csv"} <= set(manifest["config_sha256"])
-    assert manifest["stance_method"] == "hybrid"
+    assert manifest["stance_method"] == "cnn"
     # Found in review: titles.yml (roles and countries of titled speakers) was not hashed,
     # so editing it changed speaker_role and speaker_country under an identical manifest.
     # Every configuration file a researcher may edit is hashed.

@@ -104,14 +104,18 @@ def test_rules_relation_cue_overrides_sentence_tone(text, target, stance, cue):
     ("We must strengthen our deterrence against Russia now.", "Russia"),
     ("We call on China to respect international law.", "China"),
 ])
-def test_hybrid_default_takes_relation_cue_where_model_reads_tone(text, target):
+def test_hybrid_takes_relation_cue_where_model_reads_tone(text, target):
     # Found in review: the model alone reads the positive words as favour toward the target.
     row = pd.DataFrame([_row(text, target)])
     assert predict_stance_rows(row, method="model")["stance"].iloc[0] == "favor"
-    out = predict_stance_rows(row)  # default method
+    out = predict_stance_rows(row, method="hybrid")
     assert out["stance"].iloc[0] == "against"
     assert out["evidence"].iloc[0].startswith("relation cue overrides model (model: favor")
     assert out["p_against"].iloc[0] > 0.5
+    # The default method takes the same cue (here it agrees with the network's own answer).
+    out = predict_stance_rows(row)
+    assert out["stance"].iloc[0] == "against"
+    assert out["evidence"].iloc[0].startswith("relation cue ")
 
 
 def test_hybrid_keeps_the_model_where_the_tone_outweighs_the_cue():
@@ -434,3 +438,15 @@ def test_extra_mentions_keep_exact_spans_and_stay_on_one_line():
     assert "White House" in got and "Joe   Biden" in got
     assert "Robert Mueller" in got and "Vladimir Putin" in got
     assert all("\n" not in g for g in got)
+
+
+def test_teacher_probabilities_soften_with_temperature():
+    from analysis.train_stance import _soften
+
+    p = np.array([[0.7, 0.2, 0.1], [1.0, 0.0, 0.0]])
+    assert _soften(p, 1.0) is p
+    soft = _soften(p, 2.0)
+    np.testing.assert_allclose(soft.sum(1), 1.0)
+    # Square roots of the probabilities, renormalised; a zero stays (almost) zero.
+    np.testing.assert_allclose(soft[0], np.sqrt(p[0]) / np.sqrt(p[0]).sum())
+    assert soft[1, 0] > 0.999 and soft[0, 0] < p[0, 0]

@@ -204,3 +204,31 @@ def test_weights_whose_shapes_do_not_fit_are_refused(tmp_path):
     (folder / SPEC_NAME).write_text(json.dumps(spec), encoding="utf-8")
     with pytest.raises(ValueError, match="stance_cnn.npz: array shapes do not fit"):
         CnnStanceModel(folder)
+
+
+def test_weight_averaging_on_a_short_run_keeps_the_trained_weights(tmp_path):
+    # Found in review: averaging every 50 steps left a run of fewer steps with the untrained
+    # weights of the start; the final weights must count at least once.
+    pytest.importorskip("torch", reason="PyTorch (the transformer extra) not installed")
+    from analysis.train_stance import extra_mentions, load_newsmtsc, train_cnn
+
+    lines = []
+    for i, (verb, label) in enumerate([("praised", "positive"), ("attacked", "negative"),
+                                       ("met", "neutral")] * 4):
+        lines.append(json.dumps({"id": f"t_{i}_0_0_0", "text": f"The senator {verb} Smith {i}.",
+                                 "target": "Smith", "target_start": len(f"The senator {verb} "),
+                                 "target_end": len(f"The senator {verb} Smith"),
+                                 "label": label}))
+    path = tmp_path / "tiny.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    extra = extra_mentions(load_newsmtsc(path))
+    probs = np.full((len(extra), 3), 1 / 3)
+    common = {"epochs": 2, "batch_size": 4, "teacher_weight": 0.5}
+    plain = train_cnn(path, tmp_path / "plain", params={**common, "average_epochs": 0},
+                      teacher_probs=probs, verbose=False, n_threads=1)
+    averaged = train_cnn(path, tmp_path / "avg", params={**common, "average_epochs": 1},
+                         teacher_probs=probs, verbose=False, n_threads=1)
+    with np.load(plain / "stance_cnn.npz") as a, np.load(averaged / "stance_cnn.npz") as b:
+        for key in a.files:
+            np.testing.assert_array_equal(a[key], b[key])
+    assert json.loads((averaged / "stance_cnn.json").read_text())["params"]["average_epochs"] == 1

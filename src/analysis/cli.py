@@ -21,7 +21,7 @@ from analysis import __version__
 # Same as analysis.stance.METHODS / DEFAULT_METHOD (a test checks): importing that module here
 # would load scikit-learn (about 2 s) for every command, --help included.
 STANCE_METHODS = ("hybrid", "model", "rules", "cnn", "neural", "transformer")
-DEFAULT_STANCE_METHOD = "hybrid"
+DEFAULT_STANCE_METHOD = "cnn"
 
 
 def _summary(found: int, with_quotes: int, without: int, errors: int) -> str:

@@ -1052,7 +1052,7 @@ def compare_stance_gold(pred: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
 
 
 def stance_on_gold_quotes(quotes: pd.DataFrame, documents: pd.DataFrame, gold: pd.DataFrame,
-                          method: str = "hybrid") -> pd.DataFrame:
+                          method: str = "cnn") -> pd.DataFrame:
     """Stance scored on the gold quotation spans, beside the gold stance.
 
     Component accuracy, apart from extraction: target mentions are found in the gold
@@ -1065,7 +1065,7 @@ def stance_on_gold_quotes(quotes: pd.DataFrame, documents: pd.DataFrame, gold: p
         As returned by :func:`load_gold`.
     gold : DataFrame
         Gold stance rows (``data/annotations/sample_stance.csv``).
-    method : str, default "hybrid"
+    method : str, default "cnn"
         Any method of :func:`analysis.stance.score_stance`.
 
     Returns

@@ -185,7 +185,7 @@ def document_status(found: pd.DataFrame, quotes: pd.DataFrame,
     return pd.DataFrame(rows, columns=DOCUMENT_STATUS_COLUMNS)
 
 
-def _library_versions(stance_method: str = "hybrid") -> dict:
+def _library_versions(stance_method: str = "cnn") -> dict:
     """Versions of the libraries whose numerics shape the scores of this run."""
     from importlib.metadata import PackageNotFoundError, version
 
@@ -201,7 +201,7 @@ def _library_versions(stance_method: str = "hybrid") -> dict:
     return out
 
 
-def _config_hashes(stance_method: str = "hybrid") -> dict:
+def _config_hashes(stance_method: str = "cnn") -> dict:
     from analysis._lexicon import STANCE_LEXICON_FILE, SUPPLEMENT_FILE
 
     files = [CUE_VERBS_FILE, ROSTER_FILE, TARGETS_FILE, BOILERPLATE_FILE, FRAMES_CODEBOOK_FILE,
@@ -231,7 +231,7 @@ def _config_hashes(stance_method: str = "hybrid") -> dict:
             file_sha256(p) for p in files if p.exists()}
 
 
-def run(input_path: str | Path, *, stance_method: str = "hybrid", batch_size: int = 200,
+def run(input_path: str | Path, *, stance_method: str = "cnn", batch_size: int = 200,
         progress: bool = False, encoding: str = "utf-8") -> RunResult:
     """Run the whole pipeline on one input.
 
@@ -239,7 +239,7 @@ def run(input_path: str | Path, *, stance_method: str = "hybrid", batch_size: in
     ----------
     input_path : str or Path
         Anything :func:`analysis.corpus.load_corpus` accepts.
-    stance_method : {"hybrid", "model", "rules", "cnn", "neural", "transformer"}, default "hybrid"
+    stance_method : {"hybrid", "model", "rules", "cnn", "neural", "transformer"}, default "cnn"
         Stance method (see :mod:`analysis.stance`).
     batch_size : int
         Documents per extraction batch.

@@ -7,8 +7,9 @@ right). One convolution over three neighbouring pieces, then three pools: the ma
 sentence, the maximum within three pieces of the target, and the mean over the target's
 pieces; a linear layer gives the three classes. It is trained (``make model-cnn``, PyTorch)
 on NewsMTSC train plus about 21,000 further name and pronoun mentions in the same training
-sentences, labelled by the ``neural`` method (knowledge distillation). Inference is plain
-NumPy and Hugging Face ``tokenizers``: no PyTorch, no ONNX Runtime.
+sentences, labelled by the ``neural`` method (knowledge distillation), for six epochs whose
+last three are averaged (stochastic weight averaging). Inference is plain NumPy and Hugging
+Face ``tokenizers``: no PyTorch, no ONNX Runtime. The default stance method.
 
 Weights ship in ``data/models/stance_cnn/`` as NPZ (``allow_pickle=False``) with a JSON
 description holding SHA-256 checksums, verified on load.
@@ -70,6 +71,7 @@ def _buckets(distance: np.ndarray) -> np.ndarray:
 # Position id of a piece at each distance (1 .. MAX_PIECES - 1) left or right of the target.
 _LEFT_POS = 2 + _buckets(np.arange(MAX_PIECES))
 _RIGHT_POS = 2 + len(DISTANCE_EDGES) + _buckets(np.arange(MAX_PIECES))
+_TARGET_POS = np.ones(MAX_PIECES, dtype=np.int64)
 
 
 def encode_rows(tokenizer, rows, mask_target: bool = True,
@@ -95,7 +97,7 @@ def encode_rows(tokenizer, rows, mask_target: bool = True,
         training and inference, so both see the same input.
     """
     out = []
-    mask_id = tokenizer.token_to_id("[MASK]")
+    mask = np.asarray([tokenizer.token_to_id("[MASK]")], dtype=np.int64)
     cache: dict[str, tuple] = {}  # several targets, one sentence
     for text, s, e in rows:
         s, e = int(s), int(e)
@@ -115,9 +117,10 @@ def encode_rows(tokenizer, rows, mask_target: bool = True,
         if t0 > t1:  # a target of spaces or symbols the tokenizer drops: the nearest piece
             t0 = t1 = int(np.argmin(np.abs(offsets[:, 0] - s)))
         if mask_target:
-            ids = np.concatenate((ids[:t0], [mask_id], ids[t1 + 1:]))
-            offsets = np.concatenate((offsets[:t0], [[offsets[t0, 0], offsets[t1, 1]]],
-                                      offsets[t1 + 1:]))
+            ids = np.concatenate((ids[:t0], mask, ids[t1 + 1:]))
+            span = offsets[t0:t0 + 1].copy()
+            span[0, 1] = offsets[t1, 1]
+            offsets = np.concatenate((offsets[:t0], span, offsets[t1 + 1:]))
             t1 = t0
         lo, hi = 0, len(ids)
         if hi > MAX_PIECES:
@@ -127,7 +130,7 @@ def encode_rows(tokenizer, rows, mask_target: bool = True,
             hi = lo + MAX_PIECES
         row_ids, row_offsets = ids[lo:hi], offsets[lo:hi]
         t0, t1 = max(t0 - lo, 0), min(t1 - lo, len(row_ids) - 1)
-        pos = np.concatenate((_LEFT_POS[t0:0:-1], np.ones(t1 - t0 + 1, dtype=np.int64),
+        pos = np.concatenate((_LEFT_POS[t0:0:-1], _TARGET_POS[:t1 - t0 + 1],
                               _RIGHT_POS[1:len(row_ids) - t1]))
         out.append((row_ids, pos, t0, t1, row_offsets))
     return out
@@ -215,8 +218,11 @@ class CnnStanceModel:
         # One more row of zeros in each table stands for padding.
         tok = np.stack([arrays["embedding"] @ w[k, :dim] for k in range(width)], 1)
         pos = np.stack([arrays["position"] @ w[k, dim:] for k in range(width)], 1)
-        self._tok_table = np.concatenate([tok, np.zeros_like(tok[:1])])
-        self._pos_table = np.concatenate([pos, np.zeros_like(pos[:1])])
+        # One contiguous (entries, channels) table per offset: a row look-up is a block copy.
+        self._tok_table = [np.ascontiguousarray(np.concatenate([tok[:, k], np.zeros_like(
+            tok[:1, k])])) for k in range(width)]
+        self._pos_table = [np.ascontiguousarray(np.concatenate([pos[:, k], np.zeros_like(
+            pos[:1, k])])) for k in range(width)]
         self._conv_b, self._width = arrays["conv_bias"], width
         self._head, self._head_b = arrays["head_weight"], arrays["head_bias"]
         # A feature's push toward a class is measured against its mean weight over classes.
@@ -234,12 +240,13 @@ class CnnStanceModel:
         """Token and position ids of the piece at each offset of each window centre:
         (width, rows, pieces); the zero rows of the tables where a window runs off the
         sentence or into padding (as the zero padding of training)."""
-        ids = np.where(batch["mask"] > 0, batch["ids"], len(self._tok_table) - 1)
-        pos = np.where(batch["mask"] > 0, batch["pos"], len(self._pos_table) - 1)
+        pad_id, pad_pos = len(self._tok_table[0]) - 1, len(self._pos_table[0]) - 1
+        ids = np.where(batch["mask"] > 0, batch["ids"], pad_id)
+        pos = np.where(batch["mask"] > 0, batch["pos"], pad_pos)
         n, length = ids.shape
         half = self._width // 2
-        out_ids = np.full((self._width, n, length), len(self._tok_table) - 1)
-        out_pos = np.full((self._width, n, length), len(self._pos_table) - 1)
+        out_ids = np.full((self._width, n, length), pad_id)
+        out_pos = np.full((self._width, n, length), pad_pos)
         for k in range(self._width):
             shift = k - half  # window centre i takes piece i + shift
             src, dst = slice(max(shift, 0), length + min(shift, 0)), \
@@ -254,7 +261,7 @@ class CnnStanceModel:
         mask = batch["mask"]
         ids, pos = self._shifted(batch)
         # The convolution as sums of looked-up rows, one per offset in the window.
-        terms = [self._tok_table[ids[k], k] + self._pos_table[pos[k], k]
+        terms = [self._tok_table[k].take(ids[k], axis=0) + self._pos_table[k].take(pos[k], axis=0)
                  for k in range(self._width)]
         pre = terms[0] + self._conv_b
         for term in terms[1:]:
@@ -322,12 +329,16 @@ class CnnStanceModel:
                 continue
             predicted = proba[idx].argmax(1)
             credit = self._credit(feats, (arg_all, arg_win), terms, batch, predicted)
-            for k, j in enumerate(idx):
-                text, enc = rows[j][0], encoded[j]
+            texts = [rows[j][0] for j in idx]
+            for text in texts:
                 if text not in words:
                     words[text] = _words(text)
-                evidence[j] = self._evidence(text, enc, words[text], credit[k, :len(enc[0])],
-                                             proba[j], int(predicted[k]), top)
+            shown = _top_words(texts, [words[t] for t in texts],
+                               [encoded[j][4] for j in idx], credit, batch["mask"] > 0, top)
+            for k, j in enumerate(idx):
+                c = int(predicted[k])
+                evidence[j] = (f"cnn -> {self.classes_[c]} ({proba[j, c]:.2f}): "
+                               f"{shown[k] or 'no word stands out'}")
         return proba, evidence
 
     def _credit(self, feats, args, terms, batch, predicted) -> np.ndarray:
@@ -374,16 +385,37 @@ class CnnStanceModel:
                            np.concatenate([w.ravel() for w in weight]),
                            minlength=n * length).reshape(n, length)
 
-    def _evidence(self, text, enc, words, credit, p, c, top) -> str:
-        starts, ends = words
-        offsets = enc[4]
-        k = np.searchsorted(starts, offsets[:, 0], side="right") - 1
-        # Pieces of punctuation belong to no word and are not shown.
-        keep = (k >= 0) & (offsets[:, 0] < ends[np.maximum(k, 0)]) if len(starts) else k >= 0
-        per_word = np.bincount(k[keep], credit[keep], minlength=len(starts))
-        best = [w for w in np.argsort(-per_word)[:top] if per_word[w] > 0]
-        shown = "; ".join(f"{text[starts[w]:ends[w]]} ({per_word[w]:+.2f})" for w in best)
-        return f"cnn -> {self.classes_[c]} ({p[c]:.2f}): {shown or 'no word stands out'}"
+
+def _top_words(texts, words, offsets, credit, real, top) -> list[str]:
+    """The ``top`` words with the largest positive credit in each row of a batch, formatted.
+
+    A piece belongs to the word it starts in; pieces of punctuation belong to no word and are
+    not shown. All rows are handled in one pass: each row's character offsets are shifted
+    by ``row * stride`` so that one sorted array holds every row's words.
+    """
+    n = len(texts)
+    n_words = np.asarray([len(w[0]) for w in words])
+    if not n_words.sum():
+        return [""] * n
+    stride = max(len(t) for t in texts) + 1
+    word_row = np.repeat(np.arange(n), n_words)
+    first = np.concatenate(([0], np.cumsum(n_words)[:-1]))
+    starts = np.concatenate([w[0] for w in words]) + word_row * stride
+    ends = np.concatenate([w[1] for w in words]) + word_row * stride
+    piece_row = np.repeat(np.arange(n), [len(o) for o in offsets])
+    piece_start = np.concatenate([o[:, 0] for o in offsets]) + piece_row * stride
+    g = np.searchsorted(starts, piece_start, side="right") - 1
+    keep = (g >= first[piece_row]) & (piece_start < ends[np.maximum(g, 0)])
+    per_word = np.bincount(g[keep], credit[real][keep], minlength=len(starts))
+    table = np.full((n, int(n_words.max())), -np.inf)
+    table[word_row, np.arange(len(starts)) - first[word_row]] = per_word
+    best = np.argsort(-table, axis=1)[:, :top]
+    out = []
+    for r, text in enumerate(texts):
+        w_starts, w_ends = words[r]
+        out.append("; ".join(f"{text[w_starts[w]:w_ends[w]]} ({table[r, w]:+.2f})"
+                             for w in best[r] if table[r, w] > 0))
+    return out
 
 
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
