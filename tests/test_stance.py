@@ -190,6 +190,18 @@ def test_relation_screen_passes_every_cue_and_skips_sentences_without_one(tmp_pa
     assert not stance_lexicon(str(path))["relation_screen"].search("anything at all")
 
 
+def test_relation_screen_lets_everything_through_when_a_cue_has_no_word(tmp_path):
+    # Found in review: a cue of punctuation only ("X :") had no key word, and the screen
+    # then hid it (or, with no other cue, matched nothing at all).
+    from analysis._lexicon import stance_lexicon
+
+    path = tmp_path / "lex.yml"
+    path.write_text("version: 1\nrelations:\n  against: ['X :']\n", encoding="utf-8")
+    assert stance_lexicon(str(path))["relation_screen"].search("foo: bar")
+    path.write_text("version: 1\nrelations:\n  against: ['X :', 'deter X']\n", encoding="utf-8")
+    assert stance_lexicon(str(path))["relation_screen"].search("foo: bar")
+
+
 def test_relation_cue_needs_the_placeholder(tmp_path):
     from analysis._lexicon import stance_lexicon
     from analysis.config import ConfigError

@@ -63,6 +63,21 @@ def test_a_rows_result_does_not_depend_on_the_other_rows(cnn):
     np.testing.assert_allclose(cnn.predict_proba(ROWS.iloc[::-1])[::-1], one, atol=1e-6)
 
 
+def test_evidence_does_not_depend_on_the_other_rows_of_its_batch(cnn):
+    # The evidence of a batch is worked out in one pass (review): a row's words must not
+    # depend on its partners, whether they are longer, shorter or have no words at all.
+    rows = pd.concat([pd.DataFrame({"text": ["Brown, who had long been a quiet figure in the "
+                                             "state party and rarely spoke, arrived in Ohio.",
+                                             "--- ???"],
+                                    "target_start": [0, 0], "target_end": [5, 3]}),
+                      ROWS], ignore_index=True)
+    alone = [cnn.predict_proba_explain(rows.iloc[[i]])[1][0] for i in range(len(rows))]
+    together = cnn.predict_proba_explain(rows)[1]
+    assert together == alone
+    assert together[1].endswith("no word stands out")
+    assert all(e.count("; ") <= 2 for e in together)
+
+
 def test_evidence_names_words_of_the_sentence(cnn):
     _, evidence = cnn.predict_proba_explain(ROWS)
     assert evidence[0].startswith("cnn -> against (")
@@ -214,7 +229,7 @@ def test_weight_averaging_on_a_short_run_keeps_the_trained_weights(tmp_path):
 
     lines = []
     for i, (verb, label) in enumerate([("praised", "positive"), ("attacked", "negative"),
-                                       ("met", "neutral")] * 4):
+                                       ("met", "neutral")] * 20):
         lines.append(json.dumps({"id": f"t_{i}_0_0_0", "text": f"The senator {verb} Smith {i}.",
                                  "target": "Smith", "target_start": len(f"The senator {verb} "),
                                  "target_end": len(f"The senator {verb} Smith"),
@@ -223,7 +238,7 @@ def test_weight_averaging_on_a_short_run_keeps_the_trained_weights(tmp_path):
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     extra = extra_mentions(load_newsmtsc(path))
     probs = np.full((len(extra), 3), 1 / 3)
-    common = {"epochs": 2, "batch_size": 4, "teacher_weight": 0.5}
+    common = {"epochs": 2, "batch_size": 16, "teacher_weight": 0.5}
     plain = train_cnn(path, tmp_path / "plain", params={**common, "average_epochs": 0},
                       teacher_probs=probs, verbose=False, n_threads=1)
     averaged = train_cnn(path, tmp_path / "avg", params={**common, "average_epochs": 1},
@@ -232,3 +247,14 @@ def test_weight_averaging_on_a_short_run_keeps_the_trained_weights(tmp_path):
         for key in a.files:
             np.testing.assert_array_equal(a[key], b[key])
     assert json.loads((averaged / "stance_cnn.json").read_text())["params"]["average_epochs"] == 1
+    # 60 steps an epoch: the weights after step 50 of the last epoch are kept, not the final.
+    common["batch_size"] = 1
+    plain = train_cnn(path, tmp_path / "plain1", params={**common, "average_epochs": 0},
+                      teacher_probs=probs, verbose=False, n_threads=1)
+    averaged = train_cnn(path, tmp_path / "avg1", params={**common, "average_epochs": 1},
+                         teacher_probs=probs, verbose=False, n_threads=1)
+    with np.load(plain / "stance_cnn.npz") as a, np.load(averaged / "stance_cnn.npz") as b:
+        assert not np.array_equal(a["head_weight"], b["head_weight"])
+    with pytest.raises(ValueError, match="average_epochs must lie between 0 and epochs"):
+        train_cnn(path, tmp_path / "bad", params={**common, "average_epochs": 3},
+                  teacher_probs=probs, verbose=False, n_threads=1)

@@ -114,7 +114,9 @@ def _relation_screen(relations) -> re.Pattern:
     # substring of the lower-cased sentence (tokens unify the two apostrophes; so does this).
     keys = {max((w for w in (*before, *after) if w[:1].isalpha()), key=len, default="")
             for _, before, after, _ in relations}
-    alts = sorted((re.escape(k).replace("'", "['’]") for k in keys if k), key=len, reverse=True)
+    if "" in keys:  # a cue of punctuation only ("X :"): no word to screen by, so no screen
+        return re.compile("")
+    alts = sorted((re.escape(k).replace("'", "['’]") for k in keys), key=len, reverse=True)
     # Matches nothing when there are no cues (an empty alternation would match everywhere).
     return re.compile("|".join(alts) if alts else r"(?!)")
 

@@ -939,7 +939,7 @@ def paired_differences(predictions: pd.DataFrame, baseline: str, *, gold: str = 
         ``gold`` and one column of labels per method, as the ``predictions`` of
         :func:`stance_method_scores`; an ``id`` column is ignored.
     baseline : str
-        The column the others are compared with (e.g. ``"hybrid (default)"``).
+        The column the others are compared with (e.g. ``"cnn (default)"``).
     gold, units, n_boot, ci, seed
         As in :func:`compare_labels_paired`.
 
@@ -1201,7 +1201,7 @@ def stance_method_scores(dev: pd.DataFrame, *, train: pd.DataFrame | None = None
     -------
     scores : DataFrame
         :func:`score_labels` output with a ``method`` column: each method's name, the default
-        one marked (``"hybrid (default)"``, ``"model"``, ``"rules"``, ``"cnn"``,
+        one marked (``"hybrid"``, ``"model"``, ``"rules"``, ``"cnn (default)"``,
         ``"neural"``), ``"VADER sentence baseline"``, ``"TF-IDF LR baseline"`` (with
         ``train``) and ``"transformer (optional)"`` (when scored).
     predictions : DataFrame

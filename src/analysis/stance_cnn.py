@@ -271,7 +271,7 @@ class CnnStanceModel:
         # them (in order, so ties go to the first piece, as in a masked arg-max).
         t0, t1, w0, w1 = batch["spans"].T
         ht, tn = self._gather(h, t0, t1)
-        tmean = (ht * tn[..., None]).sum(1) / tn.sum(1)[:, None]
+        tmean = (ht * tn[..., None]).sum(1) / tn.sum(1, dtype=np.float32)[:, None]
         hw, wn = self._gather(h, w0, w1)
         # ReLU output is >= 0, so -1 marks positions a pool must not pick.
         hw[~wn] = -1.0

@@ -338,7 +338,13 @@ def train_cnn(train_path: str | Path | None = None, out: str | Path | None = Non
                             lr=params["learning_rate"], weight_decay=params["weight_decay"])
     soft_t, weight_t = torch.from_numpy(soft), torch.from_numpy(weight.astype(np.float32))
     # Stochastic weight averaging (Izmailov et al. 2018) over the last ``average_epochs``
-    # epochs: a running mean of the weights every 50 steps; 0 keeps the final weights.
+    # epochs: a running mean of the weights after steps 50, 100, ... of each of those epochs
+    # (steps counted from each epoch's start); 0 keeps the final weights.
+    if not 0 <= params["average_epochs"] <= params["epochs"]:
+        raise ValueError(f"average_epochs must lie between 0 and epochs ({params['epochs']}), "
+                         f"got {params['average_epochs']}")
+    if not params["temperature"] > 0:
+        raise ValueError(f"temperature must be positive, got {params['temperature']}")
     averaged = None
     if params["average_epochs"]:
         from torch.optim.swa_utils import AveragedModel
@@ -365,7 +371,7 @@ def train_cnn(train_path: str | Path | None = None, out: str | Path | None = Non
             print(f"cnn epoch {epoch + 1}/{params['epochs']}: loss {total / len(rows):.4f}",
                   flush=True)
     if averaged is not None:
-        if int(averaged.n_averaged) == 0:  # a run shorter than 50 steps: the final weights
+        if int(averaged.n_averaged) == 0:  # epochs under 50 steps: keep the final weights
             averaged.update_parameters(net)
         net = averaged.module  # no batch norm, so the averaged weights need no recalibration
     net.eval()
