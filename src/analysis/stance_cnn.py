@@ -212,17 +212,15 @@ class CnnStanceModel:
             raise ValueError(f"{directory / WEIGHTS_NAME}: array shapes do not fit together "
                              "(embedding + position widths, convolution, output layer)")
         # The convolution is linear before its ReLU, so each piece's share of it can be
-        # computed once per vocabulary entry and position id: (entries, width, channels).
-        # Inference then adds three looked-up rows per piece instead of multiplying.
+        # computed once per vocabulary entry and position id: one contiguous (entries,
+        # channels) table per window offset, so that a look-up copies one block. Inference
+        # then adds three looked-up rows per piece instead of multiplying.
         w = arrays["conv_weight"].transpose(2, 1, 0)  # (width, in, out)
-        # One more row of zeros in each table stands for padding.
-        tok = np.stack([arrays["embedding"] @ w[k, :dim] for k in range(width)], 1)
-        pos = np.stack([arrays["position"] @ w[k, dim:] for k in range(width)], 1)
-        # One contiguous (entries, channels) table per offset: a row look-up is a block copy.
-        self._tok_table = [np.ascontiguousarray(np.concatenate([tok[:, k], np.zeros_like(
-            tok[:1, k])])) for k in range(width)]
-        self._pos_table = [np.ascontiguousarray(np.concatenate([pos[:, k], np.zeros_like(
-            pos[:1, k])])) for k in range(width)]
+        zero = np.zeros((1, out_ch), dtype=np.float32)  # one more row stands for padding
+        self._tok_table = [np.concatenate([arrays["embedding"] @ w[k, :dim], zero])
+                           for k in range(width)]
+        self._pos_table = [np.concatenate([arrays["position"] @ w[k, dim:], zero])
+                           for k in range(width)]
         self._conv_b, self._width = arrays["conv_bias"], width
         self._head, self._head_b = arrays["head_weight"], arrays["head_bias"]
         # A feature's push toward a class is measured against its mean weight over classes.

@@ -299,6 +299,12 @@ def train_cnn(train_path: str | Path | None = None, out: str | Path | None = Non
     from .stance_neural import NEURAL_DIR, load_neural
 
     params = {**CNN_PARAMS, **(params or {})}
+    # Checked before the minutes of labelling and training, not after.
+    if not 0 <= params["average_epochs"] <= params["epochs"]:
+        raise ValueError(f"average_epochs must lie between 0 and epochs ({params['epochs']}), "
+                         f"got {params['average_epochs']}")
+    if not params["temperature"] > 0:
+        raise ValueError(f"temperature must be positive, got {params['temperature']}")
     path = Path(train_path or eval_file(TRAIN_FILE_NAME))
     gold = load_newsmtsc(path)
     extra = extra_mentions(gold)
@@ -340,11 +346,6 @@ def train_cnn(train_path: str | Path | None = None, out: str | Path | None = Non
     # Stochastic weight averaging (Izmailov et al. 2018) over the last ``average_epochs``
     # epochs: a running mean of the weights after steps 50, 100, ... of each of those epochs
     # (steps counted from each epoch's start); 0 keeps the final weights.
-    if not 0 <= params["average_epochs"] <= params["epochs"]:
-        raise ValueError(f"average_epochs must lie between 0 and epochs ({params['epochs']}), "
-                         f"got {params['average_epochs']}")
-    if not params["temperature"] > 0:
-        raise ValueError(f"temperature must be positive, got {params['temperature']}")
     averaged = None
     if params["average_epochs"]:
         from torch.optim.swa_utils import AveragedModel
