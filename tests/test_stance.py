@@ -118,6 +118,22 @@ def test_hybrid_takes_relation_cue_where_model_reads_tone(text, target):
     assert out["evidence"].iloc[0].startswith("relation cue ")
 
 
+@pytest.mark.parametrize("method", ["hybrid", "cnn"])
+@pytest.mark.parametrize("text,target,stance", [
+    # Partial quotes put quote marks inside a cue: they are typography, not words.
+    ("She said “continued engagement” by the Netherlands was vital.", "Netherlands",
+     "favor"),
+    ("He warned of “dangerous provocations” from Minsk.", "Minsk", "against"),
+    ('Officials condemned "Tehran" for the attack.', "Tehran", "against"),
+])
+def test_relation_cue_reads_through_quote_marks(method, text, target, stance):
+    r = rules_stance(*_span(text, target))
+    assert r["stance"] == stance and r["evidence"].split(": ", 1)[1].startswith("relation ")
+    out = predict_stance_rows(pd.DataFrame([_row(text, target)]), method=method)
+    assert out["stance"].iloc[0] == stance
+    assert out["evidence"].iloc[0].startswith("relation cue")
+
+
 def test_hybrid_keeps_the_model_where_the_tone_outweighs_the_cue():
     # Found in review: a cue the rules did not follow (tone extreme, rules neutral) still
     # replaced the model's answer and was reported as an override.
@@ -388,21 +404,18 @@ def test_sample_article_stance_against_gold(method):
     m = gold.merge(out, on=["mention_start", "mention_end"], suffixes=("_gold", ""))
     assert len(m) == len(gold)
     right = int((m.stance == m.stance_gold).sum())
-    # Measured (see data/models/MODEL_CARD.md): model 22/24, rules and hybrid 23/24, neural
-    # 21/24 (it calls two "the North" mentions and one "Australia" neutral), cnn 19/24.
-    assert right == {"cnn": 19, "hybrid": 23, "model": 22, "rules": 23, "neural": 21}[method]
+    # Measured (see data/models/MODEL_CARD.md): model 22/24, rules, hybrid and neural 23/24,
+    # cnn 22/24 (before the cues of 2026-12-02 and quote marks inside cues: neural 21, cnn 19).
+    assert right == {"cnn": 22, "hybrid": 23, "model": 22, "rules": 23, "neural": 23}[method]
     assert (m["method"] == method).all()
-    nk = m[m.target == "North Korea"]
+    wrong = m[m.stance != m.stance_gold]
     if method == "neural":
-        wrong = m[m.stance != m.stance_gold]
-        assert sorted(wrong["mention"]) == ["Australia", "North", "North"]
-        assert (wrong["stance"] == "neutral").all()
-        nk = nk[nk["mention"] != "North"]
+        assert wrong["mention"].tolist() == ["Australia"] and wrong["stance"].iloc[0] == "neutral"
     if method == "cnn":
-        wrong = m[m.stance != m.stance_gold]
-        assert sorted(wrong["mention"]) == ["Australia", "North", "North Korea", "U.N.", "U.S."]
-        nk = nk.iloc[:0]  # two of its four North Korea mentions are among the misses
-    assert (nk.stance == "against").all()
+        assert sorted(wrong["mention"]) == ["Australia", "U.N."]
+    # Every method now gets every North Korea mention (the North, provocations by North
+    # Korea, the threat emanating from the North, keeping the North in check).
+    assert (m[m.target == "North Korea"].stance == "against").all()
 
 
 def test_score_stance_rejects_mention_outside_quote():

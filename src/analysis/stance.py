@@ -38,9 +38,9 @@ Six methods sit behind one interface:
     override of ``'hybrid'``, and word-level evidence. Macro-F1 0.742 / 0.691 on rw_dev /
     mt_dev (both above the 0.68 target; training seeds 1 and 2: 0.79 / 0.69-0.70) at about 2,000
     rows/s or more on one core. On the project's own domain it is not better than
-    ``'hybrid'``: 19 of 24 on the sample article against 23, and on five sets of unseen
-    security stories (helper-written gold) 179 against 188 of 367 mentions, a difference
-    chance explains (McNemar p = 0.43). See ``data/models/MODEL_CARD.md`` for why it is the
+    ``'hybrid'``: 22 of 24 on the sample article against 23, and on five sets of unseen
+    security stories (helper-written gold) 181 against 191 of 367 mentions, a difference
+    chance explains (McNemar p = 0.36). See ``data/models/MODEL_CARD.md`` for why it is the
     default.
 ``'neural'``
     A MiniLM transformer fine-tuned on NewsMTSC, shipped quantised to 8 bits and run with ONNX
@@ -290,26 +290,30 @@ def _relation(ctx: _Context, lex: dict) -> tuple[int, list[str]]:
 
     A cue preceded by a negator (within three words) is ignored, not flipped."""
     total, hits = 0, []
+    # Quote marks are typography, not words: partial quotes put them inside cues
+    # ('"deeper engagement" by X', 'condemned "X"').
+    left = [t for t in ctx.left if t not in _QUOTE_CHARS]
+    right = [t for t in ctx.right if t not in _QUOTE_CHARS]
     # Only cues whose nearest word sits beside the target can match (an article may come
     # between a cue and the target on the left); they are tried in the lexicon's order.
-    index, left = lex["relation_index"], ctx.left
+    index = lex["relation_index"]
     candidates = [*index.get(("L", left[0]), ()),
                   *(index.get(("L", left[1]), ()) if left[0] in _REL_SKIP and len(left) > 1
                     else ())] if left else []
-    if ctx.right:
-        candidates += index.get(("R", ctx.right[0]), ())
+    if right:
+        candidates += index.get(("R", right[0]), ())
     relations = lex["relations"]
     for stance, before, after, pattern in (relations[k] for k in sorted(set(candidates))):
-        if ctx.right[:len(after)] != list(after):
+        if right[:len(after)] != list(after):
             continue
-        skip = 1 if before and ctx.left[:1] and ctx.left[0] in _REL_SKIP else 0
-        if skip and ctx.left[1:1 + len(before)] != list(before):
+        skip = 1 if before and left[:1] and left[0] in _REL_SKIP else 0
+        if skip and left[1:1 + len(before)] != list(before):
             skip = 0
-        if ctx.left[skip:skip + len(before)] != list(before):
+        if left[skip:skip + len(before)] != list(before):
             continue
         sign = 1 if stance == "favor" else -1
         k = skip + len(before)
-        if before and any(t in lex["negators"] for t in ctx.left[k:k + 3]):
+        if before and any(t in lex["negators"] for t in left[k:k + 3]):
             # "did not condemn X" is not favour towards X: a negated cue says nothing.
             continue
         total += sign
@@ -1009,6 +1013,10 @@ def _in_stance_order(proba: np.ndarray, classes) -> tuple[list[str], np.ndarray]
     return [STANCES[i] for i in np.argmax(probs, axis=1)], probs
 
 
+def _unquoted(tokens) -> list[str]:
+    return [t for t in tokens if t not in _QUOTE_CHARS]
+
+
 def _override_by_relation_cues(rows: pd.DataFrame, labels: list, probs: np.ndarray,
                                evidence: list) -> None:
     """Where a relation cue governs the target and the rules side with it, put the rules'
@@ -1029,7 +1037,8 @@ def _override_by_relation_cues(rows: pd.DataFrame, labels: list, probs: np.ndarr
         # Most targets have no cue word beside them: skip building their context. Cues sit
         # right next to the target (two words on the left, past "'s" on the right).
         lows, _, _, _, i, j = _sides(t, int(s), int(e))
-        if cue_words.isdisjoint(lows[max(0, i - 3):i] + lows[j:j + 4]):
+        if cue_words.isdisjoint(_unquoted(lows[max(0, i - 6):i])[-3:]
+                                + _unquoted(lows[j:j + 8])[:4]):
             continue
         sign = _relation(_Context(t, int(s), int(e), lex), lex)[0]
         if not sign:
