@@ -178,8 +178,9 @@ def bench_sample(quick: bool) -> None:
         for r in check[~check["right"]].itertuples():
             print(f"  miss: {r.mention} @{r.mention_start} gold {r.gold}, got {r.predicted}")
     sgold = pd.read_csv(ANNOTATIONS_DIR / "sample_sentiment.csv")
-    for label, kw in (("supplement + backdrop rule, default", {}),
-                      ("VADER, no supplement or backdrop rule", {"supplement": False, "backdrop": False})):
+    for label, kw in (("supplement + backdrop rule + name masking, default", {}),
+                      ("VADER, no supplement, backdrop rule or name masking",
+                       {"supplement": False, "backdrop": False, "names": False})):
         out = score_sentiment(sgold, **kw)
         agree = int((out["sentiment_label"] == sgold["label"]).sum())
         if kw:  # the plain-VADER comparison has no target of its own

@@ -86,3 +86,31 @@ def test_backdrop_rule_survives_emoji():
     as_words = "Amid terrible deadly attacks, we stand together slightly smiling face."
     assert score_text(with_emoji) == score_text(as_words)
     assert score_text(with_emoji)["compound"] != score_text(with_emoji, backdrop=False)["compound"]
+
+
+@pytest.mark.parametrize("text", [
+    # Found on an unseen set: "United" (+1.8 in VADER) made a statement of concern positive.
+    "The United States was alarmed by the drills.",
+    "Great Britain and the United Nations Security Council were told.",
+    "The Rapid Support Forces entered the city.",
+])
+def test_target_names_are_not_evaluations(text):
+    # Names of targets (data/config/targets.yml) carry no sentiment of their own.
+    plain = text
+    for name in ("United States", "Great Britain", "United Nations Security Council",
+                 "Rapid Support Forces"):
+        plain = plain.replace(name, "Ruritania")
+    assert score_text(text) == score_text(plain)
+    # VADER itself scores the words of the names; names=False keeps that behaviour.
+    assert score_text(text, names=False) != score_text(plain, names=False)
+
+
+def test_vader_baseline_stays_plain_vader():
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    from analysis.baselines import vader_stance
+
+    text = "The United States welcomed it."
+    want = SentimentIntensityAnalyzer().polarity_scores(text)["compound"]
+    assert score_text(text, supplement=False, backdrop=False, names=False)["compound"] == want
+    assert vader_stance([text])[0] == "favor"

@@ -29,7 +29,7 @@ def vader_stance(texts: Iterable[str]) -> np.ndarray:
     """Stance labels from plain VADER sentence sentiment, one per text."""
     return np.array([
         _SENTIMENT_TO_STANCE[label_compound(
-            score_text(t, supplement=False, backdrop=False)["compound"])]
+            score_text(t, supplement=False, backdrop=False, names=False)["compound"])]
         for t in texts
     ])
 

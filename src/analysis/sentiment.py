@@ -16,6 +16,10 @@ Limits
   it reads tone, not who is praised or blamed (see :mod:`analysis.stance` for that), and
   misses irony, diplomatic understatement and threats stated without sentiment words
   ("every option remains available").
+* Names of targets (``data/config/targets.yml``) are scored as unknown words (``names=True``,
+  the default): VADER would read "United" in "the United Kingdom" (+1.8), "Security" in
+  "Security Council" or "Great" in "Great Britain" as praise. Other names (people, parties,
+  ships) are not masked.
 * A quotation that mixes a negative backdrop with a positive main point ("amid the threat,
   we are with you") gets the sum of both; the label follows the stronger words.
 * English only. Scores of quotations of very different length are not strictly comparable.
@@ -58,7 +62,26 @@ _QUOTE_MAP = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "„
                             "»": '"'})
 
 
-def _make_analyzer(backdrop: bool):
+#: What a target name becomes before scoring: one word VADER does not know, so that a
+#: name of several words counts as one neutral word.
+NAME_TOKEN = "Targetname"
+
+
+def _mask_names(text: str) -> str:
+    from .targets import match_text
+
+    spans = match_text(text)
+    if not spans:
+        return text
+    out, last = [], 0
+    for *_, start, end in spans:
+        out += [text[last:start], NAME_TOKEN]
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _make_analyzer(backdrop: bool, names: bool = True):
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     class _Analyzer(SentimentIntensityAnalyzer):
@@ -71,7 +94,10 @@ def _make_analyzer(backdrop: bool):
         def polarity_scores(self, text):
             # Emoji become their descriptions here, as VADER would do inside, so that the
             # words the backdrop rule counts are the words VADER scores.
-            text = self._describe_emoji(text.translate(_QUOTE_MAP))
+            text = text.translate(_QUOTE_MAP)
+            if names:
+                text = _mask_names(text)
+            text = self._describe_emoji(text)
             self._raw = text.split()
             return super().polarity_scores(text)
 
@@ -106,14 +132,14 @@ def _make_analyzer(backdrop: bool):
 
 
 @lru_cache(maxsize=8)
-def _analyzer(supplement_path: str | None, backdrop: bool):
-    sia = _make_analyzer(backdrop)
+def _analyzer(supplement_path: str | None, backdrop: bool, names: bool):
+    sia = _make_analyzer(backdrop, names)
     if supplement_path is not None:
         sia.lexicon.update(load_supplement(supplement_path))
     return sia
 
 
-def analyzer(supplement: bool | str | Path = True, backdrop: bool = True):
+def analyzer(supplement: bool | str | Path = True, backdrop: bool = True, names: bool = True):
     """A VADER analyzer.
 
     Parameters
@@ -124,21 +150,26 @@ def analyzer(supplement: bool | str | Path = True, backdrop: bool = True):
     backdrop : bool
         Halve words of "amid ..."/"despite ..." phrases (up to the next comma). False gives
         VADER's own rules (curly quotes are still normalised, which only helps VADER).
+    names : bool
+        Score each target name (``data/config/targets.yml``) as one unknown word. False
+        gives VADER's reading of the words in names ("United" +1.8).
     """
     if supplement is False or supplement is None:
-        return _analyzer(None, backdrop)
+        return _analyzer(None, backdrop, names)
     path = SUPPLEMENT_FILE if supplement is True else Path(supplement)
-    return _analyzer(str(path), backdrop)
+    return _analyzer(str(path), backdrop, names)
 
 
 def score_text(text: str, supplement: bool | str | Path = True,
-               backdrop: bool = True) -> dict[str, float]:
-    """VADER scores of one string: ``compound``, ``pos``, ``neu``, ``neg``."""
-    return analyzer(supplement, backdrop).polarity_scores(text)
+               backdrop: bool = True, names: bool = True) -> dict[str, float]:
+    """VADER scores of one string: ``compound``, ``pos``, ``neu``, ``neg`` (parameters as
+    :func:`analyzer`)."""
+    return analyzer(supplement, backdrop, names).polarity_scores(text)
 
 
 def score_sentiment(quotes: pd.DataFrame, supplement: bool | str | Path = True,
-                    text_column: str = "text", backdrop: bool = True) -> pd.DataFrame:
+                    text_column: str = "text", backdrop: bool = True,
+                    names: bool = True) -> pd.DataFrame:
     """Add VADER sentiment of each quotation.
 
     Parameters
@@ -154,6 +185,9 @@ def score_sentiment(quotes: pd.DataFrame, supplement: bool | str | Path = True,
     backdrop : bool, default True
         Halve the words of "amid ..."/"despite ..." phrases up to the next comma (the
         backdrop of a statement, not its point); False keeps VADER's rules only.
+    names : bool, default True
+        Score target names (``data/config/targets.yml``) as one unknown word each, so that
+        "the United Kingdom" or "the Security Council" is not read as praise.
 
     Returns
     -------
@@ -170,7 +204,7 @@ def score_sentiment(quotes: pd.DataFrame, supplement: bool | str | Path = True,
     """
     if text_column not in quotes.columns:
         raise ValueError(f"quotes has no {text_column!r} column (columns: {list(quotes.columns)})")
-    sia = analyzer(supplement, backdrop)
+    sia = analyzer(supplement, backdrop, names)
     scores = []
     for t in quotes[text_column]:
         if isinstance(t, str) and t.strip():
