@@ -98,15 +98,26 @@ def stance_lexicon(path: str = str(STANCE_LEXICON_FILE)) -> dict:
     from vaderSentiment.vaderSentiment import NEGATE
 
     return {
-        "negators": {str(w).lower() for w in (data.get("negators") or [])} | set(NEGATE),
+        "negators": _words(path, "negators", data.get("negators")) | set(NEGATE),
         "break_punct": {str(w) for w in (breaks.get("punctuation") or [])},
-        "break_words": {str(w).lower() for w in (breaks.get("words") or [])},
-        "directed": {str(w).lower() for w in (data.get("directed") or [])},
+        "break_words": _words(path, "clause_breaks.words", breaks.get("words")),
+        "directed": _words(path, "directed", data.get("directed")),
         "valence": valence,
         "relations": relations,
         "relation_index": _relation_index(relations),
         "relation_screen": _relation_screen(relations),
     }
+
+
+def _words(path, key: str, values) -> set[str]:
+    """Lower-cased words of a list, refusing YAML's bare booleans (``no`` reads as False)."""
+    out = set()
+    for w in values or []:
+        if isinstance(w, bool):
+            raise ConfigError(f"{path}: {key} holds {w}: YAML reads a bare no/yes/on/off as a "
+                              "boolean; quote it")
+        out.add(str(w).lower())
+    return out
 
 
 def _relation_screen(relations) -> re.Pattern:

@@ -140,11 +140,20 @@ def _matcher(path: str, digest: str) -> _Matcher:
                     re.compile(_word_alt(excl)) if excl else None)
 
 
+@lru_cache(maxsize=8)
+def _digest(path: str, mtime_ns: int, size: int) -> str:
+    return file_sha256(path)
+
+
 def _get_matcher(path: str | Path) -> _Matcher:
     path = Path(path)
-    if not path.exists():
-        raise ConfigError(f"{path}: configuration file not found")
-    return _matcher(str(path), file_sha256(path))
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: configuration file not found") from None
+    # Hashing the file on every call cost more than the matching; an edited file changes its
+    # modification time or size, and then its content digest is taken afresh.
+    return _matcher(str(path), _digest(str(path), st.st_mtime_ns, st.st_size))
 
 
 def match_text(text: str, path: str | Path = TARGETS_FILE) -> list[tuple[str, str, str, int, int]]:
