@@ -70,7 +70,7 @@ def test_bad_supplement_names_line(tmp_path):
 def test_sample_gold_agreement_with_supplement():
     gold = pd.read_csv(ANNOTATIONS_DIR / "sample_sentiment.csv")
     out = score_sentiment(gold)
-    plain = score_sentiment(gold, supplement=False, backdrop=False)
+    plain = score_sentiment(gold, supplement=False, backdrop=False, names=False)
     agree = int((out["sentiment_label"] == gold["label"]).sum())
     # Measured: 17/19 with supplement and backdrop rule, 10/19 with plain VADER (see
     # data/lexicons/README.md); the two misses state support or deepening without
@@ -110,7 +110,9 @@ def test_vader_baseline_stays_plain_vader():
 
     from analysis.baselines import vader_stance
 
-    text = "The United States welcomed it."
+    # Only "United" carries sentiment here: masked, the sentence is neutral.
+    text = "The United States attended."
     want = SentimentIntensityAnalyzer().polarity_scores(text)["compound"]
+    assert want > 0.05 and score_text(text)["compound"] == 0.0
     assert score_text(text, supplement=False, backdrop=False, names=False)["compound"] == want
     assert vader_stance([text])[0] == "favor"

@@ -172,6 +172,15 @@ def test_relation_cue_reads_through_single_quotes_and_guillemets(text):
     assert r["stance"] == "favor" and "relation engagement by X (favor)" in r["evidence"]
 
 
+def test_relation_cue_prescreen_looks_past_quote_marks():
+    # Found in review: the override's pre-screen looked at three tokens beside the target, so
+    # quote marks could hide the cue word from it while the rules would have matched.
+    text = "Ministers condemned \" \u201c \u2018Iran\u2019 \u201d \" again."
+    out = predict_stance_rows(pd.DataFrame([_row(text, "Iran")]), method="hybrid")
+    assert out["evidence"].iloc[0].startswith("relation cue")
+    assert out["stance"].iloc[0] == "against"
+
+
 def test_hybrid_keeps_the_model_where_the_tone_outweighs_the_cue():
     # Found in review: a cue the rules did not follow (tone extreme, rules neutral) still
     # replaced the model's answer and was reported as an override.

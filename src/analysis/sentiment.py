@@ -19,7 +19,8 @@ Limits
 * Names of targets (``data/config/targets.yml``) are scored as unknown words (``names=True``,
   the default): VADER would read "United" in "the United Kingdom" (+1.8), "Security" in
   "Security Council" or "Great" in "Great Britain" as praise. Other names (people, parties,
-  ships) are not masked.
+  ships) are not masked. Aliases match case-sensitively: in an all-capitals quotation only
+  acronyms are masked (and "US" may be the pronoun).
 * A quotation that mixes a negative backdrop with a positive main point ("amid the threat,
   we are with you") gets the sum of both; the label follows the stronger words.
 * English only. Scores of quotations of very different length are not strictly comparable.

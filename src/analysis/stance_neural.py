@@ -18,7 +18,7 @@ Limits
 * No word-level evidence: its ``evidence`` string gives the probabilities only, except where
   a relation cue decides (:mod:`analysis.stance`).
 * Trained on US political news (NewsMTSC), which rarely phrases stance as diplomacy or
-  deterrence does; on the sample article it gets 21 of 24, ``hybrid`` 23 and the default ``cnn`` 19 (see
+  deterrence does; on the sample article it gets 21 of 24, ``hybrid`` 23 and the default ``cnn`` 21 (see
   ``data/models/MODEL_CARD.md``). Check it on a hand-labelled sample of your own corpus.
 * Quantisation changes the probabilities slightly (macro-F1 within 0.01 of the unquantised
   member on the NewsMTSC dev sets); results can differ in the last digits across CPUs and

@@ -19,8 +19,8 @@ Limits
 * Slow: about 50 (sentence, target) rows/s per member on one CPU core (22 for the pair),
   against thousands for the default method. The ``neural`` method
   (:mod:`analysis.stance_neural`) runs one member, exported, in the default install.
-* NewsMTSC macro-F1 0.820 (rw_dev) / 0.749 (mt_dev) for the pair, but 20 of 24 on the sample
-  article, where the default gets 23: see ``data/models/MODEL_CARD.md``.
+* NewsMTSC macro-F1 0.820 (rw_dev) / 0.749 (mt_dev) for the pair, but 21 of 24 on the sample
+  article, where ``hybrid`` gets 23: see ``data/models/MODEL_CARD.md``.
 * No word-level evidence: its ``evidence`` string gives the probabilities only, except where
   a relation cue decides (:mod:`analysis.stance`).
 * Trained on US political news (NewsMTSC) like the default model, with the same reading of
