@@ -156,11 +156,16 @@ def test_right_hand_cue_is_ignored_when_negated(tmp_path):
     from analysis.stance import _Context, _relation
 
     path = tmp_path / "lex.yml"
-    path.write_text("version: 1\nnegators: [\"no\"]\nrelations:\n  against: [X menace]\n",
+    path.write_text("version: 1\nnegators: [\"no\", despite]\nrelations:\n  against: [X menace]\n",
                     encoding="utf-8")
     lex = stance_lexicon(str(path))
     for text, sign in (("They spoke of the Foo menace.", -1), ("There is no Foo menace.", 0),
-                       ("This is not a Foo menace at all.", 0)):
+                       ("This is not a Foo menace at all.", 0),
+                       # Found in review: a negator further left belongs to the verb, and
+                       # "despite" is no negation of what follows it.
+                       ("We will not tolerate Foo menace.", -1),
+                       ("Despite Foo menace, talks go on.", -1),
+                       ("If not, Foo menace will spread.", -1)):
         s = text.index("Foo")
         assert _relation(_Context(text, s, s + 3, lex), lex)[0] == sign, text
 
@@ -272,6 +277,17 @@ def test_shipped_negators_hold_no_and_no_boolean():
 
     neg = stance_lexicon(str(STANCE_LEXICON_FILE))["negators"]
     assert "no" in neg and "false" not in neg
+
+
+@pytest.mark.parametrize("text", ["valence: {no: -1.0}", "valence: {threat: yes}"])
+def test_stance_lexicon_refuses_bare_yaml_booleans_in_valences(tmp_path, text):
+    # Found in review: `no` as a key became "false", `yes` as a value became 1.0.
+    from analysis._lexicon import stance_lexicon
+
+    path = tmp_path / "lex.yml"
+    path.write_text("version: 1\n" + text + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"lex.yml: valence.*(False|True).*quote it"):
+        stance_lexicon(str(path))
 
 
 @pytest.mark.parametrize("key,text", [
@@ -474,11 +490,11 @@ def test_sample_article_stance_against_gold(method):
     m = gold.merge(out, on=["mention_start", "mention_end"], suffixes=("_gold", ""))
     assert len(m) == len(gold)
     right = int((m.stance == m.stance_gold).sum())
-    # Measured (see data/models/MODEL_CARD.md): model 21/24, rules and hybrid 23/24, cnn and
+    # Measured (see data/models/MODEL_CARD.md): model 22/24, rules and hybrid 23/24, cnn and
     # neural 21/24. Before 2026-12-02: cnn 19, neural 21. The cues of that day put cnn and
     # neural at 22 and 23; reading the reporting clause ("reaffirming the White House's
     # position", gold neutral, borderline favor) costs them one each.
-    assert right == {"cnn": 21, "hybrid": 23, "model": 21, "rules": 23, "neural": 21}[method]
+    assert right == {"cnn": 21, "hybrid": 23, "model": 22, "rules": 23, "neural": 21}[method]
     assert (m["method"] == method).all()
     wrong = m[m.stance != m.stance_gold]
     if method in ("cnn", "neural"):
@@ -488,11 +504,11 @@ def test_sample_article_stance_against_gold(method):
     assert (m[m.target == "North Korea"].stance == "against").all()
 
 
-def _one_quote(doc, quote_from, quote_to, target, kind):
+def _one_quote(doc, quote_from, quote_to, target, kind, cue="said"):
     s, e = doc.index(quote_from), doc.index(quote_to) + len(quote_to)
     docs = pd.DataFrame({"doc_id": ["d"], "text": [doc]})
     quotes = pd.DataFrame({"doc_id": ["d"], "quote_id": ["d:0"], "start": [s], "end": [e],
-                           "text": [doc[s:e]], "kind": [kind]})
+                           "text": [doc[s:e]], "kind": [kind], "cue": [cue]})
     m = doc.index(target)
     mentions = pd.DataFrame({"doc_id": ["d"], "quote_id": ["d:0"], "target": [target],
                              "mention": [target], "mention_start": [m],
@@ -506,7 +522,7 @@ def test_reporting_verb_before_a_reported_clause_is_scored(kind, reads_verb):
     # Found on unseen security stories: the reported clause of "X accused Y of ..." starts at
     # Y, so the verb that says what the speaker does to Y was never read.
     doc = "Amid fine weather, Kosovo accused Serbia of massing troops near the border."
-    mentions, quotes, docs = _one_quote(doc, "Serbia", "border", "Serbia", kind)
+    mentions, quotes, docs = _one_quote(doc, "Serbia", "border", "Serbia", kind, "accused")
     out = score_stance(mentions, quotes, docs, method="rules")
     assert ("accused" in out["evidence"].iloc[0]) is reads_verb
     # Not across punctuation: the backdrop before the comma stays out.
@@ -518,23 +534,57 @@ def test_reporting_verb_before_a_reported_clause_is_scored(kind, reads_verb):
 
 def test_reporting_clause_is_read_in_the_default_method_too():
     doc = "The spokesperson called on Serbia to stop the build-up."
-    mentions, quotes, docs = _one_quote(doc, "Serbia", "build-up", "Serbia", "mixed")
+    mentions, quotes, docs = _one_quote(doc, "on Serbia", "build-up", "Serbia", "mixed", "called")
     out = score_stance(mentions, quotes, docs)
     assert out["stance"].iloc[0] == "against"
     assert out["evidence"].iloc[0].startswith("relation cue")
     assert "called on X to" in out["evidence"].iloc[0]
 
 
-def test_reporting_clause_stops_after_eight_words():
+def test_reporting_clause_runs_from_the_cue_and_stops_after_eight_words():
     from analysis.stance import _reporting_start
 
-    doc = "one two three four five six seven eight nine accused Serbia of it."
+    doc = "He accused one two three four five six seven of it, and accused Serbia of it."
     q = doc.index("Serbia")
-    assert doc[_reporting_start(doc, q, q, q + 6):q] == "three four five six seven eight nine accused "
-    # A mention in a later sentence of the quotation has no reporting clause of its own.
-    doc2 = "He said that Serbia was wrong. Serbia must stop."
-    q2, m2 = doc2.index("Serbia was"), doc2.rindex("Serbia")
-    assert _reporting_start(doc2, q2, m2, m2 + 6) == q2
+    assert doc[_reporting_start(doc, q, "accused"):q] == "accused "
+    doc = "He accused one two three four five six seven eight Serbia of it."
+    q = doc.index("Serbia")
+    assert _reporting_start(doc, q, "accused") == q  # nine words: too far
+    assert _reporting_start(doc, q, "warned") == q  # the cue is not before the quotation
+    assert _reporting_start(doc, q, None) == q
+
+
+@pytest.mark.parametrize("doc,quote_from,quote_to,target,absent", [
+    # Found in review: a headline line without a full stop was read as the reporting clause.
+    ("Tensions rise as Seoul condemns launch\n\nChina is ready for talks, the ministry said.",
+     "China", "talks", "China", "condemns"),
+    # Found in review: the speaker's name ("Great" Britain) added tone to the target.
+    ("Great Britain said Russia had agreed to the plan.", "Russia", "plan", "Russia", "great"),
+    # Found in review: the window ran over "and" into the speaker's other clause.
+    ("Britain welcomed the decision and said India would join the talks.", "India", "talks",
+     "India", "welcomed"),
+])
+def test_reporting_clause_is_only_the_cue_phrase(doc, quote_from, quote_to, target, absent):
+    mentions, quotes, docs = _one_quote(doc, quote_from, quote_to, target, "indirect")
+    with_docs = score_stance(mentions, quotes, docs, method="rules")
+    assert absent not in with_docs["evidence"].iloc[0].lower()
+    alone = score_stance(mentions, quotes, method="rules")
+    assert with_docs["stance"].iloc[0] == alone["stance"].iloc[0]
+
+
+def test_evidence_names_the_reporting_words_read():
+    doc = "Kosovo accused Serbia of massing troops near the border."
+    mentions, quotes, docs = _one_quote(doc, "Serbia", "border", "Serbia", "mixed", "accused")
+    for method in ("rules", "cnn"):
+        ev = score_stance(mentions, quotes, docs, method=method)["evidence"].iloc[0]
+        assert ev.endswith(" [read with the reporting words 'accused']")
+
+
+def test_documents_without_text_are_refused():
+    doc = "Kosovo accused Serbia of massing troops near the border."
+    mentions, quotes, _ = _one_quote(doc, "Serbia", "border", "Serbia", "mixed", "accused")
+    with pytest.raises(StanceInputError, match=r"documents is missing column\(s\) \['text'\]"):
+        score_stance(mentions, quotes, pd.DataFrame({"doc_id": ["d"]}))
 
 
 def test_score_stance_rejects_mention_outside_quote():

@@ -146,3 +146,20 @@ def test_review_no_false_targets(text):
     found = [m[0] for m in match_text(text)]
     assert not set(found) & {"Sudan", "Qatar", "Belarus", "Kazakhstan", "Sweden",
                              "International Criminal Court", "African Union", "Italy"}
+
+
+def test_edited_target_file_is_read_again_even_with_its_old_timestamp(tmp_path):
+    # Found in review: the matcher was cached by modification time and size, so a same-size
+    # edit whose timestamp was restored (cp -p, rsync -t, tar) kept the old aliases.
+    import os
+
+    path = tmp_path / "targets.yml"
+    path.write_text("targets:\n  - name: Foo\n    type: country\n    aliases: [Fooland]\n",
+                    encoding="utf-8")
+    st = path.stat()
+    assert [m[0] for m in match_text("in Fooland", path)] == ["Foo"]
+    path.write_text("targets:\n  - name: Bar\n    type: country\n    aliases: [Barland]\n",
+                    encoding="utf-8")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert path.stat().st_size == st.st_size and path.stat().st_mtime_ns == st.st_mtime_ns
+    assert [m[0] for m in match_text("in Barland", path)] == ["Bar"]

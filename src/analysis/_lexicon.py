@@ -91,6 +91,9 @@ def stance_lexicon(path: str = str(STANCE_LEXICON_FILE)) -> dict:
     breaks = data.get("clause_breaks") or {}
     valence = {}
     for word, val in (data.get("valence") or {}).items():
+        if isinstance(word, bool) or isinstance(val, bool):
+            raise ConfigError(f"{path}: valence {word!r}: {val!r} holds a boolean: YAML reads a "
+                              "bare no/yes/on/off as a boolean; quote it")
         if not isinstance(val, (int, float)) or not -4 <= val <= 4:
             raise ConfigError(f"{path}: valence of {word!r} must be a number in [-4, 4], got {val!r}")
         valence[str(word).lower()] = float(val)

@@ -141,7 +141,7 @@ def _matcher(path: str, digest: str) -> _Matcher:
 
 
 @lru_cache(maxsize=8)
-def _digest(path: str, mtime_ns: int, size: int) -> str:
+def _digest(path: str, stamp: tuple[int, int, int, int]) -> str:
     return file_sha256(path)
 
 
@@ -151,9 +151,11 @@ def _get_matcher(path: str | Path) -> _Matcher:
         st = path.stat()
     except FileNotFoundError:
         raise ConfigError(f"{path}: configuration file not found") from None
-    # Hashing the file on every call cost more than the matching; an edited file changes its
-    # modification time or size, and then its content digest is taken afresh.
-    return _matcher(str(path), _digest(str(path), st.st_mtime_ns, st.st_size))
+    # Hashing the file on every call cost more than the matching. An edit changes the
+    # status-change time even when the modification time is put back (cp -p, rsync -t), and
+    # a replaced file has a new inode; then the content digest is taken afresh.
+    stamp = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+    return _matcher(str(path), _digest(str(path), stamp))
 
 
 def match_text(text: str, path: str | Path = TARGETS_FILE) -> list[tuple[str, str, str, int, int]]:
