@@ -38,9 +38,9 @@ Six methods sit behind one interface:
     override of ``'hybrid'``, and word-level evidence. Macro-F1 0.742 / 0.691 on rw_dev /
     mt_dev (both above the 0.68 target; training seeds 1 and 2: 0.79 / 0.69-0.70) at about 2,000
     rows/s or more on one core. On the project's own domain it is not better than
-    ``'hybrid'``: 21 of 24 on the sample article against 23, and on ten sets of unseen
+    ``'hybrid'``: 21 of 24 on the sample article against 23, and on eleven sets of unseen
     security stories (helper-written gold) 289 against 310 of 578 mentions on the eight used
-    in development and 73 against 70 of 140 on the two written last. See
+    in development and 85 against 88 of 160 on the two written after the last change. See
     ``data/models/MODEL_CARD.md`` for why it is the default.
 ``'neural'``
     A MiniLM transformer fine-tuned on NewsMTSC, shipped quantised to 8 bits and run with ONNX
