@@ -13,13 +13,14 @@ all tokens and the mean of the target's tokens.
 
 Limits
 ------
-* Slow next to the default: about 80-110 (sentence, target) rows/s on one CPU core, against
+* Slow next to the default: about 75-110 (sentence, target) rows/s on one CPU core, against
   thousands for ``cnn`` and ``hybrid``. Fine for a corpus of tens of thousands of mentions, not millions.
 * No word-level evidence: its ``evidence`` string gives the probabilities only, except where
   a relation cue decides (:mod:`analysis.stance`).
 * Trained on US political news (NewsMTSC), which rarely phrases stance as diplomacy or
-  deterrence does; on the sample article it gets 21 of 24, ``hybrid`` 23 and the default ``cnn`` 21 (see
-  ``data/models/MODEL_CARD.md``). Check it on a hand-labelled sample of your own corpus.
+  deterrence does; on the sample article it gets 21 of 24, ``hybrid`` 23 and the default
+  ``cnn`` 21, and on the unseen security sets written last 99 of 160 (``hybrid`` 88, ``cnn``
+  85; see ``data/models/MODEL_CARD.md``). Check it on a hand-labelled sample of your corpus.
 * Quantisation changes the probabilities slightly (macro-F1 within 0.01 of the unquantised
   member on the NewsMTSC dev sets); results can differ in the last digits across CPUs and
   ONNX Runtime versions (the run manifest records both library versions).

@@ -16,7 +16,7 @@ end to end with AdamW, linear warm-up and decay, cross-entropy.
 
 Limits
 ------
-* Slow: about 50 (sentence, target) rows/s per member on one CPU core (22 for the pair),
+* Slow: about 50 (sentence, target) rows/s per member on one CPU core (20-22 for the pair),
   against thousands for the default method. The ``neural`` method
   (:mod:`analysis.stance_neural`) runs one member, exported, in the default install.
 * NewsMTSC macro-F1 0.820 (rw_dev) / 0.749 (mt_dev) for the pair, but 21 of 24 on the sample
