@@ -186,6 +186,18 @@ def test_relation_cue_prescreen_looks_past_quote_marks():
     assert out["stance"].iloc[0] == "against"
 
 
+@pytest.mark.parametrize("text,target", [
+    # Found in review: the words of other targets' names were read as praise ("Great" +3.1,
+    # "United" +1.8), as in sentiment before names were masked there.
+    ("Tokyo met Great Britain and the United Arab Emirates.", "Tokyo"),
+    ("Japan briefed the United Nations Security Council.", "Japan"),
+])
+def test_rules_do_not_read_other_targets_names_as_praise(text, target):
+    r = rules_stance(*_span(text, target))
+    assert r["stance"] == "neutral"
+    assert not any(w in r["evidence"].lower() for w in ("great", "united", "security"))
+
+
 def test_hybrid_keeps_the_model_where_the_tone_outweighs_the_cue():
     # Found in review: a cue the rules did not follow (tone extreme, rules neutral) still
     # replaced the model's answer and was reported as an override.
