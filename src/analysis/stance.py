@@ -11,8 +11,8 @@ Six methods sit behind one interface:
     cues fire rarely (about 1% of NewsMTSC rows) but are right more often than the model
     where they do (when adopted, 76 vs 67 of 92 training rows, the model cross-validated;
     3 vs 2 of 3 rows on each development set), and they fix the model's reading of security
-    phrasing in which positive words describe the speaker's own acts ("we must strengthen our deterrence
-    against X", "we call on X to respect ..."). Macro-F1 0.680 / 0.651 on the NewsMTSC
+    phrasing in which positive words describe the speaker's own acts ("we must strengthen our
+    deterrence against X", "we call on X to respect ..."). Macro-F1 0.680 / 0.651 on the NewsMTSC
     development sets (rw_dev / mt_dev): just under the 0.68 target on rw_dev (0.6798) and short
     of it on mt_dev; 23 of 24 on the
     sample article, whose rules were written with it in view. It was the default until the
@@ -39,7 +39,7 @@ Six methods sit behind one interface:
     override of ``'hybrid'``, and word-level evidence. Macro-F1 0.742 / 0.691 on rw_dev /
     mt_dev (both above the 0.68 target; training seeds 1 and 2: 0.79 / 0.69-0.70) at about 2,000
     rows/s or more on one core. On the project's own domain it is not better than
-    ``'hybrid'``: 21 of 24 on the sample article against 23, and on eleven sets of unseen
+    ``'hybrid'``: 21 of 24 on the sample article against 23, and on ten sets of unseen
     security stories (helper-written gold) 289 against 310 of 578 mentions on the eight used
     in development and 85 against 88 of 160 on the two written after the last change. See
     ``data/models/MODEL_CARD.md`` for why it is the default.
@@ -150,6 +150,10 @@ _QUOTE_CHARS = ('"', "“", "”")
 #: Tokens the relation cues read through: quote marks of every style (a lone "'" is a single
 #: quote once "X's" has been taken apart).
 _CUE_SKIP = frozenset((*_QUOTE_CHARS, "'", "‘", "«", "»", "„", "‹", "›"))
+
+
+def _unquoted(tokens) -> list[str]:
+    return [t for t in tokens if t not in _CUE_SKIP]
 
 
 @lru_cache(maxsize=8192)
@@ -316,8 +320,7 @@ def _relation(ctx: _Context, lex: dict) -> tuple[int, list[str]]:
     total, hits = 0, []
     # Quote marks are typography, not words: partial quotes put them inside cues
     # ('"deeper engagement" by X', 'condemned "X"').
-    left = [t for t in ctx.left if t not in _CUE_SKIP]
-    right = [t for t in ctx.right if t not in _CUE_SKIP]
+    left, right = _unquoted(ctx.left), _unquoted(ctx.right)
     # Only cues whose nearest word sits beside the target can match (an article may come
     # between a cue and the target on the left); they are tried in the lexicon's order.
     index = lex["relation_index"]
@@ -382,8 +385,13 @@ def rules_stance(text: str, target_start: int, target_end: int,
     lex = stance_lexicon(str(lexicon_path))
     val = stance_valences(str(lexicon_path))
     ctx = _Context(text, target_start, target_end, lex, names=True)
+    return _rules_result(ctx, lex, val, _relation(ctx, lex))
+
+
+def _rules_result(ctx: _Context, lex: dict, val: dict, relation: tuple[int, list[str]]) -> dict:
+    """:func:`rules_stance` of a built context whose relation cues are already matched."""
     score, ev = _rules_score(ctx, lex, val)
-    rel, cues = _relation(ctx, lex)
+    rel, cues = relation
     if rel:
         # The word governing the target says what is done to it; general tone is damped.
         score = rel * _REL_STRENGTH + _REL_TONE * score
@@ -1045,10 +1053,6 @@ def _in_stance_order(proba: np.ndarray, classes) -> tuple[list[str], np.ndarray]
     return [STANCES[i] for i in np.argmax(probs, axis=1)], probs
 
 
-def _unquoted(tokens) -> list[str]:
-    return [t for t in tokens if t not in _CUE_SKIP]
-
-
 def _override_by_relation_cues(rows: pd.DataFrame, labels: list, probs: np.ndarray,
                                evidence: list) -> None:
     """Where a relation cue governs the target and the rules side with it, put the rules'
@@ -1057,6 +1061,7 @@ def _override_by_relation_cues(rows: pd.DataFrame, labels: list, probs: np.ndarr
     A cue the tone outweighs (rules neutral or opposite) leaves the model's answer alone:
     only a decision the cue actually made overrides the model."""
     lex = stance_lexicon(str(STANCE_LEXICON_FILE))
+    val = stance_valences(str(STANCE_LEXICON_FILE))
     cue_words = {w for _, before, after, _ in lex["relations"] for w in (*before, *after)}
     screen, screened = lex["relation_screen"], {}
     for k, (t, s, e) in enumerate(zip(rows["text"], rows["target_start"], rows["target_end"],
@@ -1072,10 +1077,12 @@ def _override_by_relation_cues(rows: pd.DataFrame, labels: list, probs: np.ndarr
         if cue_words.isdisjoint(_unquoted(lows[max(0, i - 6):i])[-3:]
                                 + _unquoted(lows[j:j + 8])[:4]):
             continue
-        sign = _relation(_Context(t, int(s), int(e), lex, names=True), lex)[0]
+        ctx = _Context(t, int(s), int(e), lex, names=True)
+        relation = _relation(ctx, lex)
+        sign = relation[0]
         if not sign:
             continue
-        r = rules_stance(t, int(s), int(e))
+        r = _rules_result(ctx, lex, val, relation)
         if r["stance"] != ("favor" if sign > 0 else "against"):
             continue
         was = f"model: {labels[k]} {probs[k].max():.2f}"
@@ -1241,10 +1248,10 @@ def score_stance(mentions: pd.DataFrame, quotes: pd.DataFrame,
     The text scored is the sentence of the quotation that holds the mention (both methods
     and the training data are sentence-level), cut to the quotation span. For ``mixed`` and
     ``indirect`` quotations, when ``documents`` is given, a mention in the quotation's first
-    sentence is scored with the words of the reporting clause just before the quotation (up
-    to eight words of the same sentence, not across punctuation): in "Kosovo accused Serbia
-    of massing troops" the quotation starts at "Serbia", and "accused" says what the speaker
-    does to it. Direct quotations are scored on their own words.
+    sentence is scored with its reporting words: from its ``cue`` verb to the quotation, at
+    most eight words, on the same line and in the same sentence, not across punctuation. In
+    "Kosovo accused Serbia of massing troops" the quotation starts at "Serbia", and "accused"
+    says what the speaker does to it; the evidence names the words read. Direct quotations are scored on their own words.
     """
     if method not in METHODS:
         raise ValueError(f"method {method!r} not known; allowed: {', '.join(METHODS)}")
