@@ -33,6 +33,17 @@ def test_run_command_writes_every_table(tmp_path):
             "frames.parquet", "errors.csv", "documents.csv", "manifest.json"} <= names
 
 
+def test_run_command_own_targets_option(tmp_path):
+    assert main(["run", str(SAMPLE_CORPUS_DIR), "--out", str(tmp_path),
+                 "--own-targets", "neutral"]) == 0
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["own_targets"] == "neutral"
+    stance = pd.read_csv(tmp_path / "stance.csv")
+    assert stance["evidence"].str.startswith("own target of the speaker").any()
+    with pytest.raises(SystemExit):
+        main(["run", str(SAMPLE_CORPUS_DIR), "--out", str(tmp_path), "--own-targets", "drop"])
+
+
 def test_stance_command_and_malformed_rows(tmp_path, capsys):
     rows = pd.DataFrame({
         "id": ["r1", "r2", "r3"],
@@ -70,6 +81,9 @@ def test_stance_method_choices_match_the_stance_module(tmp_path):
 
     assert cli.STANCE_METHODS == stance.METHODS
     assert cli.DEFAULT_STANCE_METHOD == stance.DEFAULT_METHOD
+    assert cli.OWN_TARGETS == stance.OWN_TARGETS
+    assert inspect.signature(pipeline.run).parameters["own_targets"].default == "score"
+    assert inspect.signature(stance.score_stance).parameters["own_targets"].default == "score"
     for func, name in ((pipeline.run, "stance_method"), (pipeline._config_hashes,
                        "stance_method"), (pipeline._library_versions, "stance_method"),
                        (evaluate.stance_on_gold_quotes, "method")):

@@ -283,3 +283,22 @@ def test_manifest_of_a_cnn_run_hashes_the_cnn_model():
             "data/models/stance_cnn/stance_cnn.json"} <= set(hashes)
     assert not any("stance_cnn" in k for k in _config_hashes("hybrid"))
     assert _library_versions("cnn")["tokenizers"] == version("tokenizers")
+
+
+def test_own_targets_option_reaches_stance_and_manifest(sample_run):
+    from analysis.paths import SAMPLE_CORPUS_DIR
+
+    base, _ = sample_run
+    assert base.manifest["own_targets"] == "score"
+    result = run(SAMPLE_CORPUS_DIR, own_targets="neutral")
+    assert result.manifest["own_targets"] == "neutral"
+    quotes = result.quotes.set_index("quote_id")
+    st = result.stance.join(quotes[["speaker_country"]], on="quote_id")
+    own = [t in str(c).split("; ") for t, c in zip(st["target"], st["speaker_country"],
+                                                  strict=True)]
+    # The sample's ministers name their own countries (Japan, Australia) as partners.
+    assert sum(own) >= 3
+    assert (st.loc[own, "stance"] == "neutral").all()
+    assert st.loc[own, "evidence"].str.startswith("own target of the speaker").all()
+    other = [not o for o in own]
+    assert st.loc[other, "stance"].tolist() == base.stance.loc[other, "stance"].tolist()

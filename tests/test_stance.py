@@ -656,3 +656,55 @@ def test_teacher_probabilities_soften_with_temperature():
     # Square roots of the probabilities, renormalised; a zero stays (almost) zero.
     np.testing.assert_allclose(soft[0], np.sqrt(p[0]) / np.sqrt(p[0]).sum())
     assert soft[1, 0] > 0.999 and soft[0, 0] < p[0, 0]
+
+
+# ------------------------------------------------------- own targets (self-reference)
+def _own_case(speaker_country="Brazil", speaker="Ana Ruiz"):
+    doc = ("Ana Ruiz said Brazil was proud to be a trusted partner and praised Mexico for its "
+           "generous help.")
+    mentions, quotes, docs = _one_quote(doc, "Brazil", "help", "Brazil", "indirect")
+    c = doc.index("Mexico")
+    mentions = pd.concat([mentions, pd.DataFrame({
+        "doc_id": ["d"], "quote_id": ["d:0"], "target": ["Mexico"], "mention": ["Mexico"],
+        "mention_start": [c], "mention_end": [c + len("Mexico")]})], ignore_index=True)
+    quotes = quotes.assign(speaker=[speaker], speaker_country=[speaker_country])
+    return mentions, quotes, docs
+
+
+def test_own_targets_default_scores_the_speakers_own_country():
+    mentions, quotes, docs = _own_case()
+    out = score_stance(mentions, quotes, docs, method="rules")
+    assert list(out["stance"]) == ["favor", "favor"]
+
+
+@pytest.mark.parametrize("country,speaker,own", [
+    ("Brazil", "Ana Ruiz", ["Brazil"]),
+    ("Mexico; Brazil", "Ana Ruiz and Jo Paz", ["Brazil", "Mexico"]),
+    (None, "Brazil", ["Brazil"]),            # the speaker is the target itself ("Brazil said")
+    (None, "the Brazil mission", []),      # a target inside a longer speaker name: not guessed
+    (None, None, []),
+])
+def test_own_targets_neutral_sets_the_speakers_own_targets_to_neutral(country, speaker, own):
+    mentions, quotes, docs = _own_case(country, speaker)
+    base = score_stance(mentions, quotes, docs, method="rules")
+    out = score_stance(mentions, quotes, docs, method="rules", own_targets="neutral")
+    for (_, b), (_, r) in zip(base.iterrows(), out.iterrows(), strict=True):
+        if r.target in own:
+            assert r.stance == "neutral"
+            assert (r.p_neutral, r.p_favor, r.p_against) == (1.0, 0.0, 0.0)
+            # The evidence keeps what the method said, so the convention can be undone.
+            assert r.evidence.startswith(f"own target of the speaker ({r.target}): neutral; "
+                                         f"rules said favor {b.p_favor:.2f}")
+            assert b.evidence in r.evidence
+        else:
+            assert (r.stance, r.p_favor, r.evidence) == (b.stance, b.p_favor, b.evidence)
+
+
+def test_own_targets_neutral_needs_speaker_columns_and_a_known_value():
+    mentions, quotes, docs = _own_case()
+    with pytest.raises(StanceInputError, match=r"own_targets='neutral'.*speaker_country"):
+        score_stance(mentions, quotes.drop(columns="speaker_country"), docs,
+                     own_targets="neutral")
+    with pytest.raises(ValueError, match=r"own_targets 'ignore' not known; allowed: score, "
+                                         r"neutral"):
+        score_stance(mentions, quotes, docs, own_targets="ignore")

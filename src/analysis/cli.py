@@ -18,10 +18,11 @@ import pandas as pd
 
 from analysis import __version__
 
-# Same as analysis.stance.METHODS / DEFAULT_METHOD (a test checks): importing that module here
-# would load scikit-learn (about 2 s) for every command, --help included.
+# Same as analysis.stance.METHODS / DEFAULT_METHOD / OWN_TARGETS (a test checks): importing
+# that module here would load scikit-learn (about 2 s) for every command, --help included.
 STANCE_METHODS = ("hybrid", "model", "rules", "cnn", "neural", "transformer")
 DEFAULT_STANCE_METHOD = "cnn"
+OWN_TARGETS = ("score", "neutral")
 
 
 def _summary(found: int, with_quotes: int, without: int, errors: int) -> str:
@@ -164,7 +165,7 @@ def cmd_run(args) -> int:
     check_output_folder(args.input, args.out)
     Path(args.out).mkdir(parents=True, exist_ok=True)
     result = run(args.input, stance_method=args.method, progress=args.progress,
-                 encoding=args.encoding)
+                 encoding=args.encoding, own_targets=args.own_targets)
     written = write_outputs(result, args.out)
     docs = result.manifest["documents"]
     print(f"wrote {len(written)} files to {args.out}", file=sys.stderr)
@@ -228,6 +229,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="output folder")
     p.add_argument("--method", default=DEFAULT_STANCE_METHOD, choices=STANCE_METHODS,
                    help=f"stance method (default {DEFAULT_STANCE_METHOD})")
+    p.add_argument("--own-targets", default="score", choices=OWN_TARGETS,
+                   help="stance toward the speaker's own country or organisation: 'score' "
+                   "it like any target (default) or make it 'neutral' (a speaker's account "
+                   "of their own side is no stance toward it)")
     p.add_argument("--progress", action="store_true", help="show progress bars")
     p.add_argument("--encoding", default="utf-8",
                    help="text encoding of the input (default utf-8; never guessed)")

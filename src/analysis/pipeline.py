@@ -232,7 +232,8 @@ def _config_hashes(stance_method: str = "cnn") -> dict:
 
 
 def run(input_path: str | Path, *, stance_method: str = "cnn", batch_size: int = 200,
-        progress: bool = False, encoding: str = "utf-8") -> RunResult:
+        progress: bool = False, encoding: str = "utf-8",
+        own_targets: str = "score") -> RunResult:
     """Run the whole pipeline on one input.
 
     Parameters
@@ -247,6 +248,9 @@ def run(input_path: str | Path, *, stance_method: str = "cnn", batch_size: int =
         Show progress bars.
     encoding : str, default "utf-8"
         Encoding of the input's text (as :func:`analysis.corpus.load_corpus`; never guessed).
+    own_targets : {"score", "neutral"}, default "score"
+        Stance toward the speaker's own country or organisation: scored like any target, or
+        neutral by convention (see :func:`analysis.stance.score_stance`).
 
     Returns
     -------
@@ -273,7 +277,8 @@ def run(input_path: str | Path, *, stance_method: str = "cnn", batch_size: int =
 
     t = time.perf_counter()
     mentions = find_mentions(quotes, documents)
-    stance = score_stance(mentions, quotes, documents, method=stance_method)
+    stance = score_stance(mentions, quotes, documents, method=stance_method,
+                          own_targets=own_targets)
     stance = stance[STANCE_COLUMNS].reset_index(drop=True)
     timings["stance_s"] = time.perf_counter() - t
 
@@ -304,6 +309,7 @@ def run(input_path: str | Path, *, stance_method: str = "cnn", batch_size: int =
         "input": str(input_path),
         "encoding": encoding,
         "stance_method": stance_method,
+        "own_targets": own_targets,
         "config_sha256": _config_hashes(stance_method),
         "documents": {
             "found": int(corpus.n_found),

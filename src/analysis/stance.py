@@ -130,6 +130,10 @@ STANCES = ("against", "favor", "neutral")
 METHODS = ("hybrid", "model", "rules", "cnn", "neural", "transformer")
 #: The method used when none is named.
 DEFAULT_METHOD = "cnn"
+#: How a quotation's stance toward its own speaker's country or organisation is given
+#: (``own_targets`` of :func:`score_stance`): ``"score"`` as for any target, ``"neutral"``
+#: by the convention that a speaker's account of their own side is no stance toward it.
+OWN_TARGETS = ("score", "neutral")
 #: Shipped model, stem only: ``.npz`` holds the arrays, ``.json`` the vocabulary and settings.
 MODEL_FILE = MODELS_DIR / "stance_model"
 PRONOUNS = {"he", "she", "it", "they", "him", "her", "them", "his", "its", "their", "we", "us",
@@ -1112,6 +1116,16 @@ def predict_stance_rows(df: pd.DataFrame, method: str = DEFAULT_METHOD, errors: 
     model : TargetStanceClassifier, optional
         The linear model used by methods ``"model"`` and ``"hybrid"`` (ignored by the
         others); defaults to the shipped one.
+    own_targets : {"score", "neutral"}, default "score"
+        ``"score"``: a mention of the speaker's own country or organisation is scored like
+        any other (the project codebook, ``data/annotations/README.md``: a country promoting
+        its own cooperation is favor). ``"neutral"``: such mentions are neutral with
+        probabilities (0, 0, 1), by the convention that a speaker's account of their own
+        side is no stance toward it; the evidence starts with "own target of the speaker"
+        and keeps what the method said. Own targets are the quotation's ``speaker_country``
+        (each of ``"A; B"``) and a ``speaker`` whose whole name is a target ("the
+        Kremlin"); a speaker whose country is unknown has none, so the convention applies
+        only as far as attribution found countries. Needs ``speaker_country`` in ``quotes``.
 
     Returns
     -------
@@ -1215,9 +1229,25 @@ def _empty_stance() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=types.get(c, "str")) for c in STANCE_COLUMNS})
 
 
+def _speaker_targets(speaker, country) -> set[str]:
+    """Targets that are the speaker's own side: the speaker's countries (``"A; B"`` for a
+    joint quotation) and a speaker whose whole name is a target ("the Kremlin")."""
+    own = set()
+    if isinstance(country, str):
+        own.update(c.strip() for c in country.split(";") if c.strip())
+    if isinstance(speaker, str):
+        from .targets import match_text
+
+        for name in (n.strip() for n in speaker.split(";")):
+            # Only the whole name: "the Brazil mission" may be anyone's mission.
+            own.update(t for t, _, _, s, e in match_text(name) if s == 0 and e == len(name))
+    return own
+
+
 def score_stance(mentions: pd.DataFrame, quotes: pd.DataFrame,
                  documents: pd.DataFrame | None = None, method: str = DEFAULT_METHOD,
-                 model: TargetStanceClassifier | None = None) -> pd.DataFrame:
+                 model: TargetStanceClassifier | None = None,
+                 own_targets: str = "score") -> pd.DataFrame:
     """Stance of each quotation towards each target mention inside it.
 
     Parameters
@@ -1255,6 +1285,12 @@ def score_stance(mentions: pd.DataFrame, quotes: pd.DataFrame,
     """
     if method not in METHODS:
         raise ValueError(f"method {method!r} not known; allowed: {', '.join(METHODS)}")
+    if own_targets not in OWN_TARGETS:
+        raise ValueError(f"own_targets {own_targets!r} not known; allowed: "
+                         f"{', '.join(OWN_TARGETS)}")
+    if own_targets == "neutral" and "speaker_country" not in quotes.columns:
+        raise StanceInputError("own_targets='neutral' needs the speaker_country column in "
+                               "quotes (the quotes table of analysis.quotes or `analysis run`)")
     need_m = {"doc_id", "quote_id", "target", "mention", "mention_start", "mention_end"}
     need_q = {"quote_id", "start", "text"}
     for name, frame, need in (("mentions", mentions, need_m), ("quotes", quotes, need_q)):
@@ -1298,6 +1334,18 @@ def score_stance(mentions: pd.DataFrame, quotes: pd.DataFrame,
     # Say which words outside the quotation were read, so the evidence can be checked.
     evidence = [f"{ev} [read with the reporting words {r!r}]" if r else ev
                 for ev, r in zip(evidence, frame["read"], strict=True)]
+    if own_targets == "neutral":
+        speakers = qmap["speaker"] if "speaker" in qmap.columns else None
+        own = {qid: _speaker_targets(None if speakers is None else speakers.loc[qid],
+                                     qmap.at[qid, "speaker_country"])
+               for qid in mentions["quote_id"].unique()}
+        for k, (qid, target) in enumerate(zip(mentions["quote_id"], mentions["target"],
+                                              strict=True)):
+            if target in own[qid]:
+                evidence[k] = (f"own target of the speaker ({target}): neutral; {method} said "
+                               f"{labels[k]} {probs[k].max():.2f}; {evidence[k]}")
+                labels[k] = "neutral"
+                probs[k] = [0.0, 0.0, 1.0]
     out = mentions[list(need_m)].copy()[["doc_id", "quote_id", "target", "mention",
                                          "mention_start", "mention_end"]]
     out["stance"] = labels
