@@ -1264,11 +1264,14 @@ def test_bug_time_phrase_before_to_is_not_content(text, span):
 
 
 # Found on set 5: the addressee of "urged" was cut in two ("neighbouring | states to ...").
+# Since 2026-12-02 the clause starts at the addressee, the subject of the infinitive, as for
+# "called on X to" and "accused X of" (it started at "to", which hid "urged X to" from
+# stance toward X; PolNeAR all-kinds exact matches 1167 -> 1172, overlap unchanged).
 @pytest.mark.parametrize("text, span", [
     ("Jane Roe spoke on Monday. She urged neighbouring states to enforce the arms embargo.",
-     "to enforce the arms embargo"),
+     "neighbouring states to enforce the arms embargo"),
     ("Jane Roe spoke on Monday. She urged all parties to show restraint at the border.",
-     "to show restraint at the border"),
+     "all parties to show restraint at the border"),
 ])
 def test_bug_addressee_before_an_infinitive(text, span):
     assert [r["text"] for r in rows(text)] == [span]
@@ -1277,9 +1280,12 @@ def test_bug_addressee_before_an_infinitive(text, span):
 # Guards of the rule above, found on PolNeAR while adding it.
 @pytest.mark.parametrize("text, span", [
     ("Jane Roe told her staff never to speak of the emails again.",
-     "never to speak of the emails again"),
+     "her staff never to speak of the emails again"),
     ("Jane Roe warned Ruritania to refrain from further tests.",
-     "to refrain from further tests"),
+     "Ruritania to refrain from further tests"),
+    # A lone object pronoun is no target: the clause starts at "to" as before.
+    ("Jane Roe spoke on Monday. She urged them to show restraint at the border.",
+     "to show restraint at the border"),
 ])
 def test_addressee_rule_keeps_adverbs(text, span):
     assert [r["text"] for r in rows(text)] == [span]

@@ -708,3 +708,23 @@ def test_own_targets_neutral_needs_speaker_columns_and_a_known_value():
     with pytest.raises(ValueError, match=r"own_targets 'ignore' not known; allowed: score, "
                                          r"neutral"):
         score_stance(mentions, quotes, docs, own_targets="ignore")
+
+
+@pytest.mark.parametrize("verb", ["urged", "warned", "asked"])
+def test_addressee_of_an_infinitive_is_a_scored_target(verb):
+    # Found on unseen security stories: "urged Moscow to ..." started the reported clause at
+    # "to", so Moscow was never a mention, while "called on Moscow to ..." was one.
+    doc = f"OSLO (Wire) - Foreign Minister Ana Ruiz {verb} Moscow to halt the troop build-up."
+    docs = pd.DataFrame({"doc_id": ["d"], "text": [doc]})
+    from analysis.quotes import extract_quotes
+
+    quotes = extract_quotes(docs)
+    assert quotes["text"].tolist() == ["Moscow to halt the troop build-up"]
+    out = score_stance(find_mentions(quotes, docs), quotes, docs, method="hybrid")
+    assert out["target"].tolist() == ["Russia"]
+    if verb == "asked":
+        # A request is no relation cue ("asked Tokyo to host the talks"): the model decides.
+        assert not out["evidence"].iloc[0].startswith("relation cue")
+    else:
+        assert out["stance"].iloc[0] == "against"
+        assert f"{verb} X to (against)" in out["evidence"].iloc[0]

@@ -1267,8 +1267,9 @@ def _content_start(d: _Doc, m: re.Match, se: int) -> int:
     if m.group().lower() in d.cues.address and not _that_clause_at(text, pos, se):
         inf = _OBJECT_THEN_TO_RE.match(text, pos, se)
         if inf and inf.group(1).strip().lower() not in _OBJECT_PRONOUNS:
-            # "urged all parties to show ...": at "to" ("never to", "not to" keep the adverb)
-            return inf.start(2) if inf.group(2) else inf.end() - 3
+            # "urged all parties to show ...": at the addressee, who is the subject of the
+            # infinitive (as "called on X to" and "accused X of" report X).
+            return pos
         obj = phrase_after(text, pos, se, d.titles)
         if obj:
             pos = _lstrip(text, obj[1], se)
