@@ -1261,7 +1261,8 @@ def _that_clause_at(text: str, pos: int, se: int) -> bool:
 
 
 def _content_start(d: _Doc, m: re.Match, se: int) -> int:
-    """Where the reported clause after a cue starts (after an addressee, at "that")."""
+    """Where the reported clause after a cue starts: after an addressee and at "that"
+    ("told Payne that ..."), but at the addressee of an infinitive ("urged Moscow to ...")."""
     text = d.text
     pos = _lstrip(text, m.end(), se)
     if m.group().lower() in d.cues.address and not _that_clause_at(text, pos, se):
