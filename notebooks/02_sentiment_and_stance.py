@@ -27,6 +27,7 @@
 corpus = "../data/raw/sample"
 stance_method = "cnn"  # "cnn" (default), "hybrid", "model", "rules", "neural", "transformer"
 second_method = "hybrid"  # also scored, to show where the method matters; None skips it
+own_targets = "score"  # "score" (our codebook) or "neutral": the speaker's own side coded neutral
 group = "speaker"
 max_groups = 20
 tables_dir = "../reports/tables"
@@ -51,7 +52,7 @@ Path(tables_dir).mkdir(parents=True, exist_ok=True)
 # ## Sentiment of each quotation
 
 # %%
-result = run(corpus, stance_method=stance_method)
+result = run(corpus, stance_method=stance_method, own_targets=own_targets)
 quotes, stance = result.quotes, result.stance
 quotes[[group, "kind", "sentiment_compound", "sentiment_label", "text"]]
 
@@ -66,7 +67,10 @@ stance.merge(quotes[["quote_id", group]], on="quote_id")[
 # ## Speaker × target stance matrix
 #
 # Net stance = share of *favor* − share of *against* among the speaker's mentions of the target
-# (−1 to 1), annotated with the number of mentions.
+# (−1 to 1), annotated with the number of mentions. A minister's mentions of their own country
+# are scored like any other under our codebook; with `own_targets = "neutral"` they count as
+# neutral (a speaker's account of their own side as no stance toward it), which is the
+# convention of many stance schemes. Decide before comparing groups.
 
 # %%
 shares = stance_shares(stance, quotes, by=group, n_boot=0)
@@ -89,7 +93,8 @@ save_figure(ax, f"02_stance_matrix_by_{group}", directory=figures_dir)
 # %%
 if second_method and second_method != stance_method and len(stance):
     mentions = find_mentions(quotes, result.documents)
-    second = score_stance(mentions, quotes, result.documents, method=second_method)
+    second = score_stance(mentions, quotes, result.documents, method=second_method,
+                          own_targets=own_targets)
     agreement = compare_stance_methods(stance, second)
     agreement.to_csv(f"{tables_dir}/02_stance_method_agreement.csv", index=False)
     first_col, second_col = f"stance_{stance_method}", f"stance_{second_method}"
