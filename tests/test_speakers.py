@@ -194,3 +194,63 @@ def test_subject_before_with_nothing_before_the_cue():
     from analysis.speakers import subject_before
 
     assert subject_before("said the minister.", 0, 0) is None
+
+
+# Added with the complete country list: adjectives and capitals of the new countries give the
+# speaker's country (same canonical names as targets.yml); ambiguous ones as documented.
+@pytest.mark.parametrize(
+    "mention, country",
+    [
+        ("Ghanaian Foreign Minister Ana Roe", "Ghana"),
+        ("Ivorian President Ana Roe", "Ivory Coast"),
+        ("Congolese Defence Minister Ana Roe", "Democratic Republic of the Congo"),
+        ("Congo Republic President Ana Roe", "Republic of the Congo"),
+        ("Bissau-Guinean Prime Minister Ana Roe", "Guinea-Bissau"),
+        ("Palestinian Authority President Ana Roe", "Palestine"),
+        ("Lebanon's defence minister", "Lebanon"),
+        ("the Foreign Ministry in Accra", "Ghana"),
+    ],
+)
+def test_new_country_adjectives_give_the_speaker_country(mention, country):
+    assert parse_mention(mention).country == country
+
+
+def test_new_country_in_an_appositive_gives_the_speaker_country():
+    from analysis.quotes import extract_document
+
+    (r,) = extract_document("Ana Roe, Lebanon's defence minister, said that the border was calm.",
+                            "t")
+    assert (r["speaker"], r["speaker_role"], r["speaker_country"]) == (
+        "Ana Roe", "defense minister", "Lebanon")
+    (r,) = extract_document("“We will not yield,” Uruguayan Foreign Minister Ana Roe said.", "t")
+    assert (r["speaker"], r["speaker_country"]) == ("Ana Roe", "Uruguay")
+
+
+@pytest.mark.parametrize("mention, name, country", [
+    ("Acting Secretary Chad Roe", "Chad Roe", None),
+    ("Jordan Roe", "Jordan Roe", None),
+    ("Kenya Roe", "Kenya Roe", None),
+    ("Georgia Roe", "Georgia Roe", None),
+    ("Jordanian Foreign Minister Ana Roe", "Ana Roe", "Jordan"),
+    ("Chadian President Ana Roe", "Ana Roe", "Chad"),
+    ("Kenyan Interior Minister Ana Roe", "Ana Roe", "Kenya"),
+])
+def test_countries_named_like_people_are_known_by_their_adjectives(mention, name, country):
+    # The bare names Chad, Jordan, Kenya and Georgia are no nationality (titles.yml
+    # `countries_not_by_name`): read as one, "Chad Roe" would be "Roe" of Chad.
+    sp = parse_mention(mention)
+    assert (sp.name, sp.country) == (name, country)
+
+
+def test_countries_not_by_name_must_name_listed_countries(tmp_path):
+    from analysis.config import ConfigError
+    from analysis.speakers import TITLES_FILE
+
+    text = TITLES_FILE.read_text(encoding="utf-8").replace(
+        "countries_not_by_name: [Chad, Jordan, Kenya, Georgia]",
+        "countries_not_by_name: [Chad, Ruritania]")
+    path = tmp_path / "titles.yml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"titles.yml: countries_not_by_name must be a list of "
+                                          r"countries of the 'countries' section"):
+        load_titles(path)

@@ -163,3 +163,135 @@ def test_edited_target_file_is_read_again_even_with_its_old_timestamp(tmp_path):
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
     assert path.stat().st_size == st.st_size and path.stat().st_mtime_ns == st.st_mtime_ns
     assert [m[0] for m in match_text("in Barland", path)] == ["Bar"]
+
+
+# The complete country list: every UN member state, Palestine, the Vatican (Holy See), Taiwan
+# and Kosovo, each once, under the short English name of international news.
+UN_MEMBERS_AND_OTHERS = """
+Afghanistan; Albania; Algeria; Andorra; Angola; Antigua and Barbuda; Argentina; Armenia;
+Australia; Austria; Azerbaijan; Bahamas; Bahrain; Bangladesh; Barbados; Belarus; Belgium;
+Belize; Benin; Bhutan; Bolivia; Bosnia and Herzegovina; Botswana; Brazil; Brunei; Bulgaria;
+Burkina Faso; Burundi; Cape Verde; Cambodia; Cameroon; Canada; Central African Republic; Chad;
+Chile; China; Colombia; Comoros; Republic of the Congo; Costa Rica; Ivory Coast; Croatia; Cuba;
+Cyprus; Czech Republic; North Korea; Democratic Republic of the Congo; Denmark; Djibouti;
+Dominica; Dominican Republic; Ecuador; Egypt; El Salvador; Equatorial Guinea; Eritrea; Estonia;
+Eswatini; Ethiopia; Fiji; Finland; France; Gabon; Gambia; Georgia; Germany; Ghana; Greece;
+Grenada; Guatemala; Guinea; Guinea-Bissau; Guyana; Haiti; Honduras; Hungary; Iceland; India;
+Indonesia; Iran; Iraq; Ireland; Israel; Italy; Jamaica; Japan; Jordan; Kazakhstan; Kenya;
+Kiribati; Kuwait; Kyrgyzstan; Laos; Latvia; Lebanon; Lesotho; Liberia; Libya; Liechtenstein;
+Lithuania; Luxembourg; Madagascar; Malawi; Malaysia; Maldives; Mali; Malta; Marshall Islands;
+Mauritania; Mauritius; Mexico; Micronesia; Monaco; Mongolia; Montenegro; Morocco; Mozambique;
+Myanmar; Namibia; Nauru; Nepal; Netherlands; New Zealand; Nicaragua; Niger; Nigeria;
+North Macedonia; Norway; Oman; Pakistan; Palau; Panama; Papua New Guinea; Paraguay; Peru;
+Philippines; Poland; Portugal; Qatar; South Korea; Moldova; Romania; Russia; Rwanda;
+Saint Kitts and Nevis; Saint Lucia; Saint Vincent and the Grenadines; Samoa; San Marino;
+Sao Tome and Principe; Saudi Arabia; Senegal; Serbia; Seychelles; Sierra Leone; Singapore;
+Slovakia; Slovenia; Solomon Islands; Somalia; South Africa; South Sudan; Spain; Sri Lanka; Sudan;
+Suriname; Sweden; Switzerland; Syria; Tajikistan; Thailand; East Timor; Togo; Tonga;
+Trinidad and Tobago; Tunisia; Turkey; Turkmenistan; Tuvalu; Uganda; Ukraine;
+United Arab Emirates; United Kingdom; Tanzania; United States; Uruguay; Uzbekistan; Vanuatu;
+Venezuela; Vietnam; Yemen; Zambia; Zimbabwe;
+Palestine; Vatican; Taiwan; Kosovo
+"""
+
+
+def test_every_un_member_and_palestine_vatican_taiwan_kosovo_is_a_country_target():
+    want = [n.strip() for n in UN_MEMBERS_AND_OTHERS.split(";")]
+    assert len(want) == len(set(want)) == 193 + 4
+    countries = [t.name for t in load_targets() if t.type == "country"]
+    assert sorted(countries) == sorted(want)
+
+
+def test_every_speaker_country_in_titles_is_a_country_target():
+    # A speaker's country and a target must compare equal ("Cuban minister X" on Cuba).
+    from analysis.config import load_yaml
+    from analysis.speakers import TITLES_FILE
+
+    titles = load_yaml(TITLES_FILE)["countries"]
+    targets = {t.name for t in load_targets() if t.type == "country"}
+    assert set(titles) == targets
+
+
+# Names that are also people or US places, and capitals that are also other places: the
+# frequent non-country phrases are excluded, the country still counts. Invented sentences.
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Chad Wolf said the border was secure.", []),
+    ("troops from Chad and Niger", [("Chad", "Chad"), ("Niger", "Niger")]),
+    ("fishermen on Lake Chad", []),
+    ("N’Djamena said", [("Chad", "N’Djamena")]),
+    ("Michael Jordan and Jim Jordan", []),
+    ("a deal brokered by Mr. Jordan", []),
+    ("Jordan's king met Amman's allies", [("Jordan", "Jordan"), ("Jordan", "Amman")]),
+    ("Jordan’s king", [("Jordan", "Jordan")]),
+    ("settlements in the Jordan Valley", []),
+    ("oil spills in the Niger Delta and along the Niger River", []),
+    ("Nigeria and Niger", [("Nigeria", "Nigeria"), ("Niger", "Niger")]),
+    ("a rally in Atlanta, Georgia", []),
+    ("Georgia Republicans and the Georgia Senate", []),
+    ("the University of Georgia and Georgia Tech", []),
+    ("Georgia's governor signed it", []),
+    ("Russia's war with Georgia", [("Russia", "Russia"), ("Georgia", "Georgia")]),
+    ("Tbilisi wants to join the EU", [("Georgia", "Tbilisi"), ("European Union", "EU")]),
+    ("Kenya Moore and Mount Kenya", []),
+    ("Nairobi sent police to Haiti", [("Kenya", "Nairobi"), ("Haiti", "Haiti")]),
+    ("Lebanon, Pa., and Cuba, N.Y.", []),
+    ("Beirut and Havana", [("Lebanon", "Beirut"), ("Cuba", "Havana")]),
+    ("cases of Havana syndrome", []),
+    ("Brussels must act", [("European Union", "Brussels")]),
+    ("Athens and Rome", [("Greece", "Athens"), ("Italy", "Rome")]),
+    ("Athens, Ga., and the Rome Statute", []),
+    ("Vienna and Bern", [("Austria", "Vienna"), ("Switzerland", "Bern")]),
+    ("the Vienna Convention", []),
+    ("Addis Ababa and Lima", [("Ethiopia", "Addis Ababa"), ("Peru", "Lima")]),
+    ("Northern Ireland and the Gulf of Guinea", []),
+    ("Ireland and Guinea", [("Ireland", "Ireland"), ("Guinea", "Guinea")]),
+    ("Lisa Monaco said", []),
+    ("the Panama Papers", []),
+    ("the Panama Canal", [("Panama", "Panama")]),
+    # Congo: bare "Congo" is the Democratic Republic; the other is named in full.
+    ("Congo and Rwanda", [("Democratic Republic of the Congo", "Congo"), ("Rwanda", "Rwanda")]),
+    ("the Democratic Republic of Congo and the Republic of Congo",
+     [("Democratic Republic of the Congo", "Democratic Republic of Congo"),
+      ("Republic of the Congo", "Republic of Congo")]),
+    ("Congo-Brazzaville and Kinshasa", [("Republic of the Congo", "Congo-Brazzaville"),
+                                        ("Democratic Republic of the Congo", "Kinshasa")]),
+    ("Guinea-Bissau, Equatorial Guinea and Papua New Guinea",
+     [("Guinea-Bissau", "Guinea-Bissau"), ("Equatorial Guinea", "Equatorial Guinea"),
+      ("Papua New Guinea", "Papua New Guinea")]),
+    ("Côte d’Ivoire and Czechia", [("Ivory Coast", "Côte d’Ivoire"),
+                                   ("Czech Republic", "Czechia")]),
+    ("the Holy See and Ramallah", [("Vatican", "Holy See"), ("Palestine", "Ramallah")]),
+    ("Northern Cyprus and American Samoa", []),
+])
+def test_ambiguous_country_names_and_capitals(text, expected):
+    assert [(m[0], m[2]) for m in match_text(text)] == expected
+
+
+# A guarded alias does not count before a capitalised word: a first name before a surname,
+# a US state before an office or a party (the exclude list only named known people).
+@pytest.mark.parametrize("text, expected", [
+    ("Chad Roe said so.", []),
+    ("as Jordan Roe put it", []),
+    ("Kenya Roe and Georgia Democrats", []),
+    ("Chad's army and Jordan’s king", [("Chad", "Chad"), ("Jordan", "Jordan")]),
+    ("Egypt, Jordan and Kenya signed.", [("Egypt", "Egypt"), ("Jordan", "Jordan"),
+                                         ("Kenya", "Kenya")]),
+    ("Chad\nRoe", [("Chad", "Chad")]),  # a line break is no name boundary to guard
+])
+def test_first_name_before_a_surname_is_not_the_country(text, expected):
+    assert [(m[0], m[2]) for m in match_text(text)] == expected
+
+
+def test_guarded_alias_must_be_an_alias(tmp_path):
+    from analysis.config import ConfigError
+
+    path = tmp_path / "t.yml"
+    path.write_text("targets:\n  - name: Chad\n    type: country\n    aliases: [Chad]\n"
+                    "    guarded: [Chadd]\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"target 'Chad': guarded alias 'Chadd' is not one "
+                                          r"of its aliases"):
+        load_targets(path)
+    path.write_text("targets:\n  - name: Ruritania\n    type: country\n    aliases: [Rura]\n"
+                    "    guarded: [Ruritania]\n", encoding="utf-8")
+    assert match_text("Ruritania Roe and Rura Roe", path=path) == [
+        ("Ruritania", "country", "Rura", 18, 22)]

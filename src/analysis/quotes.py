@@ -57,7 +57,6 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -77,7 +76,7 @@ from analysis.speakers import (
     phrase_after,
     subject_before,
 )
-from analysis.text import paragraph_spans, sentence_spans
+from analysis.text import paragraph_spans, sentence_spans, trie_regex
 
 __all__ = [
     "QUOTE_COLUMNS",
@@ -159,31 +158,6 @@ def _inflect(verb: str) -> set[str]:
     return {v, v + "s", v + "ed", v + "ing"}
 
 
-def _trie_regex(words: Iterable[str]) -> str:
-    # A prefix tree keeps the alternation fast: the regex engine tries one branch
-    # per letter instead of every word at every position.
-    trie: dict = {}
-    for w in words:
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict) -> str:
-        alts = []
-        optional = "" in node
-        for ch in sorted(k for k in node if k):
-            alts.append(re.escape(ch) + build(node[ch]))
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        if optional:
-            return "(?:" + body + ")?"
-        return body
-
-    return build(trie)
-
-
 def _compile_cues(data: dict, source: str) -> CueLexicon:
     groups = [g for g in _CUE_GROUPS if g in data]
     if not groups:
@@ -219,7 +193,7 @@ def _compile_cues(data: dict, source: str) -> CueLexicon:
     for p in phrases:
         forms.setdefault(p, (p, "phrase"))
     words = set(forms) | {w[0].upper() + w[1:] for w in phrases}
-    pattern = r"(?<![\w’'\-])" + _trie_regex(sorted(words)) + r"(?![\w’'\-])"
+    pattern = r"(?<![\w’'\-])" + trie_regex(sorted(words)) + r"(?![\w’'\-])"
     return CueLexicon(forms=forms, address=frozenset(address), regex=re.compile(pattern),
                       source=source, need_clause=frozenset(need_clause))
 
@@ -1262,7 +1236,7 @@ def _that_clause_at(text: str, pos: int, se: int) -> bool:
 
 def _content_start(d: _Doc, m: re.Match, se: int) -> int:
     """Where the reported clause after a cue starts: after an addressee and at "that"
-    ("told Payne that ..."), but at the addressee of an infinitive ("urged Moscow to ...")."""
+    ("told reporters that ..."), but at the addressee of an infinitive ("urged Moscow to ...")."""
     text = d.text
     pos = _lstrip(text, m.end(), se)
     if m.group().lower() in d.cues.address and not _that_clause_at(text, pos, se):

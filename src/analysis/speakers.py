@@ -222,12 +222,19 @@ def _load_titles_cached(path: str, mtime: float) -> Titles:
             raise ConfigError(f"{path}: roles.{role} must be a list of ways it is written")
         for v in [role, *variants]:
             roles[_words(str(v))] = str(role).lower()
+    not_by_name = data.get("countries_not_by_name") or []
+    if not isinstance(not_by_name, list) or not set(map(str, not_by_name)) <= set(
+            map(str, data["countries"])):
+        raise ConfigError(f"{path}: countries_not_by_name must be a list of countries of the "
+                          f"'countries' section, got {not_by_name!r}")
     countries: dict = {}
     for country, variants in data["countries"].items():
         if not isinstance(variants, list):
             raise ConfigError(f"{path}: countries.{country} must be a list of adjectives/names")
         for v in [country, *variants]:
-            countries[_words(str(v))] = str(country)
+            # "Chad Roe" is a person: such a name counts only as a possessor (below).
+            if not (v == country and country in not_by_name):
+                countries[_words(str(v))] = str(country)
             # "Hungary's foreign minister": every spelling also as a possessor.
             for mark in ("'s", "’s"):
                 w = _words(str(v) + mark)

@@ -25,6 +25,7 @@ import pandas as pd
 
 from .config import ConfigError, file_sha256, load_yaml
 from .paths import TARGETS_FILE
+from .text import trie_regex
 
 __all__ = ["TARGET_TYPES", "MENTION_COLUMNS", "Target", "load_targets", "find_mentions"]
 
@@ -42,6 +43,7 @@ class Target:
     aliases: tuple[str, ...]
     patterns: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    guarded: tuple[str, ...] = ()
 
 
 @dataclass
@@ -51,6 +53,7 @@ class _Matcher:
     alias_owner: dict[str, Target]
     patterns: list[tuple[re.Pattern, Target]] = field(default_factory=list)
     exclude_re: re.Pattern | None = None
+    guarded: frozenset[str] = frozenset()
 
 
 def _str_list(value, where: str) -> tuple[str, ...]:
@@ -69,7 +72,9 @@ def load_targets(path: str | Path = TARGETS_FILE) -> list[Target]:
     path : str or Path
         YAML with a top-level ``targets`` list; each entry has ``name``, ``type`` (one of
         country, organisation, person, alliance), ``aliases`` and optional ``patterns``
-        (regular expressions with a named group ``m``) and ``exclude`` (phrases).
+        (regular expressions with a named group ``m``), ``exclude`` (phrases) and
+        ``guarded`` (aliases that do not count before a capitalised word: "Chad" in
+        "Chad Roe", "Georgia" in "Georgia Democrats").
 
     Returns
     -------
@@ -78,8 +83,8 @@ def load_targets(path: str | Path = TARGETS_FILE) -> list[Target]:
     Raises
     ------
     ConfigError
-        Missing keys, unknown type, a bad regular expression, or an alias claimed by two
-        targets, naming the file and the entry.
+        Missing keys, unknown type, a bad regular expression, an alias claimed by two
+        targets, or a guarded alias that is not an alias, naming the file and the entry.
     """
     path = Path(path)
     data = load_yaml(path)
@@ -92,10 +97,10 @@ def load_targets(path: str | Path = TARGETS_FILE) -> list[Target]:
         where = f"{path}: targets[{i}]"
         if not isinstance(e, dict):
             raise ConfigError(f"{where} must be a mapping")
-        unknown = set(e) - {"name", "type", "aliases", "patterns", "exclude"}
+        unknown = set(e) - {"name", "type", "aliases", "patterns", "exclude", "guarded"}
         if unknown:
             raise ConfigError(f"{where}: unknown key(s) {sorted(unknown)}; allowed: name, "
-                              "type, aliases, patterns, exclude")
+                              "type, aliases, patterns, exclude, guarded")
         name = e.get("name")
         if not isinstance(name, str) or not name.strip():
             raise ConfigError(f"{where}: 'name' missing")
@@ -118,15 +123,21 @@ def load_targets(path: str | Path = TARGETS_FILE) -> list[Target]:
                 raise ConfigError(f"{where}: bad pattern {p!r}: {exc}") from None
             if "m" not in rx.groupindex:
                 raise ConfigError(f"{where}: pattern {p!r} needs a named group (?P<m>...)")
+        guarded = _str_list(e.get("guarded"), f"{where}: guarded")
+        for g in guarded:
+            if g not in aliases:
+                raise ConfigError(f"{where}: guarded alias {g!r} is not one of its aliases "
+                                  f"{list(aliases)}")
         out.append(Target(name.strip(), e["type"], aliases, patterns,
-                          _str_list(e.get("exclude"), f"{where}: exclude")))
+                          _str_list(e.get("exclude"), f"{where}: exclude"), guarded))
     return out
 
 
 def _word_alt(phrases) -> str:
-    # Longest first so "Russian Federation" beats "Russia"; whole words only.
-    alts = "|".join(re.escape(p) for p in sorted(set(phrases), key=len, reverse=True))
-    return rf"(?<![\w.])(?:{alts})(?!\w)(?!\.\w)"
+    # Whole words only; the prefix tree prefers the longest phrase that ends on a word
+    # boundary ("Russian Federation" beats "Russia") and, unlike a plain alternation of a
+    # few hundred names, costs one branch per letter.
+    return rf"(?<![\w.])(?:{trie_regex(sorted(set(phrases)))})(?!\w)(?!\.\w)"
 
 
 @lru_cache(maxsize=8)
@@ -137,7 +148,8 @@ def _matcher(path: str, digest: str) -> _Matcher:
     pats = [(re.compile(p), t) for t in targets for p in t.patterns]
     excl = [x for t in targets for x in t.exclude]
     return _Matcher(targets, alias_re, owner, pats,
-                    re.compile(_word_alt(excl)) if excl else None)
+                    re.compile(_word_alt(excl)) if excl else None,
+                    frozenset(g for t in targets for g in t.guarded))
 
 
 @lru_cache(maxsize=8)
@@ -158,6 +170,10 @@ def _get_matcher(path: str | Path) -> _Matcher:
     return _matcher(str(path), _digest(str(path), stamp))
 
 
+#: After a guarded alias: spaces (not a line break) and a capitalised word.
+_NAME_NEXT = re.compile(r"[ \t\u00a0]+[A-ZÀ-ÖØ-Þ]")
+
+
 def match_text(text: str, path: str | Path = TARGETS_FILE) -> list[tuple[str, str, str, int, int]]:
     """All target mentions in one string: (target, type, mention, start, end), by start.
 
@@ -168,6 +184,8 @@ def match_text(text: str, path: str | Path = TARGETS_FILE) -> list[tuple[str, st
     found: list[tuple[int, int, Target]] = []
     if m.alias_re is not None:
         for x in m.alias_re.finditer(text):
+            if m.guarded and x.group(0) in m.guarded and _NAME_NEXT.match(text, x.end()):
+                continue  # "Chad Roe", "Georgia Democrats": part of a longer name
             found.append((x.start(), x.end(), m.alias_owner[x.group(0)]))
     for rx, t in m.patterns:
         for x in rx.finditer(text):

@@ -13,10 +13,11 @@ about 97% boundary agreement between the two on US political news.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from sentencex import get_sentence_boundaries
 
-__all__ = ["paragraph_spans", "sentence_spans"]
+__all__ = ["paragraph_spans", "sentence_spans", "trie_regex", "unbalanced_quote_marks"]
 
 # One or more line breaks separate paragraphs; news exports use both "\n" and "\n\n".
 _WS = " \t\r\n\u00a0\u2009\u202f\u3000"
@@ -137,3 +138,30 @@ def unbalanced_quote_marks(text: str, end: int | None = None) -> list[tuple[int,
         elif straight % 2:
             found.append((i, f"{straight} straight quotation marks (an odd number)"))
     return found
+
+
+def trie_regex(words: Iterable[str]) -> str:
+    """One regular expression (no anchors) matching any of ``words``, built as a prefix
+    tree; at a given position it prefers the longest word that lets the rest match."""
+    # A prefix tree keeps the alternation fast: the regex engine tries one branch
+    # per letter instead of every word at every position.
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        alts = []
+        optional = "" in node
+        for ch in sorted(k for k in node if k):
+            alts.append(re.escape(ch) + build(node[ch]))
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        if optional:
+            return "(?:" + body + ")?"
+        return body
+
+    return build(trie)
