@@ -302,3 +302,15 @@ def test_own_targets_option_reaches_stance_and_manifest(sample_run):
     assert st.loc[own, "evidence"].str.startswith("own target of the speaker").all()
     other = [not o for o in own]
     assert st.loc[other, "stance"].tolist() == base.stance.loc[other, "stance"].tolist()
+
+
+def test_run_refuses_an_unknown_own_targets_before_any_work(monkeypatch):
+    from analysis import pipeline
+    from analysis.paths import SAMPLE_CORPUS_DIR
+
+    # Found in review: the value was checked only after extraction.
+    monkeypatch.setattr(pipeline, "load_corpus",
+                        lambda *a, **k: pytest.fail("loaded the corpus"))
+    with pytest.raises(ValueError, match=r"own_targets 'drop' not known; allowed: score, "
+                                         r"neutral"):
+        run(SAMPLE_CORPUS_DIR, own_targets="drop")

@@ -1292,6 +1292,21 @@ def test_addressee_rule_keeps_adverbs(text, span):
     assert [r["text"] for r in rows(text)] == [span]
 
 
+# Found in review of the addressee rule: an addressee then a that-clause or a subject
+# pronoun with its own infinitive later is no addressee of that infinitive.
+@pytest.mark.parametrize("text, span", [
+    ("Jane Roe told Ruritania that Freedonia was going to win the war.",
+     "that Freedonia was going to win the war"),
+    ("Jane Roe told reporters that Ruritania wants to take all of Freedonia.",
+     "that Ruritania wants to take all of Freedonia"),
+    ("Jane Roe told Ruritania it needs to stop the drills at once.",
+     "it needs to stop the drills at once"),
+    ("Jane Roe urged it to halt the drills at the border.", "to halt the drills at the border"),
+])
+def test_bug_addressee_rule_stops_at_that_and_subject_pronouns(text, span):
+    assert [r["text"] for r in rows(text)] == [span]
+
+
 def test_addressee_rule_stops_at_question_words():
     got = [r["text"] for r in rows("Readers will not let editors tell them how to vote in "
                                    "the election this year.")]

@@ -277,6 +277,14 @@ def test_ambiguous_country_names_and_capitals(text, expected):
     ("Egypt, Jordan and Kenya signed.", [("Egypt", "Egypt"), ("Jordan", "Jordan"),
                                          ("Kenya", "Kenya")]),
     ("Chad\nRoe", [("Chad", "Chad")]),  # a line break is no name boundary to guard
+    # Found in review: weekdays, months and acronyms are no surnames; other spaces and
+    # capitals beyond Latin-1 are.
+    ("French troops left Chad Monday", [("Chad", "Chad")]),
+    ("visited Jordan Tuesday and Egypt in March", [("Jordan", "Jordan"), ("Egypt", "Egypt")]),
+    ("Kenya May 2024 report", [("Kenya", "Kenya")]),
+    ("Georgia EU membership talks", [("Georgia", "Georgia"), ("European Union", "EU")]),
+    ("Chad Ōno and Kenya Łukasz", []),
+    ("Chad\u2009Roe and Jordan\u202fRoe", []),
 ])
 def test_first_name_before_a_surname_is_not_the_country(text, expected):
     assert [(m[0], m[2]) for m in match_text(text)] == expected
@@ -295,3 +303,9 @@ def test_guarded_alias_must_be_an_alias(tmp_path):
                     "    guarded: [Ruritania]\n", encoding="utf-8")
     assert match_text("Ruritania Roe and Rura Roe", path=path) == [
         ("Ruritania", "country", "Rura", 18, 22)]
+
+
+@pytest.mark.parametrize("text", ["a PNG file", "the CAR T-cell therapy"])
+def test_review_no_all_caps_false_targets(text):
+    # Found in review: all-capitals aliases that are common words in news.
+    assert match_text(text) == []

@@ -1262,10 +1262,15 @@ def _content_start(d: _Doc, m: re.Match, se: int) -> int:
 
 # An addressee of one to five words, then its infinitive ("urged neighbouring states to");
 # not across a conjunction or a question word ("tell them how to vote").
+# Nor across "that", a subject pronoun or a finite verb: "told X that Y was going to win" and
+# "told X it needs to stop" report a clause of their own, whose infinitive is not X's.
 _OBJECT_THEN_TO_RE = re.compile(
-    r"((?:(?!(?:and|or|but|how|what|where|whether|when|why|which|who|never|not)\s)"
+    r"((?:(?!(?:and|or|but|how|what|where|whether|when|why|which|who|never|not|that|this|"
+    r"he|she|they|we|i|is|was|are|were|has|have|had|will|would|can|could|may|might|must|"
+    r"should|shall|did|does|do|wants|needs|plans|hopes|intends|expects|seeks|tries|seems|"
+    r"appears)\s)"
     r"[\w’'.-]+\s+){1,5}?)((?:never|not)\s+)?to\s", re.IGNORECASE)
-_OBJECT_PRONOUNS = frozenset({"her", "him", "them", "us", "me", "you"})
+_OBJECT_PRONOUNS = frozenset({"her", "him", "them", "us", "me", "you", "it"})
 
 # A time phrase between a cue and its infinitive ("on Tuesday", "late Monday", "last week").
 _TIME_THEN_TO_RE = re.compile(

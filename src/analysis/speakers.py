@@ -232,9 +232,9 @@ def _load_titles_cached(path: str, mtime: float) -> Titles:
         if not isinstance(variants, list):
             raise ConfigError(f"{path}: countries.{country} must be a list of adjectives/names")
         for v in [country, *variants]:
-            # "Chad Roe" is a person: such a name counts only as a possessor (below).
-            if not (v == country and country in not_by_name):
-                countries[_words(str(v))] = str(country)
+            if v == country and country in not_by_name:
+                continue  # "Chad Roe" is a person, "Georgia's Gov. X" a US state's
+            countries[_words(str(v))] = str(country)
             # "Hungary's foreign minister": every spelling also as a possessor.
             for mark in ("'s", "’s"):
                 w = _words(str(v) + mark)

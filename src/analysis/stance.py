@@ -1116,16 +1116,6 @@ def predict_stance_rows(df: pd.DataFrame, method: str = DEFAULT_METHOD, errors: 
     model : TargetStanceClassifier, optional
         The linear model used by methods ``"model"`` and ``"hybrid"`` (ignored by the
         others); defaults to the shipped one.
-    own_targets : {"score", "neutral"}, default "score"
-        ``"score"``: a mention of the speaker's own country or organisation is scored like
-        any other (the project codebook, ``data/annotations/README.md``: a country promoting
-        its own cooperation is favor). ``"neutral"``: such mentions are neutral with
-        probabilities (0, 0, 1), by the convention that a speaker's account of their own
-        side is no stance toward it; the evidence starts with "own target of the speaker"
-        and keeps what the method said. Own targets are the quotation's ``speaker_country``
-        (each of ``"A; B"``) and a ``speaker`` whose whole name is a target ("the
-        Kremlin"); a speaker whose country is unknown has none, so the convention applies
-        only as far as attribution found countries. Needs ``speaker_country`` in ``quotes``.
 
     Returns
     -------
@@ -1239,8 +1229,11 @@ def _speaker_targets(speaker, country) -> set[str]:
         from .targets import match_text
 
         for name in (n.strip() for n in speaker.split(";")):
-            # Only the whole name: "the Brazil mission" may be anyone's mission.
-            own.update(t for t, _, _, s, e in match_text(name) if s == 0 and e == len(name))
+            # The extractor drops a name's last period ("The U.S. said" gives "U.S").
+            for form in (name, name + ".") if name[-1:].isupper() and "." in name else (name,):
+                # Only the whole name: "the Brazil mission" may be anyone's mission.
+                own.update(t for t, _, _, s, e in match_text(form)
+                           if e == len(form) and form[:s].lower() in ("", "the "))
     return own
 
 
@@ -1265,6 +1258,16 @@ def score_stance(mentions: pd.DataFrame, quotes: pd.DataFrame,
     model : TargetStanceClassifier, optional
         The linear model used by methods ``"model"`` and ``"hybrid"`` (ignored by the
         others); defaults to the shipped one.
+    own_targets : {"score", "neutral"}, default "score"
+        ``"score"``: a mention of the speaker's own country or organisation is scored like
+        any other (the project codebook, ``data/annotations/README.md``: a country promoting
+        its own cooperation is favor). ``"neutral"``: such mentions are neutral with
+        probabilities (0, 0, 1), by the convention that a speaker's account of their own
+        side is no stance toward it; the evidence starts with "own target of the speaker"
+        and keeps what the method said. Own targets are the quotation's ``speaker_country``
+        (each of ``"A; B"``) and a ``speaker`` whose whole name is a target ("the
+        Kremlin"); a speaker whose country is unknown has none, so the convention applies
+        only as far as attribution found countries. Needs ``speaker_country`` in ``quotes``.
 
     Returns
     -------

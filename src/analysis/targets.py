@@ -170,8 +170,21 @@ def _get_matcher(path: str | Path) -> _Matcher:
     return _matcher(str(path), _digest(str(path), stamp))
 
 
-#: After a guarded alias: spaces (not a line break) and a capitalised word.
-_NAME_NEXT = re.compile(r"[ \t\u00a0]+[A-ZÀ-ÖØ-Þ]")
+#: After a guarded alias: spaces (not a line break) and the next word.
+_NEXT_WORD = re.compile(r"[ \t\u00a0\u2009\u202f]+(\w+)")
+#: Capitalised words that are no surname or name part after a guarded alias.
+_NOT_NAMES = frozenset("""Monday Tuesday Wednesday Thursday Friday Saturday Sunday January
+February March April May June July August September October November December""".split())
+
+
+def _name_follows(text: str, end: int) -> bool:
+    """Whether a capitalised word (not an acronym, weekday or month) follows ``end`` on the
+    same line: "Chad Roe", "Georgia Republicans", but not "Chad Monday", "Georgia EU"."""
+    m = _NEXT_WORD.match(text, end)
+    if m is None:
+        return False
+    w = m.group(1)
+    return w[0].isupper() and not w.isupper() and w not in _NOT_NAMES
 
 
 def match_text(text: str, path: str | Path = TARGETS_FILE) -> list[tuple[str, str, str, int, int]]:
@@ -184,7 +197,7 @@ def match_text(text: str, path: str | Path = TARGETS_FILE) -> list[tuple[str, st
     found: list[tuple[int, int, Target]] = []
     if m.alias_re is not None:
         for x in m.alias_re.finditer(text):
-            if m.guarded and x.group(0) in m.guarded and _NAME_NEXT.match(text, x.end()):
+            if m.guarded and x.group(0) in m.guarded and _name_follows(text, x.end()):
                 continue  # "Chad Roe", "Georgia Democrats": part of a longer name
             found.append((x.start(), x.end(), m.alias_owner[x.group(0)]))
     for rx, t in m.patterns:
