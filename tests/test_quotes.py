@@ -1356,3 +1356,36 @@ def test_bug_two_word_possessive_country(subject, speaker, country):
 def test_two_word_possessor_before_a_document():
     got = rows("However, Jane Roe's brief said that was not her view.")
     assert [r["speaker_mention"] for r in got] == ["Jane Roe's brief"]
+
+
+# Found on unseen security stories: a country adjective before a lower-case ministry
+# ("Iranian foreign ministry spokesman X") was cut off the speaker phrase, so the speaker
+# had a role but no country.
+@pytest.mark.parametrize("text, mention, role, country", [
+    ('Ruritanian foreign ministry spokesman Ana Roe called the attack "a blatant act of '
+     'aggression" on Monday.', "Ruritanian foreign ministry spokesman Ana Roe", "spokesperson",
+     None),
+    ('Iranian foreign ministry spokesman Ana Roe called the attack "a blatant act of '
+     'aggression" on Monday.', "Iranian foreign ministry spokesman Ana Roe", "spokesperson",
+     "Iran"),
+    ("Chinese defence ministry spokesperson Ana Roe said the drills were routine and lawful.",
+     "Chinese defence ministry spokesperson Ana Roe", "spokesperson", "China"),
+    ("Kenyan interior ministry official Ana Roe said the border would stay closed for now.",
+     "Kenyan interior ministry official Ana Roe", "official", "Kenya"),
+])
+def test_bug_country_before_a_lower_case_ministry(text, mention, role, country):
+    (r,) = rows(text)
+    assert (r["speaker_mention"], r["speaker"], r["speaker_role"], r["speaker_country"]) == (
+        mention, "Ana Roe", role, country)
+
+
+# Found on an unseen set once capitals became country spellings: a participle clause about
+# the speaker ("asked whether ... in Kuala Lumpur") gave the place as the speaker's country.
+@pytest.mark.parametrize("clause", [
+    "asked whether the prime minister would attend the summit in Kuala Lumpur",
+    "pressed about the talks in Nairobi",
+    "speaking after the talks in Nairobi",
+])
+def test_bug_place_in_a_participle_clause_is_no_country(clause):
+    got = rows(f"Minister Ana Roe, {clause}, said: “We will convey our position clearly.”")
+    assert [(r["speaker"], r["speaker_country"]) for r in got] == [("Ana Roe", None)]

@@ -645,8 +645,10 @@ def _is_clause(description: str) -> bool:
         return False
     # A participle opening a clause takes an object or a complement ("making her third
     # visit", "visiting the region"); an adjective does not ("acting Ukrainian minister").
+    # A past participle opens one too ("asked whether ...", "pressed about ...").
     return words[0] in ("who", "which", "that") or (
-        words[0].endswith("ing") and len(words) > 1 and words[1] in _CLAUSE_SECOND)
+        words[0].endswith(("ing", "ed")) and len(words) > 1
+        and words[1] in _CLAUSE_SECOND | {"whether", "if", "by"})
 
 
 # A description after a name: a comma, then words up to the next comma or sentence end,
