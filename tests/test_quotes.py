@@ -895,8 +895,9 @@ def test_more_dateline_forms(text, span):
      "foreign minister", "Netherlands"),
     ("Aides to the president said the bill would pass.", "Aides to the president", "aide",
      None),
+    # The State Department is a US office (titles.yml, since 2026-12-02).
     ("An official with the State Department said the bill would pass.",
-     "official with the State Department", "official", None),
+     "official with the State Department", "official", "United States"),
     ("A senior Chinese official at the embassy said the bill would pass.",
      "senior Chinese official at the embassy", "official", "China"),
     ("Hungary's foreign minister, Peter Szabo, said the bill would pass.", "Peter Szabo",
@@ -1389,3 +1390,15 @@ def test_bug_country_before_a_lower_case_ministry(text, mention, role, country):
 def test_bug_place_in_a_participle_clause_is_no_country(clause):
     got = rows(f"Minister Ana Roe, {clause}, said: “We will convey our position clearly.”")
     assert [(r["speaker"], r["speaker_country"]) for r in got] == [("Ana Roe", None)]
+
+
+# Found on unseen security stories: a US office named before the title gives the country,
+# as "Kremlin spokesman X" does.
+@pytest.mark.parametrize("text", [
+    "In Washington, State Department spokeswoman Ana Roe said the talks would resume soon.",
+    "Pentagon spokesman Ana Roe said the drills would go ahead as planned next week.",
+    "White House press secretary Ana Roe said the president would not attend the summit.",
+])
+def test_us_offices_before_a_title_give_the_country(text):
+    (r,) = rows(text)
+    assert (r["speaker"], r["speaker_country"]) == ("Ana Roe", "United States")
