@@ -1402,3 +1402,13 @@ def test_bug_place_in_a_participle_clause_is_no_country(clause):
 def test_us_offices_before_a_title_give_the_country(text):
     (r,) = rows(text)
     assert (r["speaker"], r["speaker_country"]) == ("Ana Roe", "United States")
+
+
+# Found on unseen security stories: "thanked X for ..." was no cue while "praised X for ..."
+# was, so the thanked target got no stance.
+@pytest.mark.parametrize("verb", ["thanked", "commended"])
+def test_thanked_for_is_a_cue_like_praised_for(verb):
+    got = rows(f'Foreign Minister Ana Roe {verb} Ruritania for its "constructive and '
+               f'brotherly" stance on the issue.')
+    assert [(r["text"], r["cue"], r["speaker"]) for r in got] == [
+        ('Ruritania for its "constructive and brotherly" stance on the issue', verb, "Ana Roe")]
