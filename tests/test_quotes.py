@@ -1360,12 +1360,9 @@ def test_two_word_possessor_before_a_document():
 
 
 # Found on unseen security stories: a country adjective before a lower-case ministry
-# ("Iranian foreign ministry spokesman X") was cut off the speaker phrase, so the speaker
-# had a role but no country.
+# ("Iranian foreign ministry spokesman X") is cut off the speaker phrase, so the speaker
+# has a role but no country.
 @pytest.mark.parametrize("text, mention, role, country", [
-    ('Ruritanian foreign ministry spokesman Ana Roe called the attack "a blatant act of '
-     'aggression" on Monday.', "Ruritanian foreign ministry spokesman Ana Roe", "spokesperson",
-     None),
     ('Iranian foreign ministry spokesman Ana Roe called the attack "a blatant act of '
      'aggression" on Monday.', "Iranian foreign ministry spokesman Ana Roe", "spokesperson",
      "Iran"),
@@ -1374,6 +1371,9 @@ def test_two_word_possessor_before_a_document():
     ("Kenyan interior ministry official Ana Roe said the border would stay closed for now.",
      "Kenyan interior ministry official Ana Roe", "official", "Kenya"),
 ])
+@pytest.mark.xfail(strict=True, reason="known limit: lower-case ministry words as speaker "
+                   "descriptors broke nominal sources ('Gaza's Hamas-run interior ministry said') "
+                   "and joined names across 'and' (review of 2026-12-02), so they were withdrawn")
 def test_bug_country_before_a_lower_case_ministry(text, mention, role, country):
     (r,) = rows(text)
     assert (r["speaker_mention"], r["speaker"], r["speaker_role"], r["speaker_country"]) == (
@@ -1388,6 +1388,8 @@ def test_bug_country_before_a_lower_case_ministry(text, mention, role, country):
     "speaking after the talks in Nairobi",
 ])
 def test_bug_place_in_a_participle_clause_is_no_country(clause):
+    # (Only clauses of asking: "elected in 2019 as the Ukrainian president" names the
+    # speaker's own office; see the next test.)
     got = rows(f"Minister Ana Roe, {clause}, said: “We will convey our position clearly.”")
     assert [(r["speaker"], r["speaker_country"]) for r in got] == [("Ana Roe", None)]
 
@@ -1404,11 +1406,36 @@ def test_us_offices_before_a_title_give_the_country(text):
     assert (r["speaker"], r["speaker_country"]) == ("Ana Roe", "United States")
 
 
-# Found on unseen security stories: "thanked X for ..." was no cue while "praised X for ..."
-# was, so the thanked target got no stance.
-@pytest.mark.parametrize("verb", ["thanked", "commended"])
-def test_thanked_for_is_a_cue_like_praised_for(verb):
-    got = rows(f'Foreign Minister Ana Roe {verb} Ruritania for its "constructive and '
-               f'brotherly" stance on the issue.')
-    assert [(r["text"], r["cue"], r["speaker"]) for r in got] == [
-        ('Ruritania for its "constructive and brotherly" stance on the issue', verb, "Ana Roe")]
+# "thank" and "commend" are no cues (tried on 2026-12-02 for "thanked X for its ..."): in
+# wire copy "X thanked the troops for their service, the White House said" would take the
+# outer attribution, and "thanked police, who said ..." the police's words (found in review).
+@pytest.mark.parametrize("text, speaker, cue", [
+    ("The president thanked the troops for their service, the White House said.",
+     "White House", "said"),
+])
+def test_thanked_is_no_cue(text, speaker, cue):
+    (r,) = rows(text)
+    assert (r["speaker"], r["cue"]) == (speaker, cue)
+
+
+
+# Found in review: an appositive opening with other participles can name the speaker's own
+# office, whose country is right.
+@pytest.mark.parametrize("clause, country", [
+    ("elected in 2019 as the Ukrainian president", "Ukraine"),
+    ("appointed to the French cabinet in May as a minister", "France"),
+])
+def test_participle_naming_the_office_keeps_the_country(clause, country):
+    got = rows(f"Ana Roe, {clause}, said: “We will convey our position clearly.”")
+    assert [(r["speaker"], r["speaker_country"]) for r in got] == [("Ana Roe", country)]
+
+
+# Found in review: a name before "and" does not join a speaker phrase that starts with
+# lower-case descriptors ("China and senior official X" is X alone).
+@pytest.mark.parametrize("text", [
+    "Talks were backed by China and senior official Ana Roe said the deal was close.",
+    "Lavrov met Blinken and senior official Ana Roe said the talks were useful.",
+])
+def test_name_before_and_does_not_join_a_descriptor_phrase(text):
+    (r,) = rows(text)
+    assert (r["speaker_mention"], r["speaker"]) == ("senior official Ana Roe", "Ana Roe")

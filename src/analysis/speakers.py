@@ -645,10 +645,14 @@ def _is_clause(description: str) -> bool:
         return False
     # A participle opening a clause takes an object or a complement ("making her third
     # visit", "visiting the region"); an adjective does not ("acting Ukrainian minister").
-    # A past participle opens one too ("asked whether ...", "pressed about ...").
+    # So does a verb of asking ("asked whether ...", "pressed about ..."); other participles
+    # may name the speaker's own office ("elected ... as the Ukrainian president").
     return words[0] in ("who", "which", "that") or (
-        words[0].endswith(("ing", "ed")) and len(words) > 1
-        and words[1] in _CLAUSE_SECOND | {"whether", "if", "by"})
+        words[0].endswith("ing") and len(words) > 1 and words[1] in _CLAUSE_SECOND) or (
+        words[0] in _ASKED and len(words) > 1)
+
+
+_ASKED = frozenset({"asked", "pressed", "questioned", "quizzed"})
 
 
 # A description after a name: a comma, then words up to the next comma or sentence end,
@@ -694,7 +698,8 @@ def _cap_run_back(toks, j, titles: Titles):
         low = prev.lower()
         if _is_cap(prev) and low.rstrip(".") not in _CAP_STOP_NAME:
             k -= 1
-        elif low in _CONNECTORS and k - 2 >= 0 and (
+        elif low in _CONNECTORS and k - 2 >= 0 and not (
+                low == "and" and toks[k][2] in titles.descriptors) and (
                 (_is_cap(toks[k - 2][2]) and low != "the")
                 or (low == "the" and toks[k - 2][2].lower() in ("of", "for")
                     and k - 3 >= 0 and _is_cap(toks[k - 3][2]))
@@ -951,8 +956,10 @@ def _subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
         if k > j:
             return None
         # "Roe and Doe agreed", "Ottawa and Paris agreed": both are the source.
+        # Not "China and senior official X": a phrase opening with lower-case descriptors is
+        # one person, whom the name before "and" does not join.
         if appos is None and k >= 2 and toks[k - 1][2] == "and" and _is_cap(toks[k - 2][2]) \
-                and toks[k - 2][2].lower() not in _CAP_STOP:
+                and toks[k - 2][2].lower() not in _CAP_STOP and not toks[k][2].islower():
             k2 = _drop_sentence_initial(text, toks, _cap_run_back(toks, k - 2, t), k - 2, lo,
                                         t)
             if k2 <= k - 2:
