@@ -707,6 +707,17 @@ def _cap_run_back(toks, j, titles: Titles):
             k -= 1
         elif low in titles.descriptors and prev.islower():
             k -= 1
+        elif low == "ministry" and toks[k][2] in titles.descriptors and k - 3 >= 0 and \
+                toks[k - 2][2] in _MINISTRIES:
+            # "Iranian foreign ministry spokesman X": the country adjective before a
+            # lower-case ministry, only before a role word (not "the interior ministry
+            # said", not "Y and foreign ministry spokesman X").
+            n = 2 if k - 4 >= 0 and tuple(
+                x[2].lower() for x in toks[k - 4:k - 2]) in titles.countries else 1
+            if n == 1 and (toks[k - 3][2].lower(),) not in titles.countries:
+                break
+            k -= 2 + n
+            break
         else:
             break
     # Keep a leading determiner with a descriptor phrase ("the Foreign Ministry").
@@ -717,6 +728,8 @@ def _cap_run_back(toks, j, titles: Titles):
     return k
 
 
+_MINISTRIES = frozenset({"foreign", "defence", "defense", "interior", "finance", "trade",
+                         "justice", "health", "home"})
 _DAY_PARTS = frozenset({"morning", "afternoon", "evening", "night"})
 _TIME_LEADS = frozenset({"on", "late", "early", "earlier", "later"})
 _WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
