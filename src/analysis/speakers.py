@@ -49,7 +49,7 @@ import pandas as pd
 
 from analysis.config import ConfigError, load_yaml
 from analysis.paths import CONFIG_DIR, ROSTER_FILE
-from analysis.text import paragraph_spans, sentence_spans
+from analysis.text import DAYS_AND_MONTHS, paragraph_spans, sentence_spans
 
 __all__ = [
     "TITLES_FILE",
@@ -86,10 +86,9 @@ each every all some many most several few other another such no not more less as
 he she it they we i you his her its their our my your him them us me
 mr mrs ms dr said says according despite amid among between about against without within
 """.split()) | (_CAP_TIME := frozenset("""
-earlier later today yesterday tomorrow last next monday tuesday wednesday thursday
-friday saturday sunday january february march april may june july august september
-october november december jan feb mar apr jun jul aug sep sept oct nov dec
-""".split()))
+earlier later today yesterday tomorrow last next
+jan feb mar apr jun jul aug sep sept oct nov dec
+""".split()) | {w.lower() for w in DAYS_AND_MONTHS})
 # Prepositions that open a sentence before a name ("Inside Iran, ..."); not in _CAP_STOP,
 # because names of organisations start with them ("Beyond Meat", "Via Rail").
 _INITIAL_PREPS = frozenset("""inside outside across through throughout around along beyond near

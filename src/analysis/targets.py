@@ -25,7 +25,7 @@ import pandas as pd
 
 from .config import ConfigError, file_sha256, load_yaml
 from .paths import TARGETS_FILE
-from .text import trie_regex
+from .text import DAYS_AND_MONTHS, trie_regex
 
 __all__ = ["TARGET_TYPES", "MENTION_COLUMNS", "Target", "load_targets", "find_mentions"]
 
@@ -172,9 +172,6 @@ def _get_matcher(path: str | Path) -> _Matcher:
 
 #: After a guarded alias: spaces (not a line break) and the next word.
 _NEXT_WORD = re.compile(r"[ \t\u00a0\u2009\u202f]+(\w+)")
-#: Capitalised words that are no surname or name part after a guarded alias.
-_NOT_NAMES = frozenset("""Monday Tuesday Wednesday Thursday Friday Saturday Sunday January
-February March April May June July August September October November December""".split())
 
 
 def _name_follows(text: str, end: int) -> bool:
@@ -184,7 +181,7 @@ def _name_follows(text: str, end: int) -> bool:
     if m is None:
         return False
     w = m.group(1)
-    return w[0].isupper() and not w.isupper() and w not in _NOT_NAMES
+    return w[0].isupper() and not w.isupper() and w not in DAYS_AND_MONTHS
 
 
 def match_text(text: str, path: str | Path = TARGETS_FILE) -> list[tuple[str, str, str, int, int]]:

@@ -17,7 +17,12 @@ from collections.abc import Iterable
 
 from sentencex import get_sentence_boundaries
 
-__all__ = ["paragraph_spans", "sentence_spans", "trie_regex", "unbalanced_quote_marks"]
+__all__ = ["DAYS_AND_MONTHS", "paragraph_spans", "sentence_spans", "trie_regex",
+           "unbalanced_quote_marks"]
+
+#: Weekday and month names, capitalised as written: words of dates, never names.
+DAYS_AND_MONTHS = frozenset("""Monday Tuesday Wednesday Thursday Friday Saturday Sunday January
+February March April May June July August September October November December""".split())
 
 # One or more line breaks separate paragraphs; news exports use both "\n" and "\n\n".
 _WS = " \t\r\n\u00a0\u2009\u202f\u3000"

@@ -26,6 +26,7 @@ import pandas as pd
 
 from .paths import eval_file
 from .stance import MODEL_FILE, TargetStanceClassifier
+from .text import DAYS_AND_MONTHS
 
 TRAIN_FILE_NAME = "newsmtsc_train.jsonl"
 #: NewsMTSC polarity -> our stance labels.
@@ -131,9 +132,8 @@ _NAME_RUN = re.compile(r"\b" + _CAPITALISED + r"(?:[ \t]+" + _CAPITALISED + r")*
 #: Capitalised words that open sentences or name days and months, not entities.
 _NOT_NAMES = frozenset("""The A An But And Or If In On At For With As By From To Of This That
 These Those It Its He She They We I You His Her Their Our My Your When While After Before Since
-Although Though Yet So Then There Here What Who Why How Where Which Mr. Mrs. Ms. Dr. Monday
-Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July
-August September October November December""".split())
+Although Though Yet So Then There Here What Who Why How Where Which Mr. Mrs. Ms. Dr.""".split()) \
+    | DAYS_AND_MONTHS
 
 
 def extra_mentions(df: pd.DataFrame) -> pd.DataFrame:
