@@ -1075,11 +1075,10 @@ def stance_on_gold_quotes(quotes: pd.DataFrame, documents: pd.DataFrame, gold: p
     """
     # Imported here: this module scores tables and otherwise needs none of the pipeline.
     from .quotes import with_quote_ids
-    from .stance import METHODS, score_stance
+    from .stance import check_options, score_stance
     from .targets import find_mentions
 
-    if method not in METHODS:
-        raise ValueError(f"method {method!r} not known; allowed: {', '.join(METHODS)}")
+    check_options(method)
     quotes = with_quote_ids(quotes)
     mentions = find_mentions(quotes, documents)
     return compare_stance_gold(score_stance(mentions, quotes, documents, method=method), gold)

@@ -258,15 +258,11 @@ def run(input_path: str | Path, *, stance_method: str = "cnn", batch_size: int =
     """
     from analysis.framing import code_frames
     from analysis.sentiment import score_sentiment
-    from analysis.stance import METHODS, OWN_TARGETS, score_stance
+    from analysis.stance import check_options, score_stance
     from analysis.targets import find_mentions
 
     # Refuse a bad option before the work, not after extraction.
-    if stance_method not in METHODS:
-        raise ValueError(f"method {stance_method!r} not known; allowed: {', '.join(METHODS)}")
-    if own_targets not in OWN_TARGETS:
-        raise ValueError(f"own_targets {own_targets!r} not known; allowed: "
-                         f"{', '.join(OWN_TARGETS)}")
+    check_options(stance_method, own_targets)
     timings = {}
     t0 = time.perf_counter()
     corpus = load_corpus(input_path, encoding=encoding)

@@ -1013,8 +1013,7 @@ def _validate_rows(df: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
 
 def _predict(rows: pd.DataFrame, method: str, model: TargetStanceClassifier | None):
     """Stance, probabilities (against, favor, neutral) and evidence for validated rows."""
-    if method not in METHODS:
-        raise ValueError(f"method {method!r} not known; allowed: {', '.join(METHODS)}")
+    check_options(method)
     if rows.empty:
         return [], np.zeros((0, 3)), []
     if method == "cnn":
@@ -1237,6 +1236,16 @@ def _speaker_targets(speaker, country) -> set[str]:
     return own
 
 
+def check_options(method: str, own_targets: str = "score") -> None:
+    """Refuse a stance method or ``own_targets`` value that is not known (``ValueError``
+    naming the allowed values); :func:`analysis.pipeline.run` calls it before any work."""
+    if method not in METHODS:
+        raise ValueError(f"method {method!r} not known; allowed: {', '.join(METHODS)}")
+    if own_targets not in OWN_TARGETS:
+        raise ValueError(f"own_targets {own_targets!r} not known; allowed: "
+                         f"{', '.join(OWN_TARGETS)}")
+
+
 def score_stance(mentions: pd.DataFrame, quotes: pd.DataFrame,
                  documents: pd.DataFrame | None = None, method: str = DEFAULT_METHOD,
                  model: TargetStanceClassifier | None = None,
@@ -1286,11 +1295,7 @@ def score_stance(mentions: pd.DataFrame, quotes: pd.DataFrame,
     "Kosovo accused Serbia of massing troops" the quotation starts at "Serbia", and "accused"
     says what the speaker does to it; the evidence names the words read. Direct quotations are scored on their own words.
     """
-    if method not in METHODS:
-        raise ValueError(f"method {method!r} not known; allowed: {', '.join(METHODS)}")
-    if own_targets not in OWN_TARGETS:
-        raise ValueError(f"own_targets {own_targets!r} not known; allowed: "
-                         f"{', '.join(OWN_TARGETS)}")
+    check_options(method, own_targets)
     if own_targets == "neutral" and "speaker_country" not in quotes.columns:
         raise StanceInputError("own_targets='neutral' needs the speaker_country column in "
                                "quotes (the quotes table of analysis.quotes or `analysis run`)")
