@@ -712,6 +712,25 @@ def test_own_targets_speaker_abbreviation_without_its_last_period(speaker):
     assert out["evidence"].iloc[0].startswith("own target of the speaker (United States)")
 
 
+def test_own_targets_reads_the_targets_file_the_mentions_came_from(tmp_path):
+    # Noticed in review: a speaker named only in a researcher's own targets file ("the
+    # Ministry of Silence") was looked up in the default file, so it was never its own target.
+    path = tmp_path / "targets.yml"
+    path.write_text("version: 1\ntargets:\n  - name: Silence Ministry\n    type: organisation\n"
+                    "    aliases: [the Ministry of Silence, Silence Ministry]\n", encoding="utf-8")
+    doc = "Officials said the Ministry of Silence would respond with force and praised Peru."
+    mentions, quotes, docs = _one_quote(doc, "the Ministry", "Peru", "Ministry of Silence",
+                                        "indirect")
+    mentions = mentions.assign(target=["Silence Ministry"])
+    quotes = quotes.assign(speaker=["the Ministry of Silence"], speaker_country=[None])
+    out = score_stance(mentions, quotes, docs, method="rules", own_targets="neutral",
+                       targets=path)
+    assert out["evidence"].iloc[0].startswith("own target of the speaker (Silence Ministry)")
+    # With the default file the name is no target at all, so nothing is its own.
+    out = score_stance(mentions, quotes, docs, method="rules", own_targets="neutral")
+    assert not out["evidence"].iloc[0].startswith("own target")
+
+
 def test_own_targets_neutral_needs_speaker_columns_and_a_known_value():
     mentions, quotes, docs = _own_case()
     with pytest.raises(StanceInputError, match=r"own_targets='neutral'.*speaker_country"):

@@ -111,7 +111,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ._lexicon import STANCE_LEXICON_FILE, stance_lexicon, stance_valences
-from .paths import MODELS_DIR
+from .paths import MODELS_DIR, TARGETS_FILE
 
 __all__ = [
     "STANCES",
@@ -1218,9 +1218,10 @@ def _empty_stance() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=types.get(c, "str")) for c in STANCE_COLUMNS})
 
 
-def _speaker_targets(speaker, country) -> set[str]:
+def _speaker_targets(speaker, country, targets: str | Path = TARGETS_FILE) -> set[str]:
     """Targets that are the speaker's own side: the speaker's countries (``"A; B"`` for a
-    joint quotation) and a speaker whose whole name is a target ("the Kremlin")."""
+    joint quotation) and a speaker whose whole name is a target of the ``targets`` file
+    ("the Kremlin")."""
     own = set()
     if isinstance(country, str):
         own.update(c.strip() for c in country.split(";") if c.strip())
@@ -1231,7 +1232,7 @@ def _speaker_targets(speaker, country) -> set[str]:
             # The extractor drops a name's last period ("The U.S. said" gives "U.S").
             for form in (name, name + ".") if name[-1:].isupper() and "." in name else (name,):
                 # Only the whole name: "the Brazil mission" may be anyone's mission.
-                own.update(t for t, _, _, s, e in match_text(form)
+                own.update(t for t, _, _, s, e in match_text(form, targets)
                            if e == len(form) and form[:s].lower() in ("", "the "))
     return own
 
@@ -1249,7 +1250,8 @@ def check_options(method: str, own_targets: str = "score") -> None:
 def score_stance(mentions: pd.DataFrame, quotes: pd.DataFrame,
                  documents: pd.DataFrame | None = None, method: str = DEFAULT_METHOD,
                  model: TargetStanceClassifier | None = None,
-                 own_targets: str = "score") -> pd.DataFrame:
+                 own_targets: str = "score", targets: str | Path = TARGETS_FILE,
+                 ) -> pd.DataFrame:
     """Stance of each quotation towards each target mention inside it.
 
     Parameters
@@ -1277,6 +1279,11 @@ def score_stance(mentions: pd.DataFrame, quotes: pd.DataFrame,
         (each of ``"A; B"``) and a ``speaker`` whose whole name is a target ("the
         Kremlin"); a speaker whose country is unknown has none, so the convention applies
         only as far as attribution found countries. Needs ``speaker_country`` in ``quotes``.
+        A country counts only when ``speaker_country`` (a country name of
+        ``data/config/titles.yml``) equals the target's canonical name.
+    targets : str or Path, default ``data/config/targets.yml``
+        The targets file the mentions were found with (:func:`analysis.targets.find_mentions`
+        ``path``); ``own_targets="neutral"`` looks the speaker's name up in it.
 
     Returns
     -------
@@ -1345,7 +1352,7 @@ def score_stance(mentions: pd.DataFrame, quotes: pd.DataFrame,
     if own_targets == "neutral":
         speakers = qmap["speaker"] if "speaker" in qmap.columns else None
         own = {qid: _speaker_targets(None if speakers is None else speakers.loc[qid],
-                                     qmap.at[qid, "speaker_country"])
+                                     qmap.at[qid, "speaker_country"], targets)
                for qid in mentions["quote_id"].unique()}
         for k, (qid, target) in enumerate(zip(mentions["quote_id"], mentions["target"],
                                               strict=True)):
