@@ -2,8 +2,10 @@
 
 Data flows one way: corpus -> quotes -> sentiment -> target stance -> framing.
 :func:`run` does it all for one input and :func:`write_outputs` writes the
-tables; these writers and :mod:`analysis.corpus` are the only code that touches
-the disk besides :func:`analysis.plots.save_figure`.
+tables; these writers are the only code that writes the run's output tables
+(the corpus reader, the configuration loaders, the figure helper
+:func:`analysis.plots.save_figure`, the coding-sheet export and model training
+read or write files of their own).
 
 Every input document is accounted for: documents found = documents with
 quotations + documents without + documents in the errors table. A document

@@ -22,7 +22,9 @@ Limits
   ships) are not masked. Aliases match case-sensitively: in an all-capitals quotation only
   acronyms are masked (and "US" may be the pronoun).
 * A quotation that mixes a negative backdrop with a positive main point ("amid the threat,
-  we are with you") gets the sum of both; the label follows the stronger words.
+  we are with you") gets the sum of both, with the backdrop's words (after "amid",
+  "despite", ... up to the next comma) counted half by default (``backdrop=True``); the
+  label follows the stronger words.
 * English only. Scores of quotations of very different length are not strictly comparable.
 """
 

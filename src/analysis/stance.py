@@ -39,10 +39,10 @@ Six methods sit behind one interface:
     override of ``'hybrid'``, and word-level evidence. Macro-F1 0.742 / 0.691 on rw_dev /
     mt_dev (both above the 0.68 target; training seeds 1 and 2: 0.79 / 0.69-0.70) at about 2,000
     rows/s or more on one core. On the project's own domain it is not better than
-    ``'hybrid'``: 21 of 24 on the sample article against 23, and on ten sets of unseen
-    security stories (helper-written gold) 289 against 310 of 578 mentions on the eight used
-    in development and 85 against 88 of 160 on the two written after the last change. See
-    ``data/models/MODEL_CARD.md`` for why it is the default.
+    ``'hybrid'``: 21 of 24 on the sample article against 23, and on eleven sets of unseen
+    security stories (helper-written gold) 302 against 321 of 597 mentions on the eight used
+    in development, 111 against 116 of 209 on sets 10 and 11, but 49 against 40 of 91 on set
+    12, written last. See ``data/models/MODEL_CARD.md`` for why it is the default.
 ``'neural'``
     A MiniLM transformer fine-tuned on NewsMTSC, shipped quantised to 8 bits and run with ONNX
     Runtime (:mod:`analysis.stance_neural`; default install, no PyTorch), with the same
@@ -50,9 +50,10 @@ Six methods sit behind one interface:
     0.755 on rw_dev / mt_dev) but 20-50 times slower than ``'hybrid'`` (about 75-110 rows/s on
     one core) and without word-level evidence (only rows where a relation cue decides carry
     the rules' evidence). On the project's own domain: 21 of 24 on the sample article against
-    23 for ``'hybrid'``, but the most accurate on the unseen security sets written last (99 of
-    160 mentions; ``'hybrid'`` 88, ``'cnn'`` 85). Use it where speed allows and a
-    hand-labelled sample of your corpus says it is better.
+    23 for ``'hybrid'``, but the most accurate on every unseen security set (sets 10 and 11:
+    129 of 209 mentions, ``'hybrid'`` 116, ``'cnn'`` 111; set 12, written last: 58 of 91,
+    40 and 49). Use it where speed allows and a hand-labelled sample of your corpus says it
+    is better.
 ``'transformer'`` (optional)
     The same network unquantised, two fine-tuned members averaged
     (:mod:`analysis.stance_transformer`), with the relation-cue override; needs the
