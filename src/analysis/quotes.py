@@ -231,8 +231,12 @@ def load_cues(path: str | Path = CUE_VERBS_FILE) -> CueLexicon:
 
 # --------------------------------------------------------------------------- marks
 
-_MARK_RE = re.compile(r"``|''|[“”„«»\"]")
-_MARK_SINGLE_RE = re.compile(r"``|''|[“”„«»\"‘’']")
+# Every alternative is a literal, so the regex engine skips in C to the next character
+# that can open one (a character class among them turns that off and the pattern is
+# tried at every position, about twice as slow). The two-character marks come first:
+# at a "'" the pair "''" is tried before the single mark, as in ``''|[...']``.
+_MARK_RE = re.compile("``|''|" + "|".join("“”„«»\""))
+_MARK_SINGLE_RE = re.compile("``|''|" + "|".join("“”„«»\"‘’'"))
 _DOUBLE_OPEN = frozenset({"“", "„", "«", "``"})
 _DOUBLE_CLOSE = frozenset({"”", "»"})
 _AMBIGUOUS = frozenset({'"', "''"})
@@ -444,26 +448,29 @@ class _Doc:
         # re-running the regex on each.
         self._cues = list(cues.regex.finditer(text, 0, end))
         self._cue_starts = [m.start() for m in self._cues]
+        # The matches do not overlap, so their ends are sorted as their starts are: the
+        # cues inside a range are one slice, found by two bisections.
+        self._cue_ends = [m.end() for m in self._cues]
 
     def cue_matches(self, s: int, e: int, skip: list[tuple[int, int]]) -> list[re.Match]:
         """Cue matches inside text[s:e] outside the (sorted, disjoint) spans ``skip``."""
+        inside = self._cues[bisect.bisect_left(self._cue_starts, s):
+                            bisect.bisect_right(self._cue_ends, e)]
+        if not skip or not inside:
+            return inside
         out = []
-        cues = self._cues
-        for j in range(bisect.bisect_left(self._cue_starts, s), len(cues)):
-            m = cues[j]
-            if m.end() > e:
-                break
-            if skip:
-                i = bisect.bisect_right(skip, (m.start(), _INF)) - 1
-                if i >= 0 and skip[i][0] <= m.start() < skip[i][1]:
-                    continue
+        for m in inside:
+            start = m.start()
+            i = bisect.bisect_right(skip, (start, _INF)) - 1
+            if i >= 0 and skip[i][0] <= start < skip[i][1]:
+                continue
             out.append(m)
         return out
 
     def has_cue(self, s: int, e: int) -> bool:
         """Whether a cue lies inside text[s:e]."""
         j = bisect.bisect_left(self._cue_starts, s)
-        return j < len(self._cues) and self._cues[j].end() <= e
+        return j < len(self._cue_ends) and self._cue_ends[j] <= e
 
     def group(self, cue: str) -> str:
         return self.cues.forms.get(cue.lower(), ("", ""))[1]

@@ -1637,9 +1637,10 @@ class DocumentPeople:
             and nominal speakers: the phrase as written without a leading
             determiner, with any country adjective. Unresolved pronouns: all None.
         """
-        holder = _ROLE_HOLDER_RE.search(mention)
+        # (The role-holder search only matters with an "and"; most mentions have none.)
         if " and " in mention and mention.lower() not in PRONOUNS and not (
-                holder and holder.end() <= mention.index(" and ")):
+                (holder := _ROLE_HOLDER_RE.search(mention))
+                and holder.end() <= mention.index(" and ")):
             # ("Officials in X and Y" is one group of people, not two speakers.)
             parts = [p for p in mention.split(" and ") if p.strip()]
             if len(parts) == 2:

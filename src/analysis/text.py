@@ -60,8 +60,33 @@ def paragraph_spans(text: str, start: int = 0, end: int | None = None) -> list[t
     Limits: hard-wrapped text (a line break inside every paragraph, as in some
     wire feeds) is split at every line; re-flow such text before extraction.
     """
+    global _last_paragraphs
     end = len(text) if end is None else min(end, len(text))
-    return [m.span() for m in _PARA_RE.finditer(text, start, end)]
+    start = max(start, 0)
+    last = _last_paragraphs
+    if last[0] is text and last[1] == start and last[2] == end:
+        return list(last[3])
+    # Split at the line breaks and strip each line with str methods: the same spans as
+    # _PARA_RE.finditer(text, start, end) (a line from its first to its last non-blank
+    # character), without running a character class over every character.
+    chunk = text[start:end]
+    if "\r" in chunk:
+        chunk = chunk.replace("\r", "\n")  # one character for one: offsets unchanged
+    spans = []
+    pos = start
+    for line in chunk.split("\n"):
+        kept = line.lstrip(_WS)
+        if kept:
+            s = pos + len(line) - len(kept)
+            spans.append((s, s + len(kept.rstrip(_WS))))
+        pos += len(line) + 1
+    # The extractor and the pronoun rules of one document ask for the same paragraphs.
+    _last_paragraphs = (text, start, end, spans)
+    return list(spans)
+
+
+#: The last call of paragraph_spans (text, start, end, spans): one document's worth.
+_last_paragraphs: tuple = (None, 0, 0, [])
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -88,18 +113,32 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     a sentence that really ends with an abbreviation (``... in the U.S. The``),
     can be split wrongly.
     """
+    global _sentences_of
     end = len(text) if end is None else min(end, len(text))
+    # The extractor, its speaker carry-over and the pronoun rules split some paragraphs
+    # of a document more than once; the splits of the current document are kept.
+    current = _sentences_of
+    if current[0] is not text:
+        current = _sentences_of = (text, {})
+    done = current[1]
+    spans = done.get((start, end))
+    if spans is not None:
+        return list(spans)
     chunk = text[start:end]
-    if not chunk.strip():
-        return []
     spans = []
-    for b in get_sentence_boundaries("en", chunk):
-        if b["is_paragraph_break"]:
-            continue
-        s, e = _strip(text, start + b["start_index"], start + b["end_index"])
-        if e > s:
-            spans.append((s, e))
-    return spans
+    if chunk.strip():
+        for b in get_sentence_boundaries("en", chunk):
+            if b["is_paragraph_break"]:
+                continue
+            s, e = _strip(text, start + b["start_index"], start + b["end_index"])
+            if e > s:
+                spans.append((s, e))
+    done[(start, end)] = spans
+    return list(spans)
+
+
+#: The document last split into sentences, and its splits by (start, end).
+_sentences_of: tuple = (None, {})
 
 
 def unbalanced_quote_marks(text: str, end: int | None = None) -> list[tuple[int, str]]:
