@@ -1275,7 +1275,8 @@ class DocumentPeople:
                 toks = toks[1:]
             if not toks:
                 continue
-            if len(toks) > 1 and all(w.isupper() and len(w) > 2 for w in toks):
+            if len(toks) > 1 and toks[0].isupper() and \
+                    all(w.isupper() and len(w) > 2 for w in toks):
                 continue  # a dateline or heading in capitals ("OTTAWA FALLS, ..."), not a name
             if len(toks) == 1:
                 singles.append((s, toks[0]))
