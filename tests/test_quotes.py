@@ -1377,6 +1377,32 @@ def test_bug_country_before_a_lower_case_ministry(text, mention, role, country):
         mention, "Ana Roe", role, country)
 
 
+# Found in review: after the verb ("said Iranian spokesman X") the forward reading stopped at
+# the country adjective, so the person was lost and the country became the speaker.
+@pytest.mark.parametrize("after, mention, role, country", [
+    ("said Iranian foreign ministry spokesman Ana Roe.",
+     "Iranian foreign ministry spokesman Ana Roe", "spokesperson", "Iran"),
+    ("said Chinese defence ministry spokesperson Ana Roe on Monday.",
+     "Chinese defence ministry spokesperson Ana Roe", "spokesperson", "China"),
+    ("said Iranian spokesman Ana Roe.", "Iranian spokesman Ana Roe", "spokesperson", "Iran"),
+    ("said Russian Foreign Ministry spokeswoman Ana Roe.",
+     "Russian Foreign Ministry spokeswoman Ana Roe", "spokesperson", "Russia"),
+])
+def test_bug_country_and_role_after_the_verb_keep_the_person(after, mention, role, country):
+    (r,) = rows(f"“We will respond to any attack,” {after}")
+    assert (r["speaker"], r["speaker_role"], r["speaker_country"]) == ("Ana Roe", role, country)
+
+
+@pytest.mark.parametrize("after, mention, country", [
+    ("said Iranian officials.", "Iranian", "Iran"),    # no name follows: nothing joins
+    ("said Iranian officials on Monday.", "Iranian", "Iran"),
+    ("said President Ana Roe.", "President Ana Roe", None),
+])
+def test_country_adjective_after_the_verb_without_a_name(after, mention, country):
+    (r,) = rows(f"“We will respond to any attack,” {after}")
+    assert (r["speaker_mention"], r["speaker_country"]) == (mention, country)
+
+
 # Found on an unseen set once capitals became country spellings: a participle clause about
 # the speaker ("asked whether ... in Kuala Lumpur") gave the place as the speaker's country.
 @pytest.mark.parametrize("clause", [

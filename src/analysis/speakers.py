@@ -729,6 +729,27 @@ def _cap_run_back(toks, j, titles: Titles):
 
 _MINISTRIES = frozenset({"foreign", "defence", "defense", "interior", "finance", "trade",
                          "justice", "health", "home"})
+
+
+def _role_run_end(toks, i: int, titles: Titles) -> int | None:
+    """Index of the last token of a lower-case role run starting at token ``i`` ("spokesman",
+    "foreign ministry spokesman", "deputy foreign minister") when a capitalised name follows
+    it, else None. The run holds role words, and a ministry word only before "ministry"."""
+    k = i
+    while k < len(toks) and k - i < 5 and toks[k][2].islower():
+        w = toks[k][2]
+        if w in _MINISTRIES and k + 1 < len(toks) and toks[k + 1][2] == "ministry":
+            k += 2
+        elif w in titles.descriptors:
+            k += 1
+        else:
+            break
+    if k == i or k >= len(toks) or toks[k - 1][2] not in titles.descriptors:
+        return None
+    name = toks[k][2]
+    if not _is_cap(name) or name.lower().rstrip(".") in _CAP_STOP_NAME:
+        return None
+    return k - 1
 _DAY_PARTS = frozenset({"morning", "afternoon", "evening", "night"})
 _TIME_LEADS = frozenset({"on", "late", "early", "earlier", "later"})
 _WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
@@ -1129,6 +1150,14 @@ def phrase_after(text: str, pos: int, hi: int, titles: Titles | None = None,
                 j += 1
             elif nl in t.descriptors and nxt.islower() and not _is_cap(toks[j][2]):
                 j += 1
+            elif nxt.islower() and _is_cap(toks[j][2]):
+                # "said Iranian (foreign ministry) spokesman X", "said Russian Foreign
+                # Ministry spokeswoman X": a lower-case role after a capitalised word joins
+                # the phrase only when a name follows it, so the name is the speaker.
+                k = _role_run_end(toks, j + 1, t)
+                if k is None:
+                    break
+                j = k
             else:
                 break
         while j > 0 and toks[j][2].lower() in _CONNECTORS:
