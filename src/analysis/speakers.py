@@ -1297,6 +1297,11 @@ class DocumentPeople:
             phrase = m.group()
             s = m.start()
             toks = phrase.split()
+            # A possessive before one last word ends the name: "Mr. Roe's RT appearance"
+            # names Roe, and "RT" is his. Before two or more words the possessor describes
+            # the name that follows ("NBC's Lester Holt", "Peru's Foreign Minister X").
+            if len(toks) >= 2 and toks[-2].endswith(("'s", "’s")):
+                toks = toks[:-1]
             # Sentence-initial common words are not names ("Injecting X", "After Roe").
             while toks and self._initial_common(s, toks[0]) and \
                     not _title_before_name(toks, titles):
