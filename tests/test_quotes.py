@@ -1393,6 +1393,30 @@ def test_bug_country_and_role_after_the_verb_keep_the_person(after, mention, rol
     assert (r["speaker"], r["speaker_role"], r["speaker_country"]) == ("Ana Roe", role, country)
 
 
+# Found in review: after the verb, a description with the name in apposition ("said the
+# ministry's spokesman, X") lost the name, or the whole speaker.
+@pytest.mark.parametrize("after, role, country", [
+    ("said the spokesman, Ana Roe.", "spokesperson", None),
+    ("said the ministry's spokesman, Ana Roe.", "spokesperson", None),
+    ("said the Iranian foreign ministry spokesman, Ana Roe.", "spokesperson", "Iran"),
+    ("said Iran's foreign minister, Ana Roe.", "foreign minister", "Iran"),
+    ("said Iran's foreign minister, Ana Roe, on Monday.", "foreign minister", "Iran"),
+])
+def test_bug_name_in_apposition_after_the_verb(after, role, country):
+    (r,) = rows(f"“We will respond to any attack,” {after}")
+    assert (r["speaker"], r["speaker_role"], r["speaker_country"]) == ("Ana Roe", role, country)
+
+
+@pytest.mark.parametrize("after, mention", [
+    ("said the ministry's spokesman.", "the ministry's spokesman"),
+    ("said a senior Iranian official who asked not to be named.", "a senior Iranian official"),
+    ("said the spokesman, a former diplomat.", "the spokesman"),   # a description, no name
+])
+def test_description_after_the_verb(after, mention):
+    (r,) = rows(f"“We will respond to any attack,” {after}")
+    assert r["speaker_mention"] == mention
+
+
 @pytest.mark.parametrize("after, mention, country", [
     ("said Iranian officials.", "Iranian", "Iran"),    # no name follows: nothing joins
     ("said Iranian officials on Monday.", "Iranian", "Iran"),

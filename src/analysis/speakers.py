@@ -731,10 +731,11 @@ _MINISTRIES = frozenset({"foreign", "defence", "defense", "interior", "finance",
                          "justice", "health", "home"})
 
 
-def _role_run_end(toks, i: int, titles: Titles) -> int | None:
+def _role_run_end(toks, i: int, titles: Titles, need_name: bool = True) -> int | None:
     """Index of the last token of a lower-case role run starting at token ``i`` ("spokesman",
     "foreign ministry spokesman", "deputy foreign minister") when a capitalised name follows
-    it, else None. The run holds role words, and a ministry word only before "ministry"."""
+    it (or, without ``need_name``, whatever follows), else None. The run holds role words,
+    and a ministry word only before "ministry"."""
     k = i
     while k < len(toks) and k - i < 5 and toks[k][2].islower():
         w = toks[k][2]
@@ -744,7 +745,11 @@ def _role_run_end(toks, i: int, titles: Titles) -> int | None:
             k += 1
         else:
             break
-    if k == i or k >= len(toks) or toks[k - 1][2] not in titles.descriptors:
+    if k == i or toks[k - 1][2] not in titles.descriptors:
+        return None
+    if not need_name:
+        return k - 1
+    if k >= len(toks):
         return None
     name = toks[k][2]
     if not _is_cap(name) or name.lower().rstrip(".") in _CAP_STOP_NAME:
@@ -1154,7 +1159,9 @@ def phrase_after(text: str, pos: int, hi: int, titles: Titles | None = None,
                 # "said Iranian (foreign ministry) spokesman X", "said Russian Foreign
                 # Ministry spokeswoman X": a lower-case role after a capitalised word joins
                 # the phrase only when a name follows it, so the name is the speaker.
-                k = _role_run_end(toks, j + 1, t)
+                # After a determiner the run may end the phrase ("said a senior Iranian
+                # official who ...", "said the Iranian foreign ministry spokesman, X").
+                k = _role_run_end(toks, j + 1, t, need_name=low not in _DETERMINERS)
                 if k is None:
                     break
                 j = k
@@ -1184,7 +1191,7 @@ def phrase_after(text: str, pos: int, hi: int, titles: Titles | None = None,
             if not allow_nominal:
                 return None
             # "the source", "a spokesman for the ministry"
-            while j + 1 < len(toks) and j < 4 and toks[j + 1][2].rstrip(".").isalpha() \
+            while j + 1 < len(toks) and j < 4 and _possessor(toks[j + 1][2]).rstrip(".").isalpha() \
                     and toks[j + 1][2].lower() not in _NOT_HEAD and not toks[j][2].endswith("."):
                 j += 1
             if toks[j][2].lower() in _NOT_HEAD or toks[j][2].lower() in _DETERMINERS:
@@ -1195,6 +1202,11 @@ def phrase_after(text: str, pos: int, hi: int, titles: Titles | None = None,
         j = 0
     else:
         return None
+    if not _is_cap(toks[j][2]):
+        name = _name_in_apposition(toks, j + 1)
+        if name is not None:
+            # "said the ministry's spokesman, X": X speaks; the description is X's.
+            return toks[name[0]][0], _name_end(text, toks[name[1]]), (s, end)
     appos = None
     if j + 1 < len(toks) and toks[j + 1][2] == ",":
         k = j + 2
@@ -1208,6 +1220,30 @@ def phrase_after(text: str, pos: int, hi: int, titles: Titles | None = None,
                     _match_vocab([x[2].lower() for x in toks[j + 2:k]], 0, t.roles, t.max_len)[1]:
                 appos = (toks[j + 2][0], _name_end(text, toks[k - 1]))
     return s, end, appos
+
+
+def _possessor(word: str) -> str:
+    """``word`` without a possessive ending ("ministry's" -> "ministry")."""
+    return word[:-2] if word.endswith(("'s", "’s")) else word
+
+
+def _name_in_apposition(toks, i: int) -> tuple[int, int] | None:
+    """First and last token of a name of two or more capitalised words set off by the comma
+    at token ``i`` and ending the clause (", Ana Roe." / ", Ana Roe, ..."), else None."""
+    if i >= len(toks) or toks[i][2] != ",":
+        return None
+    k = i + 1
+    while k < len(toks) and _is_cap(toks[k][2]) and \
+            toks[k][2].lower().rstrip(".") not in _CAP_STOP_NAME:
+        k += 1
+        last = toks[k - 1][2]
+        if last.endswith(".") and not _is_initial(last) and last[:-1] not in _ABBRS:
+            break  # the sentence's full stop
+    if k - (i + 1) < 2:
+        return None
+    if k < len(toks) and not toks[k - 1][2].endswith(".") and toks[k][2] not in (",", ";", ")"):
+        return None  # the name runs on into the clause ("..., Ana Roe and Jo Paz agreed")
+    return i + 1, k - 1
 
 
 # --------------------------------------------------------------------------- documents
