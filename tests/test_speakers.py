@@ -31,6 +31,10 @@ from analysis.speakers import (
         ("she", "pronoun", "she", None, None),
         ("a source", "nominal", "a source", None, None),
         ("Mr. Morgan of the Sierra Club", "person", "Morgan", None, None),
+        # Found in review: "of <country>" after a titled name is the person's country.
+        ("Foreign Minister Ana Roe of Iran", "person", "Ana Roe", "foreign minister", "Iran"),
+        ("Mr. Roe of the Netherlands", "person", "Roe", None, "Netherlands"),
+        ("Sen. Ana Roe of Georgia", "person", "Ana Roe", "senator", None),  # a US state
         # Roles of international news added with the tests below them: EU foreign policy,
         # monarchies, "top diplomat".
         ("EU High Representative Ana Roe", "person", "Ana Roe", "high representative", None),

@@ -600,7 +600,14 @@ def _parse_words(mention: str, t: Titles) -> Speaker:
     of = next((n for n, x in enumerate(name_toks) if x.lower() in ("of", "for")), None)
     if of and name_toks[of - 1].lower().strip(".") not in t.org_heads and (
             gender is not None or of >= 2):
-        # "Mr. Morgan of the Sierra Club": the person, not the organisation.
+        # "Mr. Morgan of the Sierra Club": the person, not the organisation; "Foreign
+        # Minister X of Iran": a country after "of" a titled person is the person's own
+        # (not after "for": "coordinator for Sudan" names a portfolio).
+        rest = [x.lower() for x in name_toks[of + 1:]]
+        rest = rest[1:] if rest[:1] == ["the"] else rest
+        if country is None and (role or gender) and name_toks[of].lower() == "of" and rest:
+            c, n = _match_vocab(rest, 0, t.countries, t.max_len)
+            country = c if c and n == len(rest) else None
         name_toks = name_toks[:of]
         name = " ".join(name_toks)
     last = name_toks[-1].lower().strip(".")
