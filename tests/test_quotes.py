@@ -1409,6 +1409,10 @@ def test_bug_name_in_apposition_after_the_verb(after, role, country):
 
 @pytest.mark.parametrize("after, mention", [
     ("said the ministry's spokesman.", "the ministry's spokesman"),
+    # "military" and "army" describe a speaker ("Houthi military spokesman X")
+    ("said the Israeli military.", "the Israeli military"),
+    ("said Chinese military spokesman Senior Colonel Ana Roe.",
+     "Chinese military spokesman Senior Colonel Ana Roe"),
     ("said a senior Iranian official who asked not to be named.", "a senior Iranian official"),
     ("said the spokesman, a former diplomat.", "the spokesman"),   # a description, no name
 ])

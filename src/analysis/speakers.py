@@ -748,11 +748,13 @@ def _role_run_end(toks, i: int, titles: Titles, need_name: bool = True) -> int |
         w = toks[k][2]
         if w in _MINISTRIES and k + 1 < len(toks) and toks[k + 1][2] == "ministry":
             k += 2
-        elif w in titles.descriptors:
+        elif w.rstrip(".") in titles.descriptors:
             k += 1
+            if w.endswith("."):  # the sentence ends: "said the Israeli military."
+                break
         else:
             break
-    if k == i or toks[k - 1][2] not in titles.descriptors:
+    if k == i or toks[k - 1][2].rstrip(".") not in titles.descriptors:
         return None
     if not need_name:
         return k - 1
