@@ -1407,6 +1407,18 @@ def test_bug_name_in_apposition_after_the_verb(after, role, country):
     assert (r["speaker"], r["speaker_role"], r["speaker_country"]) == ("Ana Roe", role, country)
 
 
+# Found in review: a lower-case description before the name in apposition after a quotation
+# ("“...,” the ministry's spokesman, X, said") left the quotation without a speaker.
+@pytest.mark.parametrize("lead, role", [
+    ("the spokesman, Ana Roe, told reporters.", "spokesperson"),
+    ("the ministry's spokesman, Ana Roe, said.", "spokesperson"),
+    ("a senior official, Ana Roe, said on Monday.", "official"),
+])
+def test_bug_description_and_name_in_apposition_after_a_quotation(lead, role):
+    (r,) = rows(f"“We will respond to any attack,” {lead}")
+    assert (r["speaker"], r["speaker_role"]) == ("Ana Roe", role)
+
+
 @pytest.mark.parametrize("after, mention", [
     ("said the ministry's spokesman.", "the ministry's spokesman"),
     # "military" and "army" describe a speaker ("Houthi military spokesman X")

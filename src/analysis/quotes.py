@@ -489,6 +489,10 @@ def _attribution_after(d: _Doc, s: int, e: int, skip) -> tuple | None:
             # "“...,” French President Jean Roe said", "“...,” Roe’s niece, state Del.
             # Ann Doe, said": a description leads the name; the name is the speaker.
             return m, spk
+        if spk and spk[2] is not None and spk[2][0] == s and _n_words(text, s, spk[0]) <= 8:
+            # "“...,” the ministry's spokesman, X, said": the lead words are the name's
+            # description, set off by commas.
+            return m, spk
         if "," in text[s:m.start()]:
             continue  # a cue-like word inside an appositive ("one of the states")
         return None
