@@ -1419,6 +1419,20 @@ def test_bug_description_and_name_in_apposition_after_a_quotation(lead, role):
     assert (r["speaker"], r["speaker_role"]) == ("Ana Roe", role)
 
 
+# Found in review: "declining to be named" after a quotation was reported as what the source
+# declined (PolNeAR annotates "declined to comment", but anonymity is no content).
+@pytest.mark.parametrize("tail", ["declining to be named", "who declined to be identified",
+                                  "declining to be quoted by name"])
+def test_declining_to_be_named_is_no_quotation(tail):
+    got = rows(f"“We will respond to any attack,” a ministry spokesman said, {tail}.")
+    assert [r["kind"] for r in got] == ["direct"]
+
+
+def test_declining_to_comment_is_still_reported():
+    got = rows("The ministry spokesman declined to comment on the strike.")
+    assert [(r["kind"], r["text"]) for r in got] == [("indirect", "to comment on the strike")]
+
+
 @pytest.mark.parametrize("after, mention", [
     ("said the ministry's spokesman.", "the ministry's spokesman"),
     # "military" and "army" describe a speaker ("Houthi military spokesman X")
