@@ -1433,6 +1433,25 @@ def test_declining_to_comment_is_still_reported():
     assert [(r["kind"], r["text"]) for r in got] == [("indirect", "to comment on the strike")]
 
 
+# Found on the sample's end-to-end misses: "the two" as a subject was no speaker at all (a
+# numeral is read as a determiner), though the pair just named is who spoke.
+@pytest.mark.parametrize("text", [
+    "Before the summit, Ana Roe held talks with Jo Paz, in which the two agreed to beef up "
+    "cooperation with Peru.",
+    "Ana Roe met Jo Paz on Monday, and the two leaders agreed to beef up cooperation with "
+    "Peru.",
+])
+def test_bug_the_two_are_the_pair_just_named(text):
+    (r,) = rows(text)
+    assert r["text"] == "to beef up cooperation with Peru"
+    assert r["speaker"] == "Ana Roe; Jo Paz"
+
+
+def test_the_two_without_a_pair_in_the_paragraph_stays_as_written():
+    (r,) = rows("Ana Roe spoke first.\n\nThe two agreed to beef up cooperation with Peru.")
+    assert (r["speaker_mention"], r["speaker"]) == ("The two", "two")
+
+
 @pytest.mark.parametrize("after, mention", [
     ("said the ministry's spokesman.", "the ministry's spokesman"),
     # "military" and "army" describe a speaker ("Houthi military spokesman X")

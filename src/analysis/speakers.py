@@ -734,6 +734,11 @@ def _cap_run_back(toks, j, titles: Titles):
     return k
 
 
+_NUMERALS = frozenset({"two", "three", "four", "five"})
+# "the two", "the pair", "the two leaders": the people named just before, as one source.
+_PAIR_RE = re.compile(r"(?i)the (?:pair|two(?: (?:men|women|leaders|ministers|presidents|"
+                      r"diplomats|officials|envoys|politicians))?)")
+
 _MINISTRIES = frozenset({"foreign", "defence", "defense", "interior", "finance", "trade",
                          "justice", "health", "home"})
 
@@ -1015,6 +1020,8 @@ def _subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
     if appos is not None or not allow_nominal:
         return None
     # Lower-case nominal: "officials", "a source", "the ministry's spokesman".
+    if low in _NUMERALS and j >= 1 and toks[j - 1][2].lower() == "the":
+        return toks[j - 1][0], e, None  # "the two agreed": the people just named
     if low in _NOT_HEAD or low in _DETERMINERS or not w[:1].isalpha():
         return None
     k = j
@@ -1028,8 +1035,9 @@ def _subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
                 while k >= 1 and _is_cap(toks[k - 1][2]) and \
                         toks[k - 1][2].lower() not in _CAP_STOP:
                     k -= 1
-            # "the bloc's chief": the possessor's own determiner belongs to the phrase.
-            if pl.endswith(("’s", "'s")) and k >= 1 and \
+            # "the bloc's chief": the possessor's own determiner belongs to the phrase; so
+            # does the article of a numeral ("the two leaders").
+            if (pl.endswith(("’s", "'s")) or pl in _NUMERALS) and k >= 1 and \
                     toks[k - 1][2].lower() in ("the", "a", "an"):
                 k -= 1
             break
@@ -1493,6 +1501,22 @@ class DocumentPeople:
             i -= 1
         return None
 
+    def _last_two(self, pos: int) -> list[str] | None:
+        """Keys of the last two different people named before ``pos`` in its paragraph (in
+        text order), outside direct quotations; None unless there are two."""
+        if self._paragraphs is None:
+            self._paragraphs = paragraph_spans(self.text, 0, self._end)
+        p = bisect.bisect_right(self._paragraphs, (pos, len(self.text))) - 1
+        lo = self._paragraphs[p][0] if p >= 0 else 0
+        found: list[str] = []
+        i = bisect.bisect_left(self._offsets, pos) - 1
+        while i >= 0 and self.mentions[i][0] >= lo and len(found) < 2:
+            at, key = self.mentions[i]
+            if key not in found and not self._in_quotation(at):
+                found.append(key)
+            i -= 1
+        return found[::-1] if len(found) == 2 else None
+
     def _fits(self, key: str, want: str | None, at: int) -> bool:
         g = self._gender(key)
         return (g is None or g == want) and not self._in_quotation(at)
@@ -1716,6 +1740,11 @@ class DocumentPeople:
             and nominal speakers: the phrase as written without a leading
             determiner, with any country adjective. Unresolved pronouns: all None.
         """
+        if _PAIR_RE.fullmatch(mention):
+            pair = self._last_two(start)
+            if pair:
+                got = [self.describe(k) for k in pair]
+                return tuple(_join([g[i] for g in got]) for i in range(3))
         holder = _ROLE_HOLDER_RE.search(mention)
         if " and " in mention and mention.lower() not in PRONOUNS and not (
                 holder and holder.end() <= mention.index(" and ")):
