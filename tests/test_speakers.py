@@ -31,6 +31,10 @@ from analysis.speakers import (
         ("she", "pronoun", "she", None, None),
         ("a source", "nominal", "a source", None, None),
         ("Mr. Morgan of the Sierra Club", "person", "Morgan", None, None),
+        # Found in review: "of <country>" after a titled name is the person's country.
+        ("Foreign Minister Ana Roe of Iran", "person", "Ana Roe", "foreign minister", "Iran"),
+        ("Mr. Roe of the Netherlands", "person", "Roe", None, "Netherlands"),
+        ("Sen. Ana Roe of Georgia", "person", "Ana Roe", "senator", None),  # a US state
         # Roles of international news added with the tests below them: EU foreign policy,
         # monarchies, "top diplomat".
         ("EU High Representative Ana Roe", "person", "Ana Roe", "high representative", None),
@@ -158,6 +162,19 @@ def test_default_roster_is_valid():
     assert list(df.columns) == ["name", "aliases", "role", "country", "gender"]
     assert len(df) >= 30
     assert set(df["gender"]) <= {"f", "m", ""}
+
+
+# Found on PolNeAR: "Mr. Roe's RT appearance" introduced a person "Roe's RT", and "Several
+# former RT journalists" later resolved to that person through the surname "RT".
+@pytest.mark.parametrize("phrase", ["Mr. John Roe's RT appearance", "Mr. John Roe’s BBC interview",
+                                    "John Roe. Roe's RT appearance"])
+def test_a_possessive_ends_a_name(phrase):
+    text = f"Critics seized upon {phrase}. Several former RT and BBC journalists agreed."
+    people = DocumentPeople(text, len(text), Roster(load_roster().iloc[0:0]), load_titles())
+    assert list(people.people) == ["john roe"]
+    assert people.resolve("RT", text.index("RT"))[0] != "John Roe"
+    assert people.resolve("Several former RT and BBC journalists",
+                          text.index("Several"))[0] != "John Roe"
 
 
 def test_it_resolves_to_the_government_of_the_sentence_subject_country():

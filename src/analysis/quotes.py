@@ -499,6 +499,10 @@ def _attribution_after(d: _Doc, s: int, e: int, skip) -> tuple | None:
             # "“...,” French President Jean Roe said", "“...,” Roe’s niece, state Del.
             # Ann Doe, said": a description leads the name; the name is the speaker.
             return m, spk
+        if spk and spk[2] is not None and spk[2][0] == s and _n_words(text, s, spk[0]) <= 8:
+            # "“...,” the ministry's spokesman, X, said": the lead words are the name's
+            # description, set off by commas.
+            return m, spk
         if "," in text[s:m.start()]:
             continue  # a cue-like word inside an appositive ("one of the states")
         return None
@@ -843,7 +847,7 @@ def _reported(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, k: int, records
                     break
                 cs = _content_start(d, m, se)
                 ce = _rstrip(text, cs, se, _WS + ".")
-                if _n_words(text, cs, ce) >= 3:
+                if _n_words(text, cs, ce) >= 3 and not _anonymity(d, m, cs):
                     spk = (who.start(1), who.end(1), None) if who else q.spk
                     _emit(d, records, cs, ce, m.group(), spk, frags, k)
                 break
@@ -980,6 +984,8 @@ def _reported(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, k: int, records
         if cs is not None and cs >= m.end() and d.cues.forms.get(low, ("",))[0] == "want" \
                 and not _TO_OR_THAT_RE.match(text, cs):
             continue  # "wants a war": an object, not a reported wish ("wants to ...")
+        if cs is not None and cs >= m.end() and _anonymity(d, m, cs):
+            continue
         if cs is not None and cs >= m.end() and _cue_after_short_run(d, cs, ce):
             continue  # "a statement posted online, said ...": the participle is no cue
         if cs is not None and cs >= m.end():
@@ -1005,6 +1011,15 @@ def _reported(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, k: int, records
         if emitted >= _MAX_PER_SENTENCE:
             return
 
+
+_ANONYMITY_RE = re.compile(r"to be (?:named|identified|quoted)\b")
+
+
+def _anonymity(d: _Doc, m: re.Match, cs: int) -> bool:
+    """Whether cue ``m`` with words from ``cs`` declines to be named ("declining to be
+    identified"): anonymity, not something the source declined to say."""
+    return d.cues.forms.get(m.group().lower(), ("",))[0] == "decline" and \
+        _ANONYMITY_RE.match(d.text, cs) is not None
 
 # A passive auxiliary ending right before the cue ("is widely believed", "has been
 # reported", "it's said"), and the expletive "it" (with a modal) before it.

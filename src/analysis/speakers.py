@@ -600,7 +600,14 @@ def _parse_words(mention: str, t: Titles) -> Speaker:
     of = next((n for n, x in enumerate(name_toks) if x.lower() in ("of", "for")), None)
     if of and name_toks[of - 1].lower().strip(".") not in t.org_heads and (
             gender is not None or of >= 2):
-        # "Mr. Morgan of the Sierra Club": the person, not the organisation.
+        # "Mr. Morgan of the Sierra Club": the person, not the organisation; "Foreign
+        # Minister X of Iran": a country after "of" a titled person is the person's own
+        # (not after "for": "coordinator for Sudan" names a portfolio).
+        rest = [x.lower() for x in name_toks[of + 1:]]
+        rest = rest[1:] if rest[:1] == ["the"] else rest
+        if country is None and (role or gender) and name_toks[of].lower() == "of" and rest:
+            c, n = _match_vocab(rest, 0, t.countries, t.max_len)
+            country = c if c and n == len(rest) else None
         name_toks = name_toks[:of]
         name = " ".join(name_toks)
     last = name_toks[-1].lower().strip(".")
@@ -727,8 +734,41 @@ def _cap_run_back(toks, j, titles: Titles):
     return k
 
 
+_NUMERALS = frozenset({"two", "three", "four", "five"})
+# "the two", "the pair", "the two leaders": the people named just before, as one source.
+_PAIR_RE = re.compile(r"(?i)the (?:pair|two(?: (?:men|women|leaders|ministers|presidents|"
+                      r"diplomats|officials|envoys|politicians))?)")
+
 _MINISTRIES = frozenset({"foreign", "defence", "defense", "interior", "finance", "trade",
                          "justice", "health", "home"})
+
+
+def _role_run_end(toks, i: int, titles: Titles, need_name: bool = True) -> int | None:
+    """Index of the last token of a lower-case role run starting at token ``i`` ("spokesman",
+    "foreign ministry spokesman", "deputy foreign minister") when a capitalised name follows
+    it (or, without ``need_name``, whatever follows), else None. The run holds role words,
+    and a ministry word only before "ministry"."""
+    k = i
+    while k < len(toks) and k - i < 5 and toks[k][2].islower():
+        w = toks[k][2]
+        if w in _MINISTRIES and k + 1 < len(toks) and toks[k + 1][2] == "ministry":
+            k += 2
+        elif w.rstrip(".") in titles.descriptors:
+            k += 1
+            if w.endswith("."):  # the sentence ends: "said the Israeli military."
+                break
+        else:
+            break
+    if k == i or toks[k - 1][2].rstrip(".") not in titles.descriptors:
+        return None
+    if not need_name:
+        return k - 1
+    if k >= len(toks):
+        return None
+    name = toks[k][2]
+    if not _is_cap(name) or name.lower().rstrip(".") in _CAP_STOP_NAME:
+        return None
+    return k - 1
 _DAY_PARTS = frozenset({"morning", "afternoon", "evening", "night"})
 _TIME_LEADS = frozenset({"on", "late", "early", "earlier", "later"})
 _WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
@@ -980,6 +1020,8 @@ def _subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
     if appos is not None or not allow_nominal:
         return None
     # Lower-case nominal: "officials", "a source", "the ministry's spokesman".
+    if low in _NUMERALS and j >= 1 and toks[j - 1][2].lower() == "the":
+        return toks[j - 1][0], e, None  # "the two agreed": the people just named
     if low in _NOT_HEAD or low in _DETERMINERS or not w[:1].isalpha():
         return None
     k = j
@@ -993,8 +1035,9 @@ def _subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
                 while k >= 1 and _is_cap(toks[k - 1][2]) and \
                         toks[k - 1][2].lower() not in _CAP_STOP:
                     k -= 1
-            # "the bloc's chief": the possessor's own determiner belongs to the phrase.
-            if pl.endswith(("’s", "'s")) and k >= 1 and \
+            # "the bloc's chief": the possessor's own determiner belongs to the phrase; so
+            # does the article of a numeral ("the two leaders").
+            if (pl.endswith(("’s", "'s")) or pl in _NUMERALS) and k >= 1 and \
                     toks[k - 1][2].lower() in ("the", "a", "an"):
                 k -= 1
             break
@@ -1129,6 +1172,16 @@ def phrase_after(text: str, pos: int, hi: int, titles: Titles | None = None,
                 j += 1
             elif nl in t.descriptors and nxt.islower() and not _is_cap(toks[j][2]):
                 j += 1
+            elif nxt.islower() and _is_cap(toks[j][2]):
+                # "said Iranian (foreign ministry) spokesman X", "said Russian Foreign
+                # Ministry spokeswoman X": a lower-case role after a capitalised word joins
+                # the phrase only when a name follows it, so the name is the speaker.
+                # After a determiner the run may end the phrase ("said a senior Iranian
+                # official who ...", "said the Iranian foreign ministry spokesman, X").
+                k = _role_run_end(toks, j + 1, t, need_name=low not in _DETERMINERS)
+                if k is None:
+                    break
+                j = k
             else:
                 break
         while j > 0 and toks[j][2].lower() in _CONNECTORS:
@@ -1155,7 +1208,7 @@ def phrase_after(text: str, pos: int, hi: int, titles: Titles | None = None,
             if not allow_nominal:
                 return None
             # "the source", "a spokesman for the ministry"
-            while j + 1 < len(toks) and j < 4 and toks[j + 1][2].rstrip(".").isalpha() \
+            while j + 1 < len(toks) and j < 4 and _possessor(toks[j + 1][2]).rstrip(".").isalpha() \
                     and toks[j + 1][2].lower() not in _NOT_HEAD and not toks[j][2].endswith("."):
                 j += 1
             if toks[j][2].lower() in _NOT_HEAD or toks[j][2].lower() in _DETERMINERS:
@@ -1166,6 +1219,11 @@ def phrase_after(text: str, pos: int, hi: int, titles: Titles | None = None,
         j = 0
     else:
         return None
+    if not _is_cap(toks[j][2]):
+        name = _name_in_apposition(toks, j + 1)
+        if name is not None:
+            # "said the ministry's spokesman, X": X speaks; the description is X's.
+            return toks[name[0]][0], _name_end(text, toks[name[1]]), (s, end)
     appos = None
     if j + 1 < len(toks) and toks[j + 1][2] == ",":
         k = j + 2
@@ -1179,6 +1237,30 @@ def phrase_after(text: str, pos: int, hi: int, titles: Titles | None = None,
                     _match_vocab([x[2].lower() for x in toks[j + 2:k]], 0, t.roles, t.max_len)[1]:
                 appos = (toks[j + 2][0], _name_end(text, toks[k - 1]))
     return s, end, appos
+
+
+def _possessor(word: str) -> str:
+    """``word`` without a possessive ending ("ministry's" -> "ministry")."""
+    return word[:-2] if word.endswith(("'s", "’s")) else word
+
+
+def _name_in_apposition(toks, i: int) -> tuple[int, int] | None:
+    """First and last token of a name of two or more capitalised words set off by the comma
+    at token ``i`` and ending the clause (", Ana Roe." / ", Ana Roe, ..."), else None."""
+    if i >= len(toks) or toks[i][2] != ",":
+        return None
+    k = i + 1
+    while k < len(toks) and _is_cap(toks[k][2]) and \
+            toks[k][2].lower().rstrip(".") not in _CAP_STOP_NAME:
+        k += 1
+        last = toks[k - 1][2]
+        if last.endswith(".") and not _is_initial(last) and last[:-1] not in _ABBRS:
+            break  # the sentence's full stop
+    if k - (i + 1) < 2:
+        return None
+    if k < len(toks) and not toks[k - 1][2].endswith(".") and toks[k][2] not in (",", ";", ")"):
+        return None  # the name runs on into the clause ("..., Ana Roe and Jo Paz agreed")
+    return i + 1, k - 1
 
 
 # --------------------------------------------------------------------------- documents
@@ -1268,6 +1350,11 @@ class DocumentPeople:
             phrase = m.group()
             s = m.start()
             toks = phrase.split()
+            # A possessive before one last word ends the name: "Mr. Roe's RT appearance"
+            # names Roe, and "RT" is his. Before two or more words the possessor describes
+            # the name that follows ("NBC's Lester Holt", "Peru's Foreign Minister X").
+            if len(toks) >= 2 and toks[-2].endswith(("'s", "’s")):
+                toks = toks[:-1]
             # Sentence-initial common words are not names ("Injecting X", "After Roe").
             while toks and self._initial_common(s, toks[0]) and \
                     not _title_before_name(toks, titles):
@@ -1414,6 +1501,22 @@ class DocumentPeople:
                 return self._sentence_subject(i, want, pos) or key
             i -= 1
         return None
+
+    def _last_two(self, pos: int) -> list[str] | None:
+        """Keys of the last two different people named before ``pos`` in its paragraph (in
+        text order), outside direct quotations; None unless there are two."""
+        if self._paragraphs is None:
+            self._paragraphs = paragraph_spans(self.text, 0, self._end)
+        p = bisect.bisect_right(self._paragraphs, (pos, len(self.text))) - 1
+        lo = self._paragraphs[p][0] if p >= 0 else 0
+        found: list[str] = []
+        i = bisect.bisect_left(self._offsets, pos) - 1
+        while i >= 0 and self.mentions[i][0] >= lo and len(found) < 2:
+            at, key = self.mentions[i]
+            if key not in found and not self._in_quotation(at):
+                found.append(key)
+            i -= 1
+        return found[::-1] if len(found) == 2 else None
 
     def _fits(self, key: str, want: str | None, at: int) -> bool:
         g = self._gender(key)
@@ -1638,6 +1741,11 @@ class DocumentPeople:
             and nominal speakers: the phrase as written without a leading
             determiner, with any country adjective. Unresolved pronouns: all None.
         """
+        if _PAIR_RE.fullmatch(mention):
+            pair = self._last_two(start)
+            if pair:
+                got = [self.describe(k) for k in pair]
+                return tuple(_join([g[i] for g in got]) for i in range(3))
         # (The role-holder search only matters with an "and"; most mentions have none.)
         if " and " in mention and mention.lower() not in PRONOUNS and not (
                 (holder := _ROLE_HOLDER_RE.search(mention))
