@@ -314,3 +314,19 @@ def test_run_refuses_an_unknown_own_targets_before_any_work(monkeypatch):
     with pytest.raises(ValueError, match=r"own_targets 'drop' not known; allowed: score, "
                                          r"neutral"):
         run(SAMPLE_CORPUS_DIR, own_targets="drop")
+
+
+def test_sample_end_to_end_figures_are_pinned(sample_run):
+    # Corpus-level regression figures (README "Accuracy"): stance and sentiment of the
+    # extracted quotations against our gold for the sample article, default method.
+    from analysis.evaluate import compare_sentiment_gold, compare_stance_gold
+    from analysis.paths import ANNOTATIONS_DIR
+
+    result, _ = sample_run
+    stance = compare_stance_gold(result.stance,
+                                 pd.read_csv(ANNOTATIONS_DIR / "sample_stance.csv"))
+    assert (int(stance["right"].sum()), len(stance)) == (21, 24)
+    assert stance.loc[stance["predicted"].isna(), "mention"].tolist() == ["White House"]
+    sentiment = compare_sentiment_gold(result.quotes,
+                                       pd.read_csv(ANNOTATIONS_DIR / "sample_sentiment.csv"))
+    assert (int(sentiment["right"].sum()), len(sentiment)) == (14, 19)
