@@ -1452,6 +1452,26 @@ def test_the_two_without_a_pair_in_the_paragraph_stays_as_written():
     assert (r["speaker_mention"], r["speaker"]) == ("The two", "two")
 
 
+# Found on a blind test set (unseen 13): the description before a name in apposition
+# ("Rwanda's foreign minister, X, said") gave the first quotation its role and country, but
+# later ones ("X said", "he said") had none: the person never learned them.
+@pytest.mark.parametrize("lead", [
+    "Peru's foreign minister, Ana Roe, said the talks had failed.",
+    "Peru's foreign minister, Ana Roe, who chaired the session, said the talks had failed.",
+    "“The talks failed,” Peru's foreign minister, Ana Roe, told reporters.",
+])
+def test_bug_description_before_a_name_is_remembered(lead):
+    got = rows(f"{lead}\n\n“We will try again,” Roe said.")
+    assert [(r["speaker"], r["speaker_role"], r["speaker_country"]) for r in got] == [
+        ("Ana Roe", "foreign minister", "Peru")] * 2
+
+
+def test_an_adverbial_clause_before_a_name_is_no_description():
+    got = rows("After meeting the foreign minister, Ana Roe said the talks had failed.\n\n"
+               "“We will try again,” Roe said.")
+    assert [(r["speaker"], r["speaker_role"]) for r in got] == [("Ana Roe", None)] * 2
+
+
 @pytest.mark.parametrize("after, mention", [
     ("said the ministry's spokesman.", "the ministry's spokesman"),
     # "military" and "army" describe a speaker ("Houthi military spokesman X")

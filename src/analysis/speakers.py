@@ -1384,6 +1384,7 @@ class DocumentPeople:
                                    and parts[-1] == words[0] and (sp.role or sp.gender)):
                 p = self._add(sp)
                 self._learn_description(p, m.end())
+                self._learn_description_before(p, s, m.end())
                 self.mentions.append((s, p.key))
                 for word in (p.surname, _family_name_first(words)):
                     if word:
@@ -1521,6 +1522,20 @@ class DocumentPeople:
     def _fits(self, key: str, want: str | None, at: int) -> bool:
         g = self._gender(key)
         return (g is None or g == want) and not self._in_quotation(at)
+
+    def _sentence_start(self, at: int) -> int:
+        """Start of the sentence holding offset ``at`` (of its paragraph when unsplit)."""
+        if self._paragraphs is None:
+            self._paragraphs = paragraph_spans(self.text, 0, self._end)
+        p = bisect.bisect_right(self._paragraphs, (at, len(self.text))) - 1
+        if p < 0:
+            return 0
+        if p not in self._sentence_starts:
+            a, b = self._paragraphs[p]
+            self._sentence_starts[p] = [s for s, _ in sentence_spans(self.text, a, b)]
+        starts = self._sentence_starts[p]
+        k = bisect.bisect_right(starts, at) - 1
+        return starts[k] if k >= 0 else self._paragraphs[p][0]
 
     def _sentence_start_before(self, at: int, pos: int) -> int | None:
         """Start of the sentence holding offset ``at``, if ``pos`` lies in a later sentence
@@ -1678,6 +1693,33 @@ class DocumentPeople:
         p.role = p.role or extra.role
         if not _is_clause(desc):  # a place in a clause about them is where they are
             p.country = p.country or extra.country
+
+    def _learn_description_before(self, p: _Person, start: int, end: int) -> None:
+        """Give ``p`` the role and country of a description set before its name in apposition
+        ("Rwanda's foreign minister, X, said" / "“...,” the party's secretary, X, told"),
+        when it has them and ``p`` has none.
+
+        The description must open its sentence (or follow a quotation or colon) and begin
+        with a determiner, a lower-case word or a possessive, and the name must be closed by a
+        comma: "After meeting the foreign minister, X said" describes no one."""
+        text = self.text
+        if text[end:end + 1] != "," or text[max(0, start - 2):start] not in (", ", ",\u00a0"):
+            return
+        lo = self._sentence_start(start)
+        # After a quotation or a colon in the same sentence ("“...,” the minister, X, said").
+        lo = max([lo] + [text.rfind(c, lo, start) + 1 for c in "”\":"])
+        desc = text[lo:start - 2].strip()
+        if not desc or "," in desc or len(desc.split()) > 8:
+            return
+        first = desc.split()[0]
+        if not (first.lower() in _DETERMINERS or first.islower()
+                or first.endswith(("'s", "’s"))):
+            return
+        extra = self._description(desc)
+        if extra is None or extra.kind != "nominal" or not extra.role:
+            return
+        p.role = p.role or extra.role
+        p.country = p.country or extra.country
 
     def _office_holder(self, mention: str, sp: Speaker, start: int) -> str | None:
         """Key of the one person of the document holding the office that a definite,
