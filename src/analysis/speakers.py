@@ -584,6 +584,15 @@ def _parse_words(mention: str, t: Titles) -> Speaker:
             name_toks.append(toks[i])
             i += 1
             continue
+        if w in t.descriptors and toks[i].islower():
+            k = i
+            while k < len(toks) and toks[k].islower():
+                k += 1
+            if not name_toks and k == len(toks) and k - i <= 3 and low[-1] in t.org_heads:
+                # "Iran's foreign ministry", "the Greek defence ministry": a body named by
+                # lower-case words is the phrase as written (else every country's foreign
+                # ministry would be one speaker, "ministry").
+                return Speaker("org", raw, country=country)
         if w in t.parties or w in _DETERMINERS or (w in t.descriptors and toks[i].islower()):
             name_toks = [] if toks[i].islower() else name_toks
             i += 1
