@@ -1472,6 +1472,15 @@ def test_an_adverbial_clause_before_a_name_is_no_description():
     assert [(r["speaker"], r["speaker_role"]) for r in got] == [("Ana Roe", None)] * 2
 
 
+# Found on blind set 13: a possessive country before "<body> in <city>" was cut off, so
+# "Russia's embassy in Belgrade" had no country (the city is where it sits, not whose it is).
+@pytest.mark.parametrize("subject", ["Russia’s embassy in Belgrade", "Russia's embassy in Belgrade",
+                                     "The Russian embassy in Belgrade"])
+def test_bug_possessive_country_before_a_body_in_a_city(subject):
+    (r,) = rows(f"{subject} said in a statement that the West had armed Pristina for years.")
+    assert (r["speaker_mention"], r["speaker_country"]) == (subject, "Russia")
+
+
 @pytest.mark.parametrize("after, mention", [
     ("said the ministry's spokesman.", "the ministry's spokesman"),
     # "military" and "army" describe a speaker ("Houthi military spokesman X")

@@ -880,8 +880,10 @@ def subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
                 k -= 1
         elif toks[-1][2].lower() == "in" and head in t.org_heads:
             # "The Chinese embassy in Ottawa said": the embassy speaks, not the city's
-            # government. Back over the organisation's name and a country adjective.
-            while k >= 1 and len(toks) - 2 - k < 5 and toks[k - 1][2].isalpha() and (
+            # government. Back over the organisation's name and a country adjective or
+            # possessive ("Russia's embassy in Belgrade").
+            while k >= 1 and len(toks) - 2 - k < 5 and \
+                    _possessor(toks[k - 1][2]).isalpha() and (
                     (_is_cap(toks[k - 1][2]) and toks[k - 1][2].lower() not in _CAP_STOP)
                     or (toks[k - 1][2].lower(),) in t.countries):
                 k -= 1
