@@ -1481,6 +1481,14 @@ def test_bug_possessive_country_before_a_body_in_a_city(subject):
     assert (r["speaker_mention"], r["speaker_country"]) == (subject, "Russia")
 
 
+# Found on blind set 13: "The OSCE mission to Moldova, which ..., said" gave the speaker
+# "Moldova", the government of the country the mission is sent to.
+def test_bug_a_mission_to_a_country_is_not_that_country():
+    (r,) = rows("The OSCE mission to Moldova, which has mediated there since 1993, said it was "
+                "ready to facilitate technical talks.")
+    assert (r["speaker_mention"], r["speaker_country"]) == ("The OSCE mission to Moldova", None)
+
+
 @pytest.mark.parametrize("after, mention", [
     ("said the ministry's spokesman.", "the ministry's spokesman"),
     # "military" and "army" describe a speaker ("Houthi military spokesman X")

@@ -878,7 +878,8 @@ def subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
             while k >= 1 and len(toks) - 3 - k < 3 and toks[k - 1][2].isalpha() and (
                     toks[k - 1][2][:1].islower() and toks[k - 1][2].lower() not in _NOT_HEAD):
                 k -= 1
-        elif toks[-1][2].lower() == "in" and head in t.org_heads:
+        elif toks[-1][2].lower() in ("in", "to") and head in t.org_heads:
+            # ("The OSCE mission to Moldova": a body sent to a country, not its government.)
             # "The Chinese embassy in Ottawa said": the embassy speaks, not the city's
             # government. Back over the organisation's name and a country adjective or
             # possessive ("Russia's embassy in Belgrade").
