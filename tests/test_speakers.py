@@ -36,6 +36,13 @@ from analysis.speakers import (
         ("Iran's foreign ministry", "org", "Iran's foreign ministry", None, "Iran"),
         ("the Greek defence ministry", "org", "the Greek defence ministry", None, "Greece"),
         ("a ministry spokeswoman", "nominal", "a ministry spokeswoman", "spokesperson", None),
+        # Found on blind set 13: ministers of energy, the economy, health and security were
+        # only "minister".
+        ("Romania's energy minister", "nominal", "Romania's energy minister", "energy minister",
+         "Romania"),
+        ("Economy Minister Ana Roe", "person", "Ana Roe", "economy minister", None),
+        ("the health minister", "nominal", "the health minister", "health minister", None),
+        ("National Security Minister Ana Roe", "person", "Ana Roe", "security minister", None),
         # Found in review: "of <country>" after a titled name is the person's country.
         ("Foreign Minister Ana Roe of Iran", "person", "Ana Roe", "foreign minister", "Iran"),
         ("Mr. Roe of the Netherlands", "person", "Roe", None, "Netherlands"),

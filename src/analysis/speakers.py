@@ -748,7 +748,7 @@ _NUMERALS = frozenset({"two", "three", "four", "five"})
 _PAIR_RE = re.compile(r"(?i)the (?:pair|two(?: (?:men|women|leaders|ministers|presidents|"
                       r"diplomats|officials|envoys|politicians))?)")
 
-_MINISTRIES = frozenset({"foreign", "defence", "defense", "interior", "finance", "trade",
+_MINISTRIES = frozenset({"foreign", "defence", "defense", "interior", "finance", "trade", "energy",
                          "justice", "health", "home"})
 
 
