@@ -1489,6 +1489,27 @@ def test_bug_a_mission_to_a_country_is_not_that_country():
     assert (r["speaker_mention"], r["speaker_country"]) == ("The OSCE mission to Moldova", None)
 
 
+# Found while reviewing blind set 13: the standard wire description of anonymous sources lost
+# its head noun, so "the matter" or "the talks" became the speaker.
+@pytest.mark.parametrize("subject", [
+    "Sources familiar with the matter", "A source close to the talks",
+    "People with knowledge of the plans", "Two officials briefed on the negotiations",
+    "A diplomat involved in the talks",
+])
+def test_bug_anonymous_source_with_a_postmodifier(subject):
+    (r,) = rows(f"{subject} said the deal was close to being signed.")
+    assert r["speaker_mention"] == subject
+
+
+# ... and "who asked not to be named" was read as a request whose content ran on to "said".
+@pytest.mark.parametrize("subject", ["A senior Iranian official", "A source close to the talks",
+                                     "A Border Guard officer stationed near Hajnowka"])
+def test_bug_asked_not_to_be_named_is_no_quotation(subject):
+    got = rows(f"{subject}, who asked not to be named, said the deal was close to being signed.")
+    assert [(r["cue"], r["text"], r["speaker_mention"]) for r in got] == [
+        ("said", "the deal was close to being signed", subject)]
+
+
 @pytest.mark.parametrize("after, mention", [
     ("said the ministry's spokesman.", "the ministry's spokesman"),
     # "military" and "army" describe a speaker ("Houthi military spokesman X")

@@ -1012,13 +1012,14 @@ def _reported(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, k: int, records
             return
 
 
-_ANONYMITY_RE = re.compile(r"to be (?:named|identified|quoted)\b")
+_ANONYMITY_RE = re.compile(r"(?:not )?to be (?:named|identified|quoted)\b")
 
 
 def _anonymity(d: _Doc, m: re.Match, cs: int) -> bool:
-    """Whether cue ``m`` with words from ``cs`` declines to be named ("declining to be
-    identified"): anonymity, not something the source declined to say."""
-    return d.cues.forms.get(m.group().lower(), ("",))[0] == "decline" and \
+    """Whether cue ``m`` with words from ``cs`` declines or asks not to be named ("declining
+    to be identified", "who asked not to be named"): anonymity, not something the source
+    declined to say or asked for."""
+    return d.cues.forms.get(m.group().lower(), ("",))[0] in ("decline", "ask") and \
         _ANONYMITY_RE.match(d.text, cs) is not None
 
 # A passive auxiliary ending right before the cue ("is widely believed", "has been

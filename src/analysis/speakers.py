@@ -846,17 +846,34 @@ def subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
         return found
     start = found[0]
     if text[start:found[1]].lower() in PRONOUNS or \
-            not _PREP_BEFORE_RE.search(text, max(lo, start - 8), start):
+            not _PREP_OR_ON_BEFORE_RE.search(text, max(lo, start - 8), start):
         return found  # the common case, decided without tokenising again
     t = titles or load_titles()
     # At most two steps back: "officials at | the embassy in | Ottawa".
     for _ in range(2):
         toks = _tokens(text, max(lo, start - 80), start)
-        if len(toks) < 2 or toks[-1][2].lower() not in _ROLE_PREPS:
+        if len(toks) < 2 or toks[-1][2].lower() not in _ROLE_PREPS + ("on",):
             break
         head = toks[-2][2].lower()
         k = len(toks) - 2
-        if head in _ROLE_NOUNS:
+        if toks[-1][2].lower() == "on" and head not in _POSTMOD_HEADS:
+            break
+        if head in _POSTMOD_HEADS:
+            # "Sources familiar with the matter", "a source close to the talks", "people with
+            # knowledge of the plans": the sources speak, not what they know about.
+            if head == "knowledge" and k >= 1 and toks[k - 1][2].lower() == "with":
+                k -= 1
+            if not (k >= 1 and toks[k - 1][2].lower() in _NOMINAL_SOURCES):
+                break
+            k -= 1
+            # Back over the source's own words ("two senior Western officials").
+            while k >= 1 and len(toks) - 2 - k < 6 and toks[k - 1][2].isalpha() and (
+                    (toks[k - 1][2][:1].islower() and toks[k - 1][2].lower() not in _NOT_HEAD)
+                    or (toks[k - 1][2].lower(),) in t.countries):
+                k -= 1
+            if k >= 1 and toks[k - 1][2].lower() in _DETERMINERS:
+                k -= 1
+        elif head in _ROLE_NOUNS:
             # Back over the role noun's own words: "the", "a", "senior", "two" (lower case)
             # and a country adjective ("a senior Chinese official at ...").
             while k >= 1 and len(toks) - 2 - k < 3 and toks[k - 1][2].isalpha() and (
@@ -898,6 +915,12 @@ def subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
     return found if start == found[0] else (start, found[1], found[2])
 
 
+# A source's own qualification before a preposition ("familiar with", "close to", "with
+# knowledge of", "briefed on").
+_POSTMOD_HEADS = frozenset({"familiar", "close", "knowledge", "briefed", "involved", "privy"})
+_POSTMOD_RE = re.compile(r"\b(?:" + "|".join(sorted(_POSTMOD_HEADS)) + r")\s+(?:to|with|of|on|in)\s")
+
+
 # Nouns for people who speak for an organisation named after them ("a spokesperson for X");
 # each is a spelling of a role in titles.yml, or in _ROLELESS_HEADS.
 _ROLE_NOUNS = frozenset("""spokesperson spokesman spokeswoman spokespeople spokesmen spokeswomen
@@ -922,6 +945,8 @@ _NOMINAL_SOURCES = _LOWER_NOMINAL_HEADS | _ROLE_NOUNS
 _ROLELESS_HEADS = frozenset({"head", "heads", "chief", "chiefs"})
 _ROLE_PREPS = ("for", "of", "at", "from", "to", "with", "in")
 _PREP_BEFORE_RE = re.compile(r"(?<![\w’'])(?:" + "|".join(_ROLE_PREPS) + r")\s+$", re.IGNORECASE)
+_PREP_OR_ON_BEFORE_RE = re.compile(r"(?<![\w’'])(?:" + "|".join(_ROLE_PREPS) + r"|on)\s+$",
+                                   re.IGNORECASE)
 # The noun may carry a participle ("diplomats accredited to the agency").
 _ROLE_HOLDER_RE = re.compile(r"\b(" + "|".join(sorted(_ROLE_NOUNS)) + r")\s+(?:[a-z]+ed\s+)?("
                              + "|".join(_ROLE_PREPS) + r")\s", re.IGNORECASE)
@@ -980,6 +1005,13 @@ def _subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
                     found = _subject_before(text, lo, toks[k][0], t,
                                             allow_nominal=allow_nominal)
                     return None if found is None else (found[0], found[1], None)
+                if commas == 1 and k >= 1 and k + 1 < j and toks[k - 1][2].islower() and \
+                        toks[k + 1][2].lower() in _INTERRUPTING_FIRST:
+                    # "A source close to the talks, who asked not to be named, said".
+                    found = subject_before(text, lo, toks[k][0], t,
+                                           allow_nominal=allow_nominal)
+                    if found is not None and _POSTMOD_RE.search(text, found[0], found[1]):
+                        return found[0], found[1], None
                 if commas == 1 and k + 2 < j and all(
                         _is_cap(x[2]) or x[2].lower() in _CONNECTORS for x in toks[k + 1:j]) \
                         and _is_cap(toks[k + 1][2]) and toks[k + 1][2].lower() not in _CAP_STOP:
@@ -1002,6 +1034,11 @@ def _subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
                         and toks[name_end][2].lower() not in _CAP_STOP \
                         and not _after_preposition(toks, name_end, t, lo):
                     first = toks[k + 1][2]
+                    place = _source_at_place(toks, name_end, k, t, lo)
+                    if place is not None:
+                        # "A border guard stationed near X, who asked not to be named,
+                        # said": X is where the source is, not who speaks.
+                        return toks[place][0], _name_end(text, toks[name_end]), None
                     if (first.lower() in _DETERMINERS or first.islower() or j - k <= 4
                             or _match_vocab([x[2].lower() for x in toks[k + 1:j]], 0, t.roles,
                                             t.max_len)[1]
@@ -1067,6 +1104,27 @@ def _subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
     if low.endswith("ing") or low.endswith("ed"):
         return None
     return toks[k][0], e, None
+
+
+_LOCATIVE = frozenset({"near", "in", "at", "outside", "inside", "from"})
+
+
+def _source_at_place(toks, name_end: int, comma: int, t: Titles, lo: int) -> int | None:
+    """First token of "<nominal source> ... <locative preposition> <Place>" ending at token
+    ``name_end`` and set off by the comma at token ``comma`` before a relative clause, else
+    None: the phrase is the speaker, the place only where they are."""
+    if comma + 1 >= len(toks) or toks[comma + 1][2].lower() not in _INTERRUPTING_FIRST:
+        return None
+    k = _cap_run_back(toks, name_end, t)
+    if k < 2 or toks[k - 1][2].lower() not in _LOCATIVE:
+        return None
+    p = k - 1
+    while p >= 1 and toks[p - 1][0] >= lo and toks[p - 1][2] not in (",", ";", ":", "“", "”", '"'):
+        p -= 1
+    words = [x[2].lower() for x in toks[p:k - 1]]
+    if not any(w in _NOMINAL_SOURCES or w + "s" in _NOMINAL_SOURCES for w in words):
+        return None
+    return p
 
 
 def _after_preposition(toks, j: int, t: Titles, lo: int) -> bool:
