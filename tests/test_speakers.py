@@ -33,8 +33,9 @@ from analysis.speakers import (
         ("Mr. Morgan of the Sierra Club", "person", "Morgan", None, None),
         # Found on blind set 13: a lower-case ministry lost its own words, so every country's
         # "foreign ministry" and "defence ministry" became one speaker, "ministry".
-        ("Iran's foreign ministry", "org", "Iran's foreign ministry", None, "Iran"),
-        ("the Greek defence ministry", "org", "the Greek defence ministry", None, "Greece"),
+        ("Iran's foreign ministry", "org", "foreign ministry", None, "Iran"),
+        ("the Greek defence ministry", "org", "defence ministry", None, "Greece"),
+        ("the Iranian foreign ministry", "org", "foreign ministry", None, "Iran"),
         ("a ministry spokeswoman", "nominal", "a ministry spokeswoman", "spokesperson", None),
         # Found on blind set 13: ministers of energy, the economy, health and security were
         # only "minister".
@@ -47,6 +48,7 @@ from analysis.speakers import (
         ("Foreign Minister Ana Roe of Iran", "person", "Ana Roe", "foreign minister", "Iran"),
         ("Mr. Roe of the Netherlands", "person", "Roe", None, "Netherlands"),
         ("Sen. Ana Roe of Georgia", "person", "Ana Roe", "senator", None),  # a US state
+        ("Mr. Roe of Athens", "person", "Roe", None, None),  # a capital: a hometown
         # Roles of international news added with the tests below them: EU foreign policy,
         # monarchies, "top diplomat".
         ("EU High Representative Ana Roe", "person", "Ana Roe", "high representative", None),
@@ -179,7 +181,7 @@ def test_default_roster_is_valid():
 # Found on PolNeAR: "Mr. Roe's RT appearance" introduced a person "Roe's RT", and "Several
 # former RT journalists" later resolved to that person through the surname "RT".
 @pytest.mark.parametrize("phrase", ["Mr. John Roe's RT appearance", "Mr. John Roe’s BBC interview",
-                                    "John Roe. Roe's RT appearance"])
+                                    "John Roe. Mr. Roe's RT appearance"])
 def test_a_possessive_ends_a_name(phrase):
     text = f"Critics seized upon {phrase}. Several former RT and BBC journalists agreed."
     people = DocumentPeople(text, len(text), Roster(load_roster().iloc[0:0]), load_titles())

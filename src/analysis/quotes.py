@@ -985,6 +985,8 @@ def _reported(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, k: int, records
                 and not _TO_OR_THAT_RE.match(text, cs):
             continue  # "wants a war": an object, not a reported wish ("wants to ...")
         if cs is not None and cs >= m.end() and _anonymity(d, m, cs):
+            # The source goes on: "declined to be named, saying ...".
+            prev_spk = spk or prev_spk
             continue
         if cs is not None and cs >= m.end() and _cue_after_short_run(d, cs, ce):
             continue  # "a statement posted online, said ...": the participle is no cue
@@ -1019,8 +1021,11 @@ def _anonymity(d: _Doc, m: re.Match, cs: int) -> bool:
     """Whether cue ``m`` with words from ``cs`` declines or asks not to be named ("declining
     to be identified", "who asked not to be named"): anonymity, not something the source
     declined to say or asked for."""
-    return d.cues.forms.get(m.group().lower(), ("",))[0] in ("decline", "ask") and \
-        _ANONYMITY_RE.match(d.text, cs) is not None
+    base = d.cues.forms.get(m.group().lower(), ("",))[0]
+    found = _ANONYMITY_RE.match(d.text, cs)
+    # "asked to be named to the committee" is a request; only "asked not to be" is anonymity.
+    return found is not None and (base == "decline" or (base == "ask" and
+                                                        found.group().startswith("not ")))
 
 # A passive auxiliary ending right before the cue ("is widely believed", "has been
 # reported", "it's said"), and the expletive "it" (with a modal) before it.

@@ -589,10 +589,11 @@ def _parse_words(mention: str, t: Titles) -> Speaker:
             while k < len(toks) and toks[k].islower():
                 k += 1
             if not name_toks and k == len(toks) and k - i <= 3 and low[-1] in t.org_heads:
-                # "Iran's foreign ministry", "the Greek defence ministry": a body named by
-                # lower-case words is the phrase as written (else every country's foreign
-                # ministry would be one speaker, "ministry").
-                return Speaker("org", raw, country=country)
+                # "Iran's foreign ministry", "the Iranian foreign ministry": a body named by
+                # lower-case words keeps them, its country goes to the country (else every
+                # country's foreign ministry was one speaker, "ministry"; and one ministry
+                # written two ways would be two).
+                return Speaker("org", " ".join(toks[i:]), country=country)
         if w in t.parties or w in _DETERMINERS or (w in t.descriptors and toks[i].islower()):
             name_toks = [] if toks[i].islower() else name_toks
             i += 1
@@ -616,7 +617,8 @@ def _parse_words(mention: str, t: Titles) -> Speaker:
         rest = rest[1:] if rest[:1] == ["the"] else rest
         if country is None and (role or gender) and name_toks[of].lower() == "of" and rest:
             c, n = _match_vocab(rest, 0, t.countries, t.max_len)
-            country = c if c and n == len(rest) else None
+            # The country's own name only: "Mr. X of Athens" is a hometown (even Athens, Ga.).
+            country = c if c and n == len(rest) and " ".join(rest) == c.lower() else None
         name_toks = name_toks[:of]
         name = " ".join(name_toks)
     last = name_toks[-1].lower().strip(".")
@@ -743,7 +745,9 @@ def _cap_run_back(toks, j, titles: Titles):
     return k
 
 
+_RELATIVE_WORDS = frozenset({"who", "whom", "whose", "which", "that"})
 _NUMERALS = frozenset({"two", "three", "four", "five"})
+_NUMERAL_SUBJECT_RE = re.compile(r"(?i)the (?:three|four|five)")
 # "the two", "the pair", "the two leaders": the people named just before, as one source.
 _PAIR_RE = re.compile(r"(?i)the (?:pair|two(?: (?:men|women|leaders|ministers|presidents|"
                       r"diplomats|officials|envoys|politicians))?)")
@@ -775,7 +779,7 @@ def _role_run_end(toks, i: int, titles: Titles, need_name: bool = True) -> int |
     if k >= len(toks):
         return None
     name = toks[k][2]
-    if not _is_cap(name) or name.lower().rstrip(".") in _CAP_STOP_NAME:
+    if not _is_cap(name) or name.lower().rstrip(".,") in _CAP_STOP_NAME | _CAP_TIME:
         return None
     return k - 1
 _DAY_PARTS = frozenset({"morning", "afternoon", "evening", "night"})
@@ -871,8 +875,9 @@ def subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
                     (toks[k - 1][2][:1].islower() and toks[k - 1][2].lower() not in _NOT_HEAD)
                     or (toks[k - 1][2].lower(),) in t.countries):
                 k -= 1
-            if k >= 1 and toks[k - 1][2].lower() in _DETERMINERS:
-                k -= 1
+            if k >= 1 and toks[k - 1][2].lower() in _DETERMINERS - _RELATIVE_WORDS - {
+                    "this", "these", "those"}:
+                k -= 1  # ("reports that officials close to X said": not "that officials")
         elif head in _ROLE_NOUNS:
             # Back over the role noun's own words: "the", "a", "senior", "two" (lower case)
             # and a country adjective ("a senior Chinese official at ...").
@@ -1122,7 +1127,9 @@ def _source_at_place(toks, name_end: int, comma: int, t: Titles, lo: int) -> int
     while p >= 1 and toks[p - 1][0] >= lo and toks[p - 1][2] not in (",", ";", ":", "“", "”", '"'):
         p -= 1
     words = [x[2].lower() for x in toks[p:k - 1]]
-    if not any(w in _NOMINAL_SOURCES or w + "s" in _NOMINAL_SOURCES for w in words):
+    # "A farmer in X", "A Border Guard officer stationed near X": a source phrase.
+    if not words or not (words[0] in _DETERMINERS or any(
+            w in _NOMINAL_SOURCES or w + "s" in _NOMINAL_SOURCES for w in words)):
         return None
     return p
 
@@ -1235,6 +1242,8 @@ def phrase_after(text: str, pos: int, hi: int, titles: Titles | None = None,
         while j + 1 < len(toks):
             nxt = toks[j + 1][2]
             nl = nxt.lower()
+            if _is_cap(nxt) and toks[j][2].islower() and nl.rstrip(".,") in _CAP_TIME:
+                break  # "said a senior official Tuesday": a date, not a name
             if _is_cap(nxt) and nl not in _CAP_STOP_NAME:
                 j += 1
             elif nl in _CONNECTORS and j + 2 < len(toks) and (
@@ -1279,7 +1288,8 @@ def phrase_after(text: str, pos: int, hi: int, titles: Titles | None = None,
                 return None
             # "the source", "a spokesman for the ministry"
             while j + 1 < len(toks) and j < 4 and _possessor(toks[j + 1][2]).rstrip(".").isalpha() \
-                    and toks[j + 1][2].lower() not in _NOT_HEAD and not toks[j][2].endswith("."):
+                    and toks[j + 1][2].lower() not in _NOT_HEAD and not toks[j][2].endswith(".") \
+                    and toks[j + 1][2].lower().rstrip(".") not in _CAP_TIME:
                 j += 1
             if toks[j][2].lower() in _NOT_HEAD or toks[j][2].lower() in _DETERMINERS:
                 return None
@@ -1422,8 +1432,9 @@ class DocumentPeople:
             toks = phrase.split()
             # A possessive before one last word ends the name: "Mr. Roe's RT appearance"
             # names Roe, and "RT" is his. Before two or more words the possessor describes
-            # the name that follows ("NBC's Lester Holt", "Peru's Foreign Minister X").
-            if len(toks) >= 2 and toks[-2].endswith(("'s", "’s")):
+            # the name that follows ("NBC's Lester Holt", "Peru's Foreign Minister X"), and
+            # so may a first-word possessor before one ("Hezbollah's Nasrallah").
+            if len(toks) >= 3 and toks[-2].endswith(("'s", "’s")):
                 toks = toks[:-1]
             # Sentence-initial common words are not names ("Injecting X", "After Roe").
             while toks and self._initial_common(s, toks[0]) and \
@@ -1574,20 +1585,29 @@ class DocumentPeople:
         return None
 
     def _last_two(self, pos: int) -> list[str] | None:
-        """Keys of the last two different people named before ``pos`` in its paragraph (in
-        text order), outside direct quotations; None unless there are two."""
+        """Keys of the two people "the two" at ``pos`` refers to (in text order): those named
+        before it in its sentence, or else in the sentence before (same paragraph), outside
+        direct quotations; None unless that sentence names exactly two people ("X spoke with
+        Y, spokesman Z said. The two agreed" is not guessed)."""
         if self._paragraphs is None:
             self._paragraphs = paragraph_spans(self.text, 0, self._end)
         p = bisect.bisect_right(self._paragraphs, (pos, len(self.text))) - 1
-        lo = self._paragraphs[p][0] if p >= 0 else 0
-        found: list[str] = []
-        i = bisect.bisect_left(self._offsets, pos) - 1
-        while i >= 0 and self.mentions[i][0] >= lo and len(found) < 2:
-            at, key = self.mentions[i]
-            if key not in found and not self._in_quotation(at):
-                found.append(key)
-            i -= 1
-        return found[::-1] if len(found) == 2 else None
+        para = self._paragraphs[p][0] if p >= 0 else 0
+        hi, lo = pos, self._sentence_start(pos)
+        for _ in range(2):
+            keys: list[str] = []
+            i = bisect.bisect_left(self._offsets, lo)
+            while i < len(self.mentions) and self.mentions[i][0] < hi:
+                at, key = self.mentions[i]
+                if key not in keys and not self._in_quotation(at):
+                    keys.append(key)
+                i += 1
+            if keys:
+                return keys if len(keys) == 2 else None
+            if lo <= para:
+                return None
+            hi, lo = lo, self._sentence_start(lo - 1)
+        return None
 
     def _fits(self, key: str, want: str | None, at: int) -> bool:
         g = self._gender(key)
@@ -1779,8 +1799,9 @@ class DocumentPeople:
         # After a quotation or a colon in the same sentence ("“...,” the minister, X, said").
         lo = max([lo] + [text.rfind(c, lo, start) + 1 for c in "”\":"])
         desc = text[lo:start - 2].strip()
-        if not desc or "," in desc or len(desc.split()) > 8:
-            return
+        if not desc or "," in desc or len(desc.split()) > 8 or \
+                _RELATIVE_WORDS.intersection(desc.lower().split()):
+            return  # "The man who defeated the prime minister, X": not X's office
         first = desc.split()[0]
         if not (first.lower() in _DETERMINERS or first.islower()
                 or first.endswith(("'s", "’s"))):
@@ -1788,6 +1809,9 @@ class DocumentPeople:
         extra = self._description(desc)
         if extra is None or extra.kind != "nominal" or not extra.role:
             return
+        pp = _PP_RE.search(desc)
+        if pp and _parse_shared(desc[pp.end():], self.titles).role == extra.role:
+            return  # "Her opponent for governor, X": the office is not X's
         p.role = p.role or extra.role
         p.country = p.country or extra.country
 
@@ -1851,13 +1875,19 @@ class DocumentPeople:
             Persons: the full name (roster name when listed), with role and country
             from the roster, else from titles written in the document. Organisations
             and nominal speakers: the phrase as written without a leading
-            determiner, with any country adjective. Unresolved pronouns: all None.
+            determiner, with any country adjective; but a body named by lower-case
+            words ("Iran's foreign ministry", "the Iranian foreign ministry") is those
+            words ("foreign ministry"), its country in the country column. Unresolved
+            pronouns and an unresolved "the two": all None.
         """
-        if _PAIR_RE.fullmatch(mention):
-            pair = self._last_two(start)
-            if pair:
-                got = [self.describe(k) for k in pair]
-                return tuple(_join([g[i] for g in got]) for i in range(3))
+        if _PAIR_RE.fullmatch(mention) or _NUMERAL_SUBJECT_RE.fullmatch(mention):
+            pair = self._last_two(start) if _PAIR_RE.fullmatch(mention) else None
+            if not pair:
+                return None, None, None  # like an unresolved pronoun
+            got = [self.describe(k) for k in pair]
+            # A role or country known for one of the two is not the pair's.
+            return tuple(_join([g[i] for g in got]) if all(g[i] for g in got) else None
+                         for i in range(3))
         # (The role-holder search only matters with an "and"; most mentions have none.)
         if " and " in mention and mention.lower() not in PRONOUNS and not (
                 (holder := _ROLE_HOLDER_RE.search(mention))
