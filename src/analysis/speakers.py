@@ -901,10 +901,10 @@ def subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
                     toks[k - 1][2][:1].islower() and toks[k - 1][2].lower() not in _NOT_HEAD):
                 k -= 1
         elif toks[-1][2].lower() in ("in", "to") and head in t.org_heads:
-            # ("The OSCE mission to Moldova": a body sent to a country, not its government.)
-            # "The Chinese embassy in Ottawa said": the embassy speaks, not the city's
-            # government. Back over the organisation's name and a country adjective or
-            # possessive ("Russia's embassy in Belgrade").
+            # "The Chinese embassy in Ottawa said", "The OSCE mission to Moldova said": the
+            # body speaks, not the government of the place it is in or sent to. Back over the
+            # organisation's name and a country adjective or possessive ("Russia's embassy
+            # in Belgrade").
             while k >= 1 and len(toks) - 2 - k < 5 and \
                     _possessor(toks[k - 1][2]).isalpha() and (
                     (_is_cap(toks[k - 1][2]) and toks[k - 1][2].lower() not in _CAP_STOP)
