@@ -1578,6 +1578,16 @@ def test_review_sources_after_that_do_not_take_it():
     assert r["speaker_mention"] == "officials close to OPEC"
 
 
+def test_joint_sources_take_a_country_only_when_both_have_one():
+    # Found in review: "Roe and Doe said" with only Roe's country known gave the pair Roe's
+    # country, so a country comparison counted Doe's words as that country's.
+    (r,) = rows("French President Ana Roe and Jo Paz said Europe must do more for Ukraine.")
+    assert (r["speaker"], r["speaker_country"]) == ("Ana Roe; Jo Paz", None)
+    (r,) = rows("French President Ana Roe and German Chancellor Jo Paz said Europe must do "
+                "more for Ukraine.")
+    assert (r["speaker"], r["speaker_country"]) == ("Ana Roe; Jo Paz", "France; Germany")
+
+
 @pytest.mark.parametrize("after, mention", [
     ("said the ministry's spokesman.", "the ministry's spokesman"),
     # "military" and "army" describe a speaker ("Houthi military spokesman X")

@@ -630,6 +630,14 @@ def _parse_words(mention: str, t: Titles) -> Speaker:
     return Speaker("person", name, role=role, country=country, gender=gender)
 
 
+def _join_sources(got) -> tuple[str | None, str | None, str | None]:
+    """(speaker, role, country) of joint sources from each one's: names joined by "; ", and
+    roles and countries only when every source has one (one person's country is not the
+    pair's: a country comparison would count the other's words as that country's)."""
+    return tuple(_join([g[i] for g in got]) if i == 0 or all(g[i] for g in got) else None
+                 for i in range(3))
+
+
 def _join(values) -> str | None:
     """Values of coordinated speakers, in order, duplicates once, joined by "; "."""
     out: list[str] = []
@@ -1884,10 +1892,7 @@ class DocumentPeople:
             pair = self._last_two(start) if _PAIR_RE.fullmatch(mention) else None
             if not pair:
                 return None, None, None  # like an unresolved pronoun
-            got = [self.describe(k) for k in pair]
-            # A role or country known for one of the two is not the pair's.
-            return tuple(_join([g[i] for g in got]) if all(g[i] for g in got) else None
-                         for i in range(3))
+            return _join_sources([self.describe(k) for k in pair])
         # (The role-holder search only matters with an "and"; most mentions have none.)
         if " and " in mention and mention.lower() not in PRONOUNS and not (
                 (holder := _ROLE_HOLDER_RE.search(mention))
@@ -1897,7 +1902,7 @@ class DocumentPeople:
             if len(parts) == 2:
                 got = [self.resolve(p.strip(), start + mention.index(p)) for p in parts]
                 if all(g[0] for g in got):
-                    return tuple(_join([g[i] for g in got]) for i in range(3))
+                    return _join_sources(got)
         sp = _parse_shared(mention, self.titles)
         extra = self._description(appositive) if appositive else None
         role = sp.role or (extra.role if extra else None)
@@ -1927,8 +1932,7 @@ class DocumentPeople:
                     keys.append(self.mentions[i][1])
                 i += 1
             if len(keys) > 1 or (keys and sp.kind == "nominal"):
-                got = [self.describe(k) for k in keys]
-                return tuple(_join([g[n] for g in got]) for n in range(3))
+                return _join_sources([self.describe(k) for k in keys])
         if sp.kind == "person":
             words = _drop_particles([w for w in sp.name.split() if not _is_initial(w)])
             if not words:  # only initials ("J. R."): nothing to link
