@@ -1588,6 +1588,15 @@ def test_joint_sources_take_a_country_only_when_both_have_one():
     assert (r["speaker"], r["speaker_country"]) == ("Ana Roe; Jo Paz", "France; Germany")
 
 
+@pytest.mark.parametrize("subject", ["Roe campaign spokesman Jo Paz",
+                                     "Ana Roe’s campaign manager Jo Paz"])
+def test_review_a_role_before_the_last_name_is_that_persons(subject):
+    # Found while checking the joint-source rule: the people named in such a phrase were
+    # joined ("Ana Roe; Jo Paz"), though the spokesman alone speaks.
+    got = rows(f"Ana Roe spoke first.\n\n{subject} said the senator would not attend.")
+    assert got[-1]["speaker"] == "Jo Paz"
+
+
 @pytest.mark.parametrize("after, mention", [
     ("said the ministry's spokesman.", "the ministry's spokesman"),
     # "military" and "army" describe a speaker ("Houthi military spokesman X")

@@ -1592,6 +1592,12 @@ class DocumentPeople:
             i -= 1
         return None
 
+    def _role_before(self, i: int) -> bool:
+        """Whether mention ``i`` is preceded by a lower-case role word ("spokesman Doe")."""
+        at = self.mentions[i][0]
+        words = self.text[max(0, at - 40):at].split()
+        return bool(words) and words[-1].islower() and words[-1] in self.titles.descriptors
+
     def _last_two(self, pos: int) -> list[str] | None:
         """Keys of the two people "the two" at ``pos`` refers to (in text order): those named
         before it in its sentence, or else in the sentence before (same paragraph), outside
@@ -1931,6 +1937,13 @@ class DocumentPeople:
                 if self.mentions[i][1] not in keys:
                     keys.append(self.mentions[i][1])
                 i += 1
+            if len(keys) > 1 and self._role_before(next(
+                    n for n in range(bisect.bisect_left(self._offsets, start), i)
+                    if self.mentions[n][1] == keys[-1])):
+                # "Roe campaign spokesman Doe", "Roe's campaign manager Doe": a role written
+                # in lower case right before the last name is that person's; they speak.
+                name, r, c = self.describe(keys[-1])
+                return name, r or sp.role, c
             if len(keys) > 1 or (keys and sp.kind == "nominal"):
                 return _join_sources([self.describe(k) for k in keys])
         if sp.kind == "person":
