@@ -1603,9 +1603,7 @@ class DocumentPeople:
         before it in its sentence, or else in the sentence before (same paragraph), outside
         direct quotations; None unless that sentence names exactly two people ("X spoke with
         Y, spokesman Z said. The two agreed" is not guessed)."""
-        if self._paragraphs is None:
-            self._paragraphs = paragraph_spans(self.text, 0, self._end)
-        p = bisect.bisect_right(self._paragraphs, (pos, len(self.text))) - 1
+        p = self._paragraph_of(pos)
         para = self._paragraphs[p][0] if p >= 0 else 0
         hi, lo = pos, self._sentence_start(pos)
         for _ in range(2):
@@ -1627,32 +1625,35 @@ class DocumentPeople:
         g = self._gender(key)
         return (g is None or g == want) and not self._in_quotation(at)
 
-    def _sentence_start(self, at: int) -> int:
-        """Start of the sentence holding offset ``at`` (of its paragraph when unsplit)."""
+    def _paragraph_of(self, at: int) -> int:
+        """Index of the paragraph holding offset ``at`` (-1 before the first); paragraphs are
+        found when first needed."""
         if self._paragraphs is None:
             self._paragraphs = paragraph_spans(self.text, 0, self._end)
-        p = bisect.bisect_right(self._paragraphs, (at, len(self.text))) - 1
-        if p < 0:
-            return 0
+        return bisect.bisect_right(self._paragraphs, (at, len(self.text))) - 1
+
+    def _sentence_starts_in(self, p: int) -> list[int]:
+        """Sentence starts of paragraph ``p`` (split only in the paragraphs asked about)."""
         if p not in self._sentence_starts:
             a, b = self._paragraphs[p]
             self._sentence_starts[p] = [s for s, _ in sentence_spans(self.text, a, b)]
-        starts = self._sentence_starts[p]
+        return self._sentence_starts[p]
+
+    def _sentence_start(self, at: int) -> int:
+        """Start of the sentence holding offset ``at`` (of its paragraph when unsplit)."""
+        p = self._paragraph_of(at)
+        if p < 0:
+            return 0
+        starts = self._sentence_starts_in(p)
         k = bisect.bisect_right(starts, at) - 1
         return starts[k] if k >= 0 else self._paragraphs[p][0]
 
     def _sentence_start_before(self, at: int, pos: int) -> int | None:
-        """Start of the sentence holding offset ``at``, if ``pos`` lies in a later sentence
-        (sentences are split only in the paragraphs asked about)."""
-        if self._paragraphs is None:
-            self._paragraphs = paragraph_spans(self.text, 0, self._end)
-        p = bisect.bisect_right(self._paragraphs, (at, len(self.text))) - 1
+        """Start of the sentence holding offset ``at``, if ``pos`` lies in a later sentence."""
+        p = self._paragraph_of(at)
         if p < 0:
             return None
-        if p not in self._sentence_starts:
-            a, b = self._paragraphs[p]
-            self._sentence_starts[p] = [s for s, _ in sentence_spans(self.text, a, b)]
-        starts = self._sentence_starts[p]
+        starts = self._sentence_starts_in(p)
         k = bisect.bisect_right(starts, at) - 1
         if k < 0:
             return None
@@ -1787,16 +1788,24 @@ class DocumentPeople:
         words = desc.lower().split()
         if not any(w in self.titles.first_words for w in words):
             return  # names no role or country
-        first = desc.split()[0]
-        if not (first.lower() in _DETERMINERS or first.islower()
-                or first.endswith(("'s", "’s"))):
-            return
-        extra = self._description(desc)
-        if extra is None or extra.kind != "nominal" or not extra.role:
+        extra = self._role_description(desc)
+        if extra is None:
             return
         p.role = p.role or extra.role
         if not _is_clause(desc):  # a place in a clause about them is where they are
             p.country = p.country or extra.country
+
+    def _role_description(self, desc: str) -> Speaker | None:
+        """The parse of a description beside a name when it reads as one (it opens with a
+        determiner, a lower-case word or a possessive) and names a role; else None."""
+        first = desc.split()[0]
+        if not (first.lower() in _DETERMINERS or first.islower()
+                or first.endswith(("'s", "’s"))):
+            return None
+        extra = self._description(desc)
+        if extra is None or extra.kind != "nominal" or not extra.role:
+            return None
+        return extra
 
     def _learn_description_before(self, p: _Person, start: int, end: int) -> None:
         """Give ``p`` the role and country of a description set before its name in apposition
@@ -1816,12 +1825,8 @@ class DocumentPeople:
         if not desc or "," in desc or len(desc.split()) > 8 or \
                 _RELATIVE_WORDS.intersection(desc.lower().split()):
             return  # "The man who defeated the prime minister, X": not X's office
-        first = desc.split()[0]
-        if not (first.lower() in _DETERMINERS or first.islower()
-                or first.endswith(("'s", "’s"))):
-            return
-        extra = self._description(desc)
-        if extra is None or extra.kind != "nominal" or not extra.role:
+        extra = self._role_description(desc)
+        if extra is None:
             return
         pp = _PP_RE.search(desc)
         if pp and _parse_shared(desc[pp.end():], self.titles).role == extra.role:
