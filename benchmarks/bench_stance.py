@@ -178,12 +178,14 @@ def bench_sample(quick: bool) -> None:
         for r in check[~check["right"]].itertuples():
             print(f"  miss: {r.mention} @{r.mention_start} gold {r.gold}, got {r.predicted}")
     sgold = pd.read_csv(ANNOTATIONS_DIR / "sample_sentiment.csv")
-    for label, kw in (("supplement + backdrop rule + name masking, default", {}),
-                      ("VADER, no supplement, backdrop rule or name masking",
-                       {"supplement": False, "backdrop": False, "names": False})):
+    for label, kw in (("supplement, phrases, backdrop rule, name masking: default", {}),
+                      ("the default without the phrases", {"phrases": False}),
+                      ("VADER, no supplement, phrases, backdrop rule or name masking",
+                       {"supplement": False, "backdrop": False, "names": False,
+                        "phrases": False})):
         out = score_sentiment(sgold, **kw)
         agree = int((out["sentiment_label"] == sgold["label"]).sum())
-        if kw:  # the plain-VADER comparison has no target of its own
+        if kw:  # the comparisons have no target of their own
             report(f"sample sentiment labels agreeing ({label})", agree, fmt="{:.0f}")
         else:
             report(f"sample sentiment labels agreeing ({label})", agree, f"== {len(sgold)}",

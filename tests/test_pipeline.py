@@ -329,4 +329,6 @@ def test_sample_end_to_end_figures_are_pinned(sample_run):
     assert stance.loc[stance["predicted"].isna(), "mention"].tolist() == ["White House"]
     sentiment = compare_sentiment_gold(result.quotes,
                                        pd.read_csv(ANNOTATIONS_DIR / "sample_sentiment.csv"))
-    assert (int(sentiment["right"].sum()), len(sentiment)) == (14, 19)
+    # 15: the two misses that are not span differences or quotations not found are a
+    # span that also holds "strong" and a factual plan read as positive.
+    assert (int(sentiment["right"].sum()), len(sentiment)) == (15, 19)

@@ -69,14 +69,15 @@ def test_bad_supplement_names_line(tmp_path):
 
 def test_sample_gold_agreement_with_supplement():
     gold = pd.read_csv(ANNOTATIONS_DIR / "sample_sentiment.csv")
-    out = score_sentiment(gold)
-    plain = score_sentiment(gold, supplement=False, backdrop=False, names=False)
-    agree = int((out["sentiment_label"] == gold["label"]).sum())
-    # Measured: 17/19 with supplement and backdrop rule, 10/19 with plain VADER (see
-    # data/lexicons/README.md); the two misses state support or deepening without
-    # sentiment words.
-    assert agree >= 17
-    assert agree > int((plain["sentiment_label"] == gold["label"]).sum())
+    agree = {}
+    for name, kw in (("default", {}), ("no phrases", {"phrases": False}),
+                     ("plain", {"supplement": False, "backdrop": False, "names": False,
+                                "phrases": False})):
+        out = score_sentiment(gold, **kw)
+        agree[name] = int((out["sentiment_label"] == gold["label"]).sum())
+    # Measured (data/lexicons/README.md): 19/19 with the phrases and the backdrop rule's
+    # weighting of the point, 17/19 without the phrases, 10/19 with plain VADER.
+    assert agree == {"default": 19, "no phrases": 17, "plain": 10}
 
 
 def test_backdrop_rule_survives_emoji():
@@ -116,3 +117,76 @@ def test_vader_baseline_stays_plain_vader():
     assert want > 0.05 and score_text(text)["compound"] == 0.0
     assert score_text(text, supplement=False, backdrop=False, names=False)["compound"] == want
     assert vader_stance([text])[0] == "favor"
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    # Support stated without a sentiment word: VADER knows none of these words.
+    ("The government stands firmly behind its neighbour's sovereignty.", "positive"),
+    ("Our country stood with the people of the valley.", "positive"),
+    ("Ministers stand shoulder to shoulder with the coastal states.", "positive"),
+    ("We are with you.", "positive"),
+    ("The visit will deepen our bilateral ties.", "positive"),
+    ("The accord is meant to bolster defence cooperation.", "positive"),
+    # Not support: standing by while something happens, and deepening a bad thing.
+    ("We will not stand by while our citizens are arrested.", "negative"),
+    ("The move will only deepen the crisis.", "negative"),
+    # Negation reaches a phrase like any word.
+    ("We do not stand with the junta.", "negative"),
+])
+def test_phrases_of_support_and_closer_relations(text, label):
+    assert label_compound(score_text(text)["compound"]) == label
+
+
+def test_phrases_switch_off_and_alone():
+    text = "The visit will deepen our bilateral ties."
+    assert score_text(text, phrases=False)["compound"] == 0.0
+    assert score_text(text, supplement=False)["compound"] > 0.05
+    assert score_text(text, supplement=False, phrases=False)["compound"] == 0.0
+
+
+def test_phrase_may_be_split_by_curly_apostrophe():
+    assert score_text("We’re with you.") == score_text("We're with you.")
+    assert score_text("We're with you.")["compound"] > 0.05
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("phrase,valence\nstand with,high\n", r"line 2: valence 'high' is not a number"),
+    ("phrase,valence\nstand with,5\n", r"line 2: .*valence in \[-4, 4\]"),
+    ("phrase,valence\n,1\n", r"line 2: .*need a phrase"),
+    ("phrase,valence\nstand [firmly with,1\n", r"line 2: .*'\[firmly'"),
+    ("phrase,valence\nstand (with),1\n", r"line 2: .*'\(with\)'"),
+    ("phrase,valence\n[firmly],1\n", r"line 2: .*only optional words"),
+    ("word,valence\nstand,1\n", r"missing column\(s\) \['phrase'\]"),
+])
+def test_bad_phrase_file_names_line_and_reason(tmp_path, content, message):
+    from analysis._lexicon import load_phrases
+
+    p = tmp_path / "p.csv"
+    p.write_text(content, encoding="utf-8")
+    with pytest.raises(ConfigError, match=message) as err:
+        load_phrases(p)
+    assert str(p) in str(err.value)
+
+
+def test_phrase_syntax_alternatives_and_optional_words(tmp_path):
+    from analysis._lexicon import load_phrases
+
+    p = tmp_path / "p.csv"
+    p.write_text("phrase,valence,note\nkeep|keeps [the] door open,1.5,engagement\n",
+                 encoding="utf-8")
+    (regex, valence, phrase), = load_phrases(p)
+    assert valence == 1.5 and phrase == "keep|keeps [the] door open"
+    assert regex.search("She keeps the door open") and regex.search("we KEEP door open")
+    assert not regex.search("they keep a door open") and not regex.search("keepsake door open")
+    assert score_text("They keep the door open.", phrases=p)["compound"] > 0.05
+
+
+def test_main_point_outweighs_its_backdrop():
+    # VADER's own "but" rule halves the words before "but" and adds half to those after;
+    # the backdrop rule does the same for an "amid ..." phrase and the rest of the sentence,
+    # so support stated beside a grave threat reads as support.
+    text = "Amid the gravest threat to the region, we stand with you."
+    assert score_text(text)["compound"] > 0.05
+    assert score_text(text, backdrop=False)["compound"] < score_text(text)["compound"]
+    # Without a backdrop phrase nothing is weighted.
+    assert score_text("We stand with you.") == score_text("We stand with you.", backdrop=False)

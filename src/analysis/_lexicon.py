@@ -5,6 +5,8 @@ Private helper of :mod:`analysis.sentiment` and :mod:`analysis.stance`. The file
 
 * ``vader_security_supplement.csv`` (``word,valence,note``): security vocabulary VADER lacks
   or under-rates, on VADER's -4..+4 scale.
+* ``vader_phrases.csv`` (``phrase,valence,note``): phrases of support and of closer
+  relations whose words carry no sentiment one by one ("stand with", "deepen ... ties").
 * ``stance_lexicon.yml``: negators, clause breaks, directed words, stance-only valences and
   target-relation cues (the words directly governing a target: "sanctions on X", "engage X").
 """
@@ -21,6 +23,7 @@ from .paths import LEXICONS_DIR
 
 SUPPLEMENT_FILE = LEXICONS_DIR / "vader_security_supplement.csv"
 STANCE_LEXICON_FILE = LEXICONS_DIR / "stance_lexicon.yml"
+PHRASES_FILE = LEXICONS_DIR / "vader_phrases.csv"
 
 
 def load_supplement(path: str | Path = SUPPLEMENT_FILE) -> dict[str, float]:
@@ -54,6 +57,69 @@ def load_supplement(path: str | Path = SUPPLEMENT_FILE) -> dict[str, float]:
                     f"{row['word']!r}, {val}"
                 )
             out[word] = val
+    return out
+
+
+_PHRASE_WORD = re.compile(r"[^\W_]+(?:['-][^\W_]+)*")
+
+
+def _phrase_part(path, lineno, token: str) -> tuple[str, bool]:
+    """One word slot of a phrase: its regex alternation and whether it is optional."""
+    optional = token.startswith("[") and token.endswith("]") and len(token) > 2
+    alts = (token[1:-1] if optional else token).replace("’", "'").split("|")
+    if not all(_PHRASE_WORD.fullmatch(a) for a in alts):
+        raise ConfigError(
+            f"{path}, line {lineno}: cannot read {token!r}: a phrase is words separated by "
+            "spaces; a word may list alternatives as a|b and is optional in [brackets]")
+    return "(?:" + "|".join(re.escape(a.lower()) for a in alts) + ")", optional
+
+
+def load_phrases(path: str | Path = PHRASES_FILE) -> list[tuple[re.Pattern, float, str]]:
+    """Read the phrase lexicon CSV into ``(regex, valence, phrase)`` triples, in file order.
+
+    Syntax of ``phrase``: words separated by spaces; ``a|b`` lists alternative words for
+    one place and ``[a|b]`` makes the place optional. Matching is case-insensitive, on
+    whole words, with any run of white space between words; curly apostrophes count as
+    straight ones.
+
+    Raises
+    ------
+    ConfigError
+        Missing file or column, a phrase that cannot be read, a phrase of optional words
+        only, or a valence that is not a number in [-4, 4]; the message names the line.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise ConfigError(f"{path}: phrase lexicon file not found")
+    out = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        missing = {"phrase", "valence"} - set(reader.fieldnames or [])
+        if missing:
+            raise ConfigError(f"{path}: missing column(s) {sorted(missing)}; need phrase,valence")
+        for lineno, row in enumerate(reader, start=2):
+            phrase = " ".join((row["phrase"] or "").split())
+            try:
+                val = float(row["valence"])
+            except (TypeError, ValueError):
+                raise ConfigError(
+                    f"{path}, line {lineno}: valence {row['valence']!r} is not a number"
+                ) from None
+            if not phrase or not -4.0 <= val <= 4.0:
+                raise ConfigError(f"{path}, line {lineno}: need a phrase and a valence in "
+                                  f"[-4, 4], got {row['phrase']!r}, {val}")
+            parts = [_phrase_part(path, lineno, t) for t in phrase.split()]
+            if all(opt for _, opt in parts):
+                raise ConfigError(f"{path}, line {lineno}: {phrase!r} has only optional words")
+            pattern, first = "", True
+            for alt, opt in parts:
+                if opt:
+                    pattern += f"(?:{alt}\\s+)?" if first else f"(?:\\s+{alt})?"
+                else:
+                    pattern += alt if first else f"\\s+{alt}"
+                    first = False
+            out.append((re.compile(rf"(?<![\w'-]){pattern}(?![\w'-])", re.IGNORECASE),
+                        val, phrase))
     return out
 
 

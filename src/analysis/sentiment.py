@@ -7,8 +7,12 @@ The supplement (``data/lexicons/vader_security_supplement.csv``, on by default) 
 VADER lacks or under-rates in security reporting ("aggressor", "coercion",
 "partner", "alliance", "stability"). Its effect is measured in ``data/lexicons/README.md``
 (on the sample article's hand-labelled quotations, and as a stance proxy on NewsMTSC);
-switch it off with ``supplement=False`` for VADER's own lexicon. Curly quotation marks and
-apostrophes are always straightened first (VADER as distributed misses “ally,” and We’re).
+switch it off with ``supplement=False`` for VADER's own lexicon. The phrase list
+(``data/lexicons/vader_phrases.csv``, on by default, ``phrases=False`` switches it off) scores
+phrases of support and of closer relations whose words carry no sentiment one by one
+("stand with", "shoulder to shoulder", "deepen ... ties") as one word each. Curly quotation
+marks and apostrophes are always straightened first (VADER as distributed misses “ally,”
+and We’re).
 
 Limits
 ------
@@ -23,8 +27,15 @@ Limits
   acronyms are masked (and "US" may be the pronoun).
 * A quotation that mixes a negative backdrop with a positive main point ("amid the threat,
   we are with you") gets the sum of both, with the backdrop's words (after "amid",
-  "despite", ... up to the next comma) counted half by default (``backdrop=True``); the
-  label follows the stronger words.
+  "despite", ... up to the next comma) counted half and the other words 1.5 times by
+  default (``backdrop=True``, as VADER weights the words before and after "but"); the
+  label follows the stronger words. A backdrop that is not set off by "amid" or "despite"
+  counts in full.
+* Phrases are tone, not stance: "accused X of standing with Y" gains the support of
+  "standing with" as VADER's "support" would. They are literal word sequences (no parser):
+  "deepen the already close ties" is not matched (two optional words at most), and literal
+  standing ("stood with his arms crossed") or the noun ("his standing with voters") is read
+  as support.
 * English only. Scores of quotations of very different length are not strictly comparable.
 """
 
@@ -35,7 +46,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._lexicon import SUPPLEMENT_FILE, load_supplement
+from ._lexicon import PHRASES_FILE, SUPPLEMENT_FILE, load_phrases, load_supplement
 
 __all__ = ["POS_THRESHOLD", "NEG_THRESHOLD", "SENTIMENT_COLUMNS", "label_compound",
            "analyzer", "score_text", "score_sentiment"]
@@ -59,6 +70,9 @@ def label_compound(compound: float) -> str:
 #: Words opening a backdrop phrase ("amid rising tensions, ...") whose words count half.
 BACKDROP_WORDS = frozenset({"amid", "amidst", "despite", "notwithstanding"})
 BACKDROP_WEIGHT = 0.5
+#: Weight of the other words of a sentence with a backdrop phrase (its point), as VADER
+#: weights the words after "but".
+POINT_WEIGHT = 1.5
 # VADER strips only ASCII punctuation, so a curly-quoted word (“ally,”) or a curly
 # apostrophe (We’re) would miss the lexicon.
 _QUOTE_MAP = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "„": '"', "«": '"',
@@ -84,13 +98,26 @@ def _mask_names(text: str) -> str:
     return "".join(out)
 
 
-def _make_analyzer(backdrop: bool, names: bool = True):
+#: What the n-th phrase of the phrase lexicon becomes before scoring: one word whose
+#: valence is the phrase's (letters only, so that VADER keeps it whole).
+def _phrase_token(n: int) -> str:
+    letters = ""
+    while True:
+        n, r = divmod(n, 26)
+        letters = chr(ord("a") + r) + letters
+        if n == 0:
+            return "Vaderphrase" + letters
+        n -= 1
+
+
+def _make_analyzer(backdrop: bool, names: bool = True, phrases=()):
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     class _Analyzer(SentimentIntensityAnalyzer):
-        """VADER plus a backdrop rule: words between "amid"/"despite" and the next comma,
-        semicolon or colon count half, like the words before "but" in VADER's own rule
-        (the backdrop of a statement is not its point)."""
+        """VADER plus phrases and a backdrop rule: words between "amid"/"despite" and the
+        next comma, semicolon or colon count half and the sentence's other words 1.5 times,
+        like the words before and after "but" in VADER's own rule (the backdrop of a
+        statement is not its point)."""
 
         _raw: list[str] = []
 
@@ -100,6 +127,8 @@ def _make_analyzer(backdrop: bool, names: bool = True):
             text = text.translate(_QUOTE_MAP)
             if names:
                 text = _mask_names(text)
+            for regex, token in phrases:
+                text = regex.sub(token, text)
             text = self._describe_emoji(text)
             self._raw = text.split()
             return super().polarity_scores(text)
@@ -121,28 +150,45 @@ def _make_analyzer(backdrop: bool, names: bool = True):
             sentiments = SentimentIntensityAnalyzer._but_check(words_and_emoticons, sentiments)
             if not backdrop or len(self._raw) != len(sentiments):
                 return sentiments
-            inside = False
-            for i, raw in enumerate(self._raw):
+            inside, opener, weights = False, False, []
+            for raw in self._raw:
                 if raw.lower().strip("\"'(") in BACKDROP_WORDS:
-                    inside = True
+                    inside = opener = True
+                    weights.append(1.0)
                 elif inside:
-                    sentiments[i] *= BACKDROP_WEIGHT
+                    weights.append(BACKDROP_WEIGHT)
                     if raw.rstrip("\"')").endswith((",", ";", ":")):
                         inside = False
-            return sentiments
+                else:
+                    weights.append(POINT_WEIGHT)
+            if not opener:
+                return sentiments
+            return [v * w for v, w in zip(sentiments, weights, strict=True)]
 
     return _Analyzer()
 
 
 @lru_cache(maxsize=8)
-def _analyzer(supplement_path: str | None, backdrop: bool, names: bool):
-    sia = _make_analyzer(backdrop, names)
+def _analyzer(supplement_path: str | None, backdrop: bool, names: bool,
+              phrases_path: str | None = None):
+    phrases = load_phrases(phrases_path) if phrases_path is not None else []
+    tokens = [(regex, _phrase_token(n)) for n, (regex, _, _) in enumerate(phrases)]
+    sia = _make_analyzer(backdrop, names, tokens)
     if supplement_path is not None:
         sia.lexicon.update(load_supplement(supplement_path))
+    for (_, token), (_, valence, _) in zip(tokens, phrases, strict=True):
+        sia.lexicon[token.lower()] = valence
     return sia
 
 
-def analyzer(supplement: bool | str | Path = True, backdrop: bool = True, names: bool = True):
+def _path_or_none(value, default: Path) -> str | None:
+    if value is False or value is None:
+        return None
+    return str(default if value is True else Path(value))
+
+
+def analyzer(supplement: bool | str | Path = True, backdrop: bool = True, names: bool = True,
+             phrases: bool | str | Path = True):
     """A VADER analyzer.
 
     Parameters
@@ -151,28 +197,32 @@ def analyzer(supplement: bool | str | Path = True, backdrop: bool = True, names:
         True: add the shipped security supplement; a path: another ``word,valence`` CSV;
         False: VADER's lexicon only.
     backdrop : bool
-        Halve words of "amid ..."/"despite ..." phrases (up to the next comma). False gives
-        VADER's own rules (curly quotes are still normalised, which only helps VADER).
+        Halve words of "amid ..."/"despite ..." phrases (up to the next comma) and weight
+        the sentence's other words 1.5 times. False gives VADER's own rules (curly quotes
+        are still normalised, which only helps VADER).
     names : bool
         Score each target name (``data/config/targets.yml``) as one unknown word. False
         gives VADER's reading of the words in names ("United" +1.8).
+    phrases : bool or path
+        True: score each phrase of the shipped ``data/lexicons/vader_phrases.csv`` ("stand
+        with", "deepen ... ties") as one word with the phrase's valence; a path: another
+        ``phrase,valence`` CSV; False: no phrases.
     """
-    if supplement is False or supplement is None:
-        return _analyzer(None, backdrop, names)
-    path = SUPPLEMENT_FILE if supplement is True else Path(supplement)
-    return _analyzer(str(path), backdrop, names)
+    return _analyzer(_path_or_none(supplement, SUPPLEMENT_FILE), backdrop, names,
+                     _path_or_none(phrases, PHRASES_FILE))
 
 
 def score_text(text: str, supplement: bool | str | Path = True,
-               backdrop: bool = True, names: bool = True) -> dict[str, float]:
+               backdrop: bool = True, names: bool = True,
+               phrases: bool | str | Path = True) -> dict[str, float]:
     """VADER scores of one string: ``compound``, ``pos``, ``neu``, ``neg`` (parameters as
     :func:`analyzer`)."""
-    return analyzer(supplement, backdrop, names).polarity_scores(text)
+    return analyzer(supplement, backdrop, names, phrases).polarity_scores(text)
 
 
 def score_sentiment(quotes: pd.DataFrame, supplement: bool | str | Path = True,
                     text_column: str = "text", backdrop: bool = True,
-                    names: bool = True) -> pd.DataFrame:
+                    names: bool = True, phrases: bool | str | Path = True) -> pd.DataFrame:
     """Add VADER sentiment of each quotation.
 
     Parameters
@@ -187,10 +237,16 @@ def score_sentiment(quotes: pd.DataFrame, supplement: bool | str | Path = True,
         Column holding the text to score.
     backdrop : bool, default True
         Halve the words of "amid ..."/"despite ..." phrases up to the next comma (the
-        backdrop of a statement, not its point); False keeps VADER's rules only.
+        backdrop of a statement, not its point) and weight the other words of such a
+        quotation 1.5 times; False keeps VADER's rules only.
     names : bool, default True
         Score target names (``data/config/targets.yml``) as one unknown word each, so that
         "the United Kingdom" or "the Security Council" is not read as praise.
+    phrases : bool or path, default True
+        Score the phrases of ``data/lexicons/vader_phrases.csv`` (support and closer
+        relations stated without sentiment words: "stand with", "deepen ... ties") as one
+        word each with the phrase's valence (True: the shipped file; a path: another CSV
+        with ``phrase,valence``; False: none).
 
     Returns
     -------
@@ -207,7 +263,7 @@ def score_sentiment(quotes: pd.DataFrame, supplement: bool | str | Path = True,
     """
     if text_column not in quotes.columns:
         raise ValueError(f"quotes has no {text_column!r} column (columns: {list(quotes.columns)})")
-    sia = analyzer(supplement, backdrop, names)
+    sia = analyzer(supplement, backdrop, names, phrases)
     scores = []
     for t in quotes[text_column]:
         if isinstance(t, str) and t.strip():
