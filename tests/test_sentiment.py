@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pandas as pd
 import pytest
 
@@ -190,3 +192,145 @@ def test_main_point_outweighs_its_backdrop():
     assert score_text(text, backdrop=False)["compound"] < score_text(text)["compound"]
     # Without a backdrop phrase nothing is weighted.
     assert score_text("We stand with you.") == score_text("We stand with you.", backdrop=False)
+
+
+@pytest.mark.parametrize("text", [
+    # Found in review: a phrase touching a single quotation mark was never matched, as
+    # the mark read as part of a word.
+    "‘We are with you,’ he said.",
+    "The aim is to ‘deepen ties’ with the region.",
+    "'We stand with you,' she said.",
+    # And the hyphenated form.
+    "We stand shoulder-to-shoulder with our neighbours.",
+])
+def test_phrase_beside_single_quote_or_hyphenated(text):
+    assert score_text(text)["compound"] > 0.05
+    assert score_text(text, phrases=False)["compound"] == 0.0
+
+
+def test_phrase_inside_a_word_is_not_matched():
+    for text in ("long-standing ties", "We understand with regret.", "o'stand with"):
+        assert score_text(text) == score_text(text, phrases=False)
+
+
+def test_standing_behind_an_act_is_not_support():
+    # Found in review: "X stands behind the strikes" means X is responsible for them.
+    assert score_text("They stand behind the attacks.") == score_text(
+        "They stand behind the attacks.", phrases=False)
+    assert score_text("We stand firmly behind our ally.")["compound"] > 0.05
+
+
+def test_phrase_keeps_the_sentiment_of_its_words():
+    # Found in review: a phrase's valence replaced that of a sentiment word inside it
+    # ("deepen mutual trust" scored lower than "trust" alone); phrases now hold only
+    # words without sentiment of their own.
+    assert score_text("We will deepen mutual trust.") == score_text(
+        "We will deepen mutual trust.", phrases=False)
+
+
+def test_all_capitals_text_is_not_changed_by_a_token():
+    # Found in review: the mixed-case token of a phrase or name in an all-capitals text
+    # made VADER see a difference of capitals and boost the other words.
+    for lower in ("we stand with them in this terrible war",
+                  "the U.S. condemned this terrible war"):
+        assert score_text(lower.upper())["compound"] == pytest.approx(
+            score_text(lower)["compound"])
+
+
+def test_vader_baseline_ignores_phrases():
+    from analysis.baselines import vader_stance
+
+    # Found in review: the "plain VADER" baseline read the phrase list.
+    assert vader_stance(["We stand with them."])[0] == "neutral"
+
+
+def test_phrase_file_line_numbers_count_blank_lines(tmp_path):
+    from analysis._lexicon import load_phrases
+
+    p = tmp_path / "p.csv"
+    p.write_text("phrase,valence\n\nstand with,high\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="line 3: valence 'high'"):
+        load_phrases(p)
+    q = tmp_path / "s.csv"
+    q.write_text("word,valence\n\nfoo,nine\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="line 3: valence 'nine'"):
+        load_supplement(q)
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("phrase,valence,note\nstand with,1.7,solidarity,EXTRA\n", r"line 2: .*more fields"),
+    ("phrase,valence\nstand with,1.7,oops\n", r"line 2: .*more fields"),
+    ("phrase,valence\nstand with,1.7\nStand  with,-3\n", r"line 3: .*'stand with' .*line 2"),
+    ("phrase,valence,valence\nstand with,1,2\n", r"repeated column"),
+])
+def test_phrase_file_refuses_ambiguous_rows(tmp_path, content, message):
+    from analysis._lexicon import load_phrases
+
+    p = tmp_path / "p.csv"
+    p.write_text(content, encoding="utf-8")
+    with pytest.raises(ConfigError, match=message):
+        load_phrases(p)
+
+
+def test_lexicon_files_with_bom_bad_encoding_or_no_file(tmp_path):
+    from analysis._lexicon import load_phrases
+
+    bom = tmp_path / "bom.csv"
+    bom.write_bytes("\ufeffphrase,valence\nstand with,1.7\n".encode())
+    assert load_phrases(bom)[0][1] == 1.7
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("phrase,valence\nd\xe9fendre,1.7\n".encode("latin-1"))
+    with pytest.raises(ConfigError, match=r"latin.csv.*not UTF-8"):
+        load_phrases(latin)
+    with pytest.raises(ConfigError, match="not a file"):
+        load_phrases(tmp_path)
+    with pytest.raises(ConfigError, match=r"latin.csv.*not UTF-8"):
+        load_supplement(latin)
+    with pytest.raises(ConfigError, match="not a file"):
+        load_supplement(tmp_path)
+
+
+def test_edited_lexicon_file_is_read_again(tmp_path):
+    p = tmp_path / "p.csv"
+    p.write_text("phrase,valence\nkeep the door open,2\n", encoding="utf-8")
+    assert score_text("They keep the door open.", phrases=p)["compound"] > 0.05
+    p.write_text("phrase,valence\nkeep the door open,-2\n", encoding="utf-8")
+    import os
+
+    st = p.stat()
+    os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    assert score_text("They keep the door open.", phrases=p)["compound"] < -0.05
+
+
+@pytest.mark.parametrize(("text", "weights"), [
+    ("Amid rising tensions, we agreed.", [1.0, 0.5, 0.5, 1.5, 1.5]),
+    ("We agreed despite the tensions", [1.5, 1.5, 1.0, 0.5, 0.5]),
+    # Found in review: a backdrop ran past the end of its sentence and past a dash.
+    ("We are sad amid the war. We are happy now.",
+     [1.5, 1.5, 1.5, 1.0, 0.5, 0.5, 1.5, 1.5, 1.5, 1.5]),
+    ("Amid the war — we are happy.", [1.0, 0.5, 0.5, 1.5, 1.5, 1.5, 1.5]),
+    ("Amid the war--we are happy.", [1.0, 0.5, 0.5, 1.5, 1.5]),
+    ("We are happy.", None),
+])
+def test_backdrop_weights(text, weights):
+    from analysis.sentiment import _backdrop_weights
+
+    assert _backdrop_weights(text.split()) == weights
+
+
+def test_scores_do_not_depend_on_other_threads():
+    # Found in review: the words of the text being scored were kept on the shared,
+    # cached analyzer, so concurrent calls read each other's words.
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = ["Amid the gravest threat to the region, we stand with you.",
+             "We are happy with this result and the terrible war is over."] * 200
+    serial = [score_text(t) for t in texts]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads often, so that a shared state shows
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            threaded = list(pool.map(score_text, texts))
+    finally:
+        sys.setswitchinterval(interval)
+    assert threaded == serial

@@ -14,6 +14,7 @@ Private helper of :mod:`analysis.sentiment` and :mod:`analysis.stance`. The file
 from __future__ import annotations
 
 import csv
+import io
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -26,37 +27,60 @@ STANCE_LEXICON_FILE = LEXICONS_DIR / "stance_lexicon.yml"
 PHRASES_FILE = LEXICONS_DIR / "vader_phrases.csv"
 
 
+def _csv_rows(path: Path, need: tuple[str, ...]):
+    """Rows of a UTF-8 lexicon CSV (a byte-order mark is allowed) with their line numbers.
+
+    Refuses, naming the file (and line): a path that is no file, text that is not UTF-8, a
+    header missing a needed column or repeating one, and a row with more fields than the
+    header (an unquoted comma in a note would otherwise shift it silently).
+    """
+    if not path.is_file():
+        raise ConfigError(f"{path}: lexicon file not found or not a file")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise ConfigError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start}); "
+                          "save it as UTF-8") from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    fields = reader.fieldnames or []
+    repeated = sorted({f for f in fields if fields.count(f) > 1})
+    if repeated:
+        raise ConfigError(f"{path}: repeated column(s) {repeated} in the header")
+    missing = [c for c in need if c not in fields]
+    if missing:
+        raise ConfigError(f"{path}: missing column(s) {missing}; need {','.join(need)}")
+    for row in reader:
+        if None in row:
+            raise ConfigError(f"{path}, line {reader.line_num}: the row has more fields than "
+                              f"the header ({','.join(fields)}); quote a field holding a comma")
+        yield reader.line_num, row
+
+
 def load_supplement(path: str | Path = SUPPLEMENT_FILE) -> dict[str, float]:
     """Read the VADER supplement CSV into ``{word: valence}``.
 
     Raises
     ------
     ConfigError
-        Missing file, missing columns, or a valence that is not a number in [-4, 4].
+        Missing file, text that is not UTF-8, missing or repeated columns, a row with more
+        fields than the header, or a valence that is not a number in [-4, 4].
     """
     path = Path(path)
-    if not path.exists():
-        raise ConfigError(f"{path}: lexicon file not found")
     out: dict[str, float] = {}
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        missing = {"word", "valence"} - set(reader.fieldnames or [])
-        if missing:
-            raise ConfigError(f"{path}: missing column(s) {sorted(missing)}; need word,valence")
-        for lineno, row in enumerate(reader, start=2):
-            word = (row["word"] or "").strip().lower()
-            try:
-                val = float(row["valence"])
-            except (TypeError, ValueError):
-                raise ConfigError(
-                    f"{path}, line {lineno}: valence {row['valence']!r} is not a number"
-                ) from None
-            if not word or not -4.0 <= val <= 4.0:
-                raise ConfigError(
-                    f"{path}, line {lineno}: need a word and a valence in [-4, 4], got "
-                    f"{row['word']!r}, {val}"
-                )
-            out[word] = val
+    for lineno, row in _csv_rows(path, ("word", "valence")):
+        word = (row["word"] or "").strip().lower()
+        try:
+            val = float(row["valence"])
+        except (TypeError, ValueError):
+            raise ConfigError(
+                f"{path}, line {lineno}: valence {row['valence']!r} is not a number"
+            ) from None
+        if not word or not -4.0 <= val <= 4.0:
+            raise ConfigError(
+                f"{path}, line {lineno}: need a word and a valence in [-4, 4], got "
+                f"{row['word']!r}, {val}"
+            )
+        out[word] = val
     return out
 
 
@@ -85,41 +109,42 @@ def load_phrases(path: str | Path = PHRASES_FILE) -> list[tuple[re.Pattern, floa
     Raises
     ------
     ConfigError
-        Missing file or column, a phrase that cannot be read, a phrase of optional words
-        only, or a valence that is not a number in [-4, 4]; the message names the line.
+        As :func:`load_supplement`, and for a phrase that cannot be read, a phrase of
+        optional words only, or a phrase written twice; the message names the line.
     """
     path = Path(path)
-    if not path.exists():
-        raise ConfigError(f"{path}: phrase lexicon file not found")
-    out = []
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        missing = {"phrase", "valence"} - set(reader.fieldnames or [])
-        if missing:
-            raise ConfigError(f"{path}: missing column(s) {sorted(missing)}; need phrase,valence")
-        for lineno, row in enumerate(reader, start=2):
-            phrase = " ".join((row["phrase"] or "").split())
-            try:
-                val = float(row["valence"])
-            except (TypeError, ValueError):
-                raise ConfigError(
-                    f"{path}, line {lineno}: valence {row['valence']!r} is not a number"
-                ) from None
-            if not phrase or not -4.0 <= val <= 4.0:
-                raise ConfigError(f"{path}, line {lineno}: need a phrase and a valence in "
-                                  f"[-4, 4], got {row['phrase']!r}, {val}")
-            parts = [_phrase_part(path, lineno, t) for t in phrase.split()]
-            if all(opt for _, opt in parts):
-                raise ConfigError(f"{path}, line {lineno}: {phrase!r} has only optional words")
-            pattern, first = "", True
-            for alt, opt in parts:
-                if opt:
-                    pattern += f"(?:{alt}\\s+)?" if first else f"(?:\\s+{alt})?"
-                else:
-                    pattern += alt if first else f"\\s+{alt}"
-                    first = False
-            out.append((re.compile(rf"(?<![\w'-]){pattern}(?![\w'-])", re.IGNORECASE),
-                        val, phrase))
+    out, seen = [], {}
+    for lineno, row in _csv_rows(path, ("phrase", "valence")):
+        phrase = " ".join((row["phrase"] or "").split())
+        try:
+            val = float(row["valence"])
+        except (TypeError, ValueError):
+            raise ConfigError(
+                f"{path}, line {lineno}: valence {row['valence']!r} is not a number"
+            ) from None
+        if not phrase or not -4.0 <= val <= 4.0:
+            raise ConfigError(f"{path}, line {lineno}: need a phrase and a valence in "
+                              f"[-4, 4], got {row['phrase']!r}, {val}")
+        key = phrase.lower().replace("’", "'")
+        if key in seen:
+            raise ConfigError(f"{path}, line {lineno}: {phrase!r} repeats the phrase "
+                              f"{key!r} of line {seen[key]}; keep one")
+        seen[key] = lineno
+        parts = [_phrase_part(path, lineno, t) for t in phrase.split()]
+        if all(opt for _, opt in parts):
+            raise ConfigError(f"{path}, line {lineno}: {phrase!r} has only optional words")
+        pattern, first = "", True
+        for alt, opt in parts:
+            if opt:
+                pattern += f"(?:{alt}\\s+)?" if first else f"(?:\\s+{alt})?"
+            else:
+                pattern += alt if first else f"\\s+{alt}"
+                first = False
+        # Whole words: no letter or digit beside the match, nor an apostrophe or
+        # hyphen that joins one to it ("long-standing", "o'stand"); a quotation mark
+        # beside it is fine (‘deepen ties’).
+        out.append((re.compile(rf"(?<!\w)(?<!\w['-]){pattern}(?!\w)(?!['-]\w)",
+                               re.IGNORECASE), val, phrase))
     return out
 
 

@@ -6,7 +6,8 @@ target-aware methods of :mod:`analysis.stance` add.
 
 - :func:`vader_stance` maps VADER's sentence compound score to a stance
   (positive -> favor, negative -> against, else neutral; the ±0.05 thresholds
-  of :func:`analysis.sentiment.label_compound`), with plain VADER (no supplement).
+  of :func:`analysis.sentiment.label_compound`), with plain VADER (no supplement, phrases,
+  backdrop rule or name masking).
 - :func:`tfidf_baseline` is a scikit-learn pipeline: TF-IDF word uni- and
   bigrams and a class-balanced logistic regression, fit on sentence text.
 """
@@ -29,7 +30,8 @@ def vader_stance(texts: Iterable[str]) -> np.ndarray:
     """Stance labels from plain VADER sentence sentiment, one per text."""
     return np.array([
         _SENTIMENT_TO_STANCE[label_compound(
-            score_text(t, supplement=False, backdrop=False, names=False)["compound"])]
+            score_text(t, supplement=False, backdrop=False, names=False,
+                       phrases=False)["compound"])]
         for t in texts
     ])
 

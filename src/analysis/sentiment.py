@@ -27,20 +27,23 @@ Limits
   acronyms are masked (and "US" may be the pronoun).
 * A quotation that mixes a negative backdrop with a positive main point ("amid the threat,
   we are with you") gets the sum of both, with the backdrop's words (after "amid",
-  "despite", ... up to the next comma) counted half and the other words 1.5 times by
-  default (``backdrop=True``, as VADER weights the words before and after "but"); the
-  label follows the stronger words. A backdrop that is not set off by "amid" or "despite"
+  "despite", ... up to the next comma, sentence end or dash) counted half and the other
+  words of the quotation 1.5 times by default (``backdrop=True``, as VADER weights the
+  words before and after "but"); the label follows the stronger words. A backdrop that is not set off by "amid" or "despite"
   counts in full.
 * Phrases are tone, not stance: "accused X of standing with Y" gains the support of
   "standing with" as VADER's "support" would. They are literal word sequences (no parser):
-  "deepen the already close ties" is not matched (two optional words at most), and literal
+  "deepen the already close ties" is not matched (one optional determiner and one
+  optional adjective at most), and literal
   standing ("stood with his arms crossed") or the noun ("his standing with voters") is read
-  as support.
+  as support. A phrase's valence replaces those of its words.
+* The lexicon files are read once per process and again when they change on disk.
 * English only. Scores of quotations of very different length are not strictly comparable.
 """
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -84,6 +87,12 @@ _QUOTE_MAP = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "„
 NAME_TOKEN = "Targetname"
 
 
+def _in_case_of(token: str, written: str) -> str:
+    # VADER boosts words in capitals when some words of a text are in capitals and others
+    # not, so a replacement keeps the capitals of what it replaces.
+    return token.upper() if written.isupper() else token
+
+
 def _mask_names(text: str) -> str:
     from .targets import match_text
 
@@ -92,10 +101,38 @@ def _mask_names(text: str) -> str:
         return text
     out, last = [], 0
     for *_, start, end in spans:
-        out += [text[last:start], NAME_TOKEN]
+        out += [text[last:start], _in_case_of(NAME_TOKEN, text[start:end])]
         last = end
     out.append(text[last:])
     return "".join(out)
+
+
+_CLOSERS = (",", ";", ":", ".", "!", "?")
+_DASHES = ("—", "–", "--")
+
+
+def _backdrop_weights(raw: list[str]) -> list[float] | None:
+    """Weight of each white-space token under the backdrop rule; None without a backdrop.
+
+    A backdrop runs from "amid"/"despite"/... to the first token ending in a comma,
+    semicolon, colon or sentence end, or holding a dash (a token that is only a dash
+    ends it before itself); its words weigh ``BACKDROP_WEIGHT``, the opener 1 and every
+    other word ``POINT_WEIGHT``.
+    """
+    weights, inside, opener = [], False, False
+    for token in raw:
+        if token.lower().strip("\"'(") in BACKDROP_WORDS:
+            inside = opener = True
+            weights.append(1.0)
+            continue
+        if inside and token.strip("—–-"):
+            weights.append(BACKDROP_WEIGHT)
+            if token.rstrip("\"')").endswith(_CLOSERS) or any(d in token for d in _DASHES):
+                inside = False
+            continue
+        inside = False if not token.strip("—–-") else inside
+        weights.append(POINT_WEIGHT)
+    return weights if opener else None
 
 
 #: What the n-th phrase of the phrase lexicon becomes before scoring: one word whose
@@ -115,11 +152,15 @@ def _make_analyzer(backdrop: bool, names: bool = True, phrases=()):
 
     class _Analyzer(SentimentIntensityAnalyzer):
         """VADER plus phrases and a backdrop rule: words between "amid"/"despite" and the
-        next comma, semicolon or colon count half and the sentence's other words 1.5 times,
-        like the words before and after "but" in VADER's own rule (the backdrop of a
-        statement is not its point)."""
+        next comma, semicolon, colon, sentence end or dash count half and the quotation's
+        other words 1.5 times, like the words before and after "but" in VADER's own rule
+        (the backdrop of a statement is not its point)."""
 
-        _raw: list[str] = []
+        def __init__(self):
+            super().__init__()
+            # The tokens of the text being scored, per thread: the analyzer is cached and
+            # shared, and VADER's _but_check sees only the punctuation-stripped words.
+            self._local = threading.local()
 
         def polarity_scores(self, text):
             # Emoji become their descriptions here, as VADER would do inside, so that the
@@ -128,9 +169,9 @@ def _make_analyzer(backdrop: bool, names: bool = True, phrases=()):
             if names:
                 text = _mask_names(text)
             for regex, token in phrases:
-                text = regex.sub(token, text)
+                text = regex.sub(lambda m, token=token: _in_case_of(token, m.group(0)), text)
             text = self._describe_emoji(text)
-            self._raw = text.split()
+            self._local.raw = text.split()
             return super().polarity_scores(text)
 
         def _describe_emoji(self, text):
@@ -148,20 +189,13 @@ def _make_analyzer(backdrop: bool, names: bool = True, phrases=()):
 
         def _but_check(self, words_and_emoticons, sentiments):
             sentiments = SentimentIntensityAnalyzer._but_check(words_and_emoticons, sentiments)
-            if not backdrop or len(self._raw) != len(sentiments):
+            raw = getattr(self._local, "raw", [])
+            # The lengths always agree (both split the same text on white space); the check
+            # guards against a VADER version that tokenises differently.
+            if not backdrop or len(raw) != len(sentiments):
                 return sentiments
-            inside, opener, weights = False, False, []
-            for raw in self._raw:
-                if raw.lower().strip("\"'(") in BACKDROP_WORDS:
-                    inside = opener = True
-                    weights.append(1.0)
-                elif inside:
-                    weights.append(BACKDROP_WEIGHT)
-                    if raw.rstrip("\"')").endswith((",", ";", ":")):
-                        inside = False
-                else:
-                    weights.append(POINT_WEIGHT)
-            if not opener:
+            weights = _backdrop_weights(raw)
+            if weights is None:
                 return sentiments
             return [v * w for v, w in zip(sentiments, weights, strict=True)]
 
@@ -169,22 +203,29 @@ def _make_analyzer(backdrop: bool, names: bool = True, phrases=()):
 
 
 @lru_cache(maxsize=8)
-def _analyzer(supplement_path: str | None, backdrop: bool, names: bool,
-              phrases_path: str | None = None):
-    phrases = load_phrases(phrases_path) if phrases_path is not None else []
+def _analyzer(supplement: tuple[str, int] | None, backdrop: bool, names: bool,
+              phrases_file: tuple[str, int] | None = None):
+    phrases = load_phrases(phrases_file[0]) if phrases_file is not None else []
     tokens = [(regex, _phrase_token(n)) for n, (regex, _, _) in enumerate(phrases)]
     sia = _make_analyzer(backdrop, names, tokens)
-    if supplement_path is not None:
-        sia.lexicon.update(load_supplement(supplement_path))
+    if supplement is not None:
+        sia.lexicon.update(load_supplement(supplement[0]))
     for (_, token), (_, valence, _) in zip(tokens, phrases, strict=True):
         sia.lexicon[token.lower()] = valence
     return sia
 
 
-def _path_or_none(value, default: Path) -> str | None:
+def _path_or_none(value, default: Path) -> tuple[str, int] | None:
+    # The file's modification time is part of the cache key, so that an edited lexicon
+    # is read again (a researcher tuning a list in a notebook need not restart it).
     if value is False or value is None:
         return None
-    return str(default if value is True else Path(value))
+    path = default if value is True else Path(value)
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        mtime = -1  # the loader names the missing file
+    return str(path), mtime
 
 
 def analyzer(supplement: bool | str | Path = True, backdrop: bool = True, names: bool = True,
@@ -197,8 +238,8 @@ def analyzer(supplement: bool | str | Path = True, backdrop: bool = True, names:
         True: add the shipped security supplement; a path: another ``word,valence`` CSV;
         False: VADER's lexicon only.
     backdrop : bool
-        Halve words of "amid ..."/"despite ..." phrases (up to the next comma) and weight
-        the sentence's other words 1.5 times. False gives VADER's own rules (curly quotes
+        Halve words of "amid ..."/"despite ..." phrases (up to the next comma, sentence end
+        or dash) and weight the quotation's other words 1.5 times. False gives VADER's own rules (curly quotes
         are still normalised, which only helps VADER).
     names : bool
         Score each target name (``data/config/targets.yml``) as one unknown word. False
