@@ -1386,6 +1386,11 @@ class _Person:
     country: str | None = None
     gender: str | None = None
     roster: dict | None = None
+    # A role and country written in a speaker phrase with the name ("Russian foreign
+    # ministry spokeswoman X said"): the person's for later mentions, but not used to find
+    # the holder of an office ("the spokesman" may be another, unnamed spokesman).
+    said_role: str | None = None
+    said_country: str | None = None
 
 
 class DocumentPeople:
@@ -1728,13 +1733,16 @@ class DocumentPeople:
                     return c
         return None
 
-    def describe(self, key: str) -> tuple[str, str | None, str | None]:
-        """(canonical name, role, country) of a person; roster values win."""
+    def describe(self, key: str, said: bool = True) -> tuple[str, str | None, str | None]:
+        """(canonical name, role, country) of a person; roster values win. ``said=False``
+        leaves out what only a speaker phrase gave (see ``_Person.said_role``)."""
         p = self.people[key]
+        role = p.role or (p.said_role if said else None)
+        country = p.country or (p.said_country if said else None)
         if p.roster:
             r = p.roster
-            return r["name"], r.get("role") or p.role, r.get("country") or p.country
-        return p.name, p.role, p.country
+            return r["name"], r.get("role") or role, r.get("country") or country
+        return p.name, role, country
 
     def _description(self, appositive: str) -> Speaker | None:
         """The parse of a description written beside a name ("the foreign minister"), or
@@ -1861,7 +1869,7 @@ class DocumentPeople:
                 return None
         found = None
         for key in self.people:
-            _, role, country = self.describe(key)
+            _, role, country = self.describe(key, said=False)
             if role != sp.role or (sp.country and country and country != sp.country):
                 continue
             if sp.country and country != sp.country and \
@@ -1962,8 +1970,14 @@ class DocumentPeople:
             if key not in self.people and len(words) == 2 and words[0].lower() in _PARTICLES:
                 key = self._particle_surname(words)
             if key and key in self.people:
-                name, r, c = self.describe(key)
                 p = self.people[key]
+                # A role or country written in the mention itself ("Russian foreign
+                # ministry spokeswoman X said") is the person's: later mentions ("X said",
+                # "she said") carry it. (A description beside it is learned, or not, by
+                # the stricter rules of _learn_description.)
+                p.said_role = p.said_role or sp.role
+                p.said_country = p.said_country or sp.country
+                name, r, c = self.describe(key)
                 if p.roster:
                     return name, r, c
                 return name, r or role, c or country
