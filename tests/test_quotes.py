@@ -1694,3 +1694,34 @@ def test_name_before_and_does_not_join_a_descriptor_phrase(text):
 def test_ministry_words_only_after_a_country_adjective(text, speaker):
     (r,) = rows(text)
     assert r["speaker"] == speaker
+
+
+# Found on blind set 14: a role and country written before a name in the speaker phrase
+# ("Russian foreign ministry spokeswoman X said") were the first quotation's only; the
+# person's later "X said" and "she said" had none, so a comparison by role or country
+# lost them.
+@pytest.mark.parametrize("text", [
+    "“The talks will go on,” Russian foreign ministry spokeswoman Darya Orlova said.\n\n"
+    "Orlova said the alliance “has the tools” to help.\n\n“We are ready,” she said.",
+    "In Ankara, defence ministry spokesman Kemal Aydin said the strike was precise.\n\n"
+    "“The strike was lawful,” Aydin said.\n\nHe said that more would follow.",
+])
+def test_role_written_before_a_name_carries_to_later_mentions(text):
+    got = [(r["speaker"], r["speaker_role"], r["speaker_country"]) for r in rows(text)]
+    assert len(got) == 3
+    assert len(set(got)) == 1 and got[0][1] == "spokesperson"
+
+
+# Found on blind set 14: a lower-case portfolio of two words between an organisation and
+# a role ("EU foreign policy spokeswoman X", "UN human rights spokeswoman X") cut the
+# speaker phrase, and the quotation had no speaker.
+@pytest.mark.parametrize("text", [
+    "“The future is bright,” EU foreign policy spokeswoman Sofia Laine said.",
+    "“The future is bright,” UN human rights spokeswoman Sofia Laine said.",
+    "“The future is bright,” said EU foreign policy spokeswoman Sofia Laine.",
+    "“The future is bright,” the EU's foreign policy spokeswoman Sofia Laine said.",
+    "EU humanitarian affairs spokeswoman Sofia Laine said the future was bright.",
+])
+def test_portfolio_words_before_a_role(text):
+    (r,) = rows(text)
+    assert (r["speaker"], r["speaker_role"]) == ("Sofia Laine", "spokesperson")

@@ -292,3 +292,15 @@ def test_countries_not_by_name_must_name_listed_countries(tmp_path):
     with pytest.raises(ConfigError, match=r"titles.yml: countries_not_by_name must be a list of "
                                           r"countries of the 'countries' section"):
         load_titles(path)
+
+
+@pytest.mark.parametrize(("mention", "name"), [
+    # A portfolio word before a body's head is part of the body's name: "refugee" is also
+    # a word of roles ("UN refugee envoy X"), which had cut "the UN refugee agency" to
+    # "agency".
+    ("the UN refugee agency", "UN refugee agency"),
+    ("UN human rights office", "UN human rights office"),
+])
+def test_portfolio_words_before_a_body_keep_its_name(mention, name):
+    sp = parse_mention(mention)
+    assert (sp.kind, sp.name) == ("org", name)

@@ -594,6 +594,12 @@ def _parse_words(mention: str, t: Titles) -> Speaker:
                 # country's foreign ministry was one speaker, "ministry"; and one ministry
                 # written two ways would be two).
                 return Speaker("org", " ".join(toks[i:]), country=country)
+            if name_toks and low[k - 1] in t.org_heads and low[k - 1] not in t.descriptors:
+                # "the UN refugee agency": lower-case words between a name and a body's head
+                # are the body's name (a run ending in a role starts a new description).
+                name_toks.extend(toks[i:k])
+                i = k
+                continue
         if w in t.parties or w in _DETERMINERS or (w in t.descriptors and toks[i].islower()):
             name_toks = [] if toks[i].islower() else name_toks
             i += 1
