@@ -1725,3 +1725,43 @@ def test_role_written_before_a_name_carries_to_later_mentions(text):
 def test_portfolio_words_before_a_role(text):
     (r,) = rows(text)
     assert (r["speaker"], r["speaker_role"]) == ("Sofia Laine", "spokesperson")
+
+
+# Found on blind set 14: "the Bosniak member of the tripartite presidency said" gave the
+# speaker "the presidency"; so did every role noun but a few ("the minister of defence
+# said" gave "defence", "the envoy to Sudan said" the government of Sudan).
+@pytest.mark.parametrize(("text", "mention", "role"), [
+    ("The minister of defence said the vote was a coup.", "The minister of defence",
+     "defense minister"),
+    ("The leader of the opposition said the vote was a coup.", "The leader of the opposition",
+     "leader"),
+    ("The envoy to Sudan said the vote was a coup.", "The envoy to Sudan", "envoy"),
+    ("The chairman of the committee said the vote was a coup.",
+     "The chairman of the committee", "chair"),
+    ("The Bosniak member of the presidency said the vote was a coup.",
+     "The Bosniak member of the presidency", None),
+    ("Members of the delegation said the vote was a coup.", "Members of the delegation", None),
+    ("The commander of the mission said the vote was a coup.", "The commander of the mission",
+     None),
+    ("The UN special envoy for Yemen said the vote was a coup.",
+     "The UN special envoy for Yemen", "envoy"),
+    ("They disagree on whether a leader of the group said the vote was a coup.",
+     "a leader of the group", "leader"),
+])
+def test_role_noun_before_of_or_to_is_the_speaker(text, mention, role):
+    (r,) = rows(text)
+    assert (r["speaker_mention"], r["speaker_role"]) == (mention, role)
+    assert r["speaker_country"] is None
+
+
+# Found while extending the role nouns: a name ending in "-ed" or "-ing" after a role and
+# a comma ("the ministry's spokesman, Mohamed Ali, said") was read as a participle phrase
+# interrupting the source, so the description spoke instead of the person.
+@pytest.mark.parametrize("text", [
+    "The ministry's spokesman, Mohamed Ali, said the talks had failed.",
+    "Kenya’s ambassador, Mohamed Kanu Turay, said the talks had failed.",
+    "The minister, Ahmed Sterling, said the talks had failed.",
+])
+def test_name_ending_like_a_participle_after_a_role(text):
+    (r,) = rows(text)
+    assert r["speaker_mention"] == text.split(", ")[1]

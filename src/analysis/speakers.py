@@ -487,13 +487,26 @@ def _parse_mention(mention: str, t: Titles) -> Speaker:
     # "a spokesperson for the embassy", "a spokeswoman for President X", "officials at the
     # ministry": the role-holder (written in lower case) speaks for what follows.
     m = _ROLE_HOLDER_RE.search(mention)
-    if m and m.group(1).lower() in _ROLELESS_HEADS:
-        sp = _parse_words(mention, t)
-        if sp.role:
-            return sp  # "the chief of staff": a role of its own
+    if m:
+        low = mention.lower().split()
+        head = len(mention[:m.end(1)].split()) - 1
+        if _match_vocab(low, head, t.roles, t.max_len)[1] > 1:
+            # "the chief of staff", "the minister of the economy": the head noun opens a
+            # role of its own of more words (titles.yml).
+            sp = _parse_words(mention, t)
+            if sp.role:
+                return sp
+        elif m.group(1).lower() in _ROLELESS_HEADS:
+            sp = _parse_words(mention, t)
+            if sp.role:
+                return sp
     if m:
         # "diplomats in X": X is where they are, not whom they speak for.
-        located = m.group(2).lower() == "in"
+        # "the envoy to Sudan", "the special envoy for Yemen": where an envoy or ambassador
+        # is sent is not their country (an adviser to X's president is X's).
+        located = m.group(2).lower() == "in" or (
+            m.group(2).lower() in ("to", "for")
+            and m.group(1).lower().rstrip("s") in _SENT_ROLES)
         return _role_holder(mention, m.end(1), m.end(), t, located) or _parse_words(mention, t)
     sp = _parse_words(mention, t)
     at = _IN_PLACE_RE.search(mention)
@@ -514,6 +527,8 @@ def _parse_mention(mention: str, t: Titles) -> Speaker:
 
 
 _OF_ORG_RE = re.compile(r"\s(?:for|of|at|from)\s")
+# Role nouns of people sent to a country or body ("the envoy to Sudan").
+_SENT_ROLES = frozenset({"envoy", "ambassador"})
 # "<body> in <place>" at the end of a mention; bodies that sit abroad take no country from it.
 _IN_PLACE_RE = re.compile(r"(\w+)\s+in\s+([A-Z][\w.’'\- ]*)$")
 _ABROAD_HEADS = frozenset({"embassy", "embassies", "consulate", "mission", "delegation",
@@ -896,7 +911,8 @@ def subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
             # Back over the role noun's own words: "the", "a", "senior", "two" (lower case)
             # and a country adjective ("a senior Chinese official at ...").
             while k >= 1 and len(toks) - 2 - k < 3 and toks[k - 1][2].isalpha() and (
-                    (toks[k - 1][2][:1].islower() and toks[k - 1][2].lower() not in _NOT_HEAD)
+                    (toks[k - 1][2][:1].islower() and toks[k - 1][2].lower() not in _NOT_HEAD
+                     and toks[k - 1][2].lower() != "whether")
                     or (toks[k - 1][2].lower(),) in t.countries
                     # "a Western diplomat": a capitalised adjective after an article
                     or (k >= 2 and toks[k - 2][2].lower() in ("a", "an", "the")
@@ -940,11 +956,17 @@ _POSTMOD_HEADS = frozenset({"familiar", "close", "knowledge", "briefed", "involv
 _POSTMOD_RE = re.compile(r"\b(?:" + "|".join(sorted(_POSTMOD_HEADS)) + r")\s+(?:to|with|of|on|in)\s")
 
 
+# Role nouns that name no role of titles.yml ("the head of X"): the holder speaks, without a role.
+_ROLELESS_HEADS = frozenset({"head", "heads", "chief", "chiefs", "member", "members",
+                             "commander", "commanders"})
+
 # Nouns for people who speak for an organisation named after them ("a spokesperson for X");
 # each is a spelling of a role in titles.yml, or in _ROLELESS_HEADS.
 _ROLE_NOUNS = frozenset("""spokesperson spokesman spokeswoman spokespeople spokesmen spokeswomen
 official officials director representative representatives aide aides adviser advisers
-advisor advisors diplomat diplomats analyst analysts head heads chief chiefs""".split())
+advisor advisors diplomat diplomats analyst analysts minister ministers president leader
+leaders ambassador ambassadors envoy envoys chairman chairwoman chairperson chair
+secretary-general governor mayor negotiator negotiators""".split()) | _ROLELESS_HEADS
 _PP_RE = re.compile(r"\s(?:of|to|for|with)\s")
 _AS_RE = re.compile(r"\bas\s")  # "... as foreign minister": the person's own capacity
 
@@ -960,8 +982,6 @@ citing""".split())
 # Lower-case heads of a source phrase: people and bodies that speak, and documents that do.
 _NOMINAL_SOURCES = _LOWER_NOMINAL_HEADS | _ROLE_NOUNS
 
-# Role nouns that name no role of titles.yml ("the head of X"): the holder speaks, without a role.
-_ROLELESS_HEADS = frozenset({"head", "heads", "chief", "chiefs"})
 _ROLE_PREPS = ("for", "of", "at", "from", "to", "with", "in")
 _PREP_BEFORE_RE = re.compile(r"(?<![\w’'])(?:" + "|".join(_ROLE_PREPS) + r")\s+$", re.IGNORECASE)
 _PREP_OR_ON_BEFORE_RE = re.compile(r"(?<![\w’'])(?:" + "|".join(_ROLE_PREPS) + r"|on)\s+$",
@@ -1018,7 +1038,8 @@ def _subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
                 if commas == 1 and k >= 1 and k + 1 < j and toks[k - 1][2].islower() and \
                         toks[k - 1][2] in _NOMINAL_SOURCES and (
                         toks[k + 1][2].lower() in _INTERRUPTING_FIRST
-                        or toks[k + 1][2].endswith(("ing", "ed"))):
+                        or (toks[k + 1][2].endswith(("ing", "ed"))
+                            and toks[k + 1][2].islower())):
                     # "The statement, issued by ..., said", "A senior official, speaking on
                     # condition of anonymity, said": a phrase interrupts a nominal source.
                     found = _subject_before(text, lo, toks[k][0], t,
