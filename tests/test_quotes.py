@@ -1765,3 +1765,25 @@ def test_role_noun_before_of_or_to_is_the_speaker(text, mention, role):
 def test_name_ending_like_a_participle_after_a_role(text):
     (r,) = rows(text)
     assert r["speaker_mention"] == text.split(", ")[1]
+
+
+# Found on blind set 14: "voted to stop recognising rulings of the court, and the member
+# said ..." made the object of "recognising" a reported belief that ran on into the next
+# clause. Cognition verbs that also take a plain object ("know", "consider", "recognise",
+# "understand") are cues only before a clause, as "add" is.
+@pytest.mark.parametrize("text", [
+    "Lawmakers voted to stop recognising rulings of the court, and nothing else changed.",
+    "She knows the gritty specifics of health care policy, and it shows.",
+    "Few countries recognise the breakaway region's declaration of independence.",
+    "He is considered a true genius by his followers in the party.",
+])
+def test_cognition_verb_with_a_plain_object_is_no_cue(text):
+    assert rows(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "The minister said she knows that the talks will fail.",
+    "Officials recognise the talks will fail, the minister said.",
+])
+def test_cognition_verb_before_a_clause_is_still_a_cue(text):
+    assert any("talks will fail" in r["text"] for r in rows(text))
