@@ -1787,3 +1787,24 @@ def test_cognition_verb_with_a_plain_object_is_no_cue(text):
 ])
 def test_cognition_verb_before_a_clause_is_still_a_cue(text):
     assert any("talks will fail" in r["text"] for r in rows(text))
+
+
+# Found on blind set 14: "In Ankara, defence ministry spokesman X said" (a common wire
+# form) gave X no country; a ministry or government speaking from the capital that opens
+# the sentence is that country's, as "the Foreign Ministry in Beijing" already was.
+@pytest.mark.parametrize(("text", "country"), [
+    ("In Ankara, defence ministry spokesman Kemal Aydin said the strike was precise.",
+     "Turkey"),
+    ("In Beijing, foreign ministry spokeswoman Wen Li said the visit was normal.", "China"),
+    ("In Tokyo, a government spokesman said the visit was normal.", "Japan"),
+    ("In Moscow, the foreign ministry said the visit was normal.", "Russia"),
+    # Not without a ministry or government word, nor when the phrase has its own country,
+    # nor after a place that is not a capital of the list.
+    ("In Brussels, NATO spokesman Piet Laan said the visit was normal.", None),
+    ("In Beijing, Indian foreign ministry spokesman Raj Rao said the visit was normal.",
+     "India"),
+    ("In Geneva, foreign ministry spokesman Raj Rao said the visit was normal.", None),
+])
+def test_ministry_speaking_from_the_capital_opening_the_sentence(text, country):
+    (r,) = rows(text)
+    assert r["speaker_country"] == country

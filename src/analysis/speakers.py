@@ -41,7 +41,7 @@ import bisect
 import csv
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -526,6 +526,12 @@ def _parse_mention(mention: str, t: Titles) -> Speaker:
     return sp
 
 
+# A government body in a speaker phrase, and the capital it speaks from when that opens the
+# sentence: "In Ankara, defence ministry spokesman X said", "In Oslo, a government
+# spokesman said".
+_GOVERNMENT_RE = re.compile(r"(?i)\b(?:ministry|government)\b")
+_IN_CAPITAL_RE = re.compile(r"\s*In ([A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,2}), "
+                            r"(?:[a-z][\w-]* ){0,4}$")
 _OF_ORG_RE = re.compile(r"\s(?:for|of|at|from)\s")
 # Role nouns of people sent to a country or body ("the envoy to Sudan").
 _SENT_ROLES = frozenset({"envoy", "ambassador"})
@@ -1671,6 +1677,18 @@ class DocumentPeople:
             self._sentence_starts[p] = [s for s, _ in sentence_spans(self.text, a, b)]
         return self._sentence_starts[p]
 
+    def _capital_opening(self, start: int, end: int) -> str | None:
+        """Country of the capital in "In <capital>, " opening the sentence of a speaker
+        phrase at ``start:end`` that names a ministry or government, with at most a few
+        lower-case words between ("In Ankara, defence ministry spokesman X said", "In
+        Oslo, a government spokesman said"), else None."""
+        if _GOVERNMENT_RE.search(self.text, max(0, start - 40), end) is None:
+            return None  # the common case, decided without finding the sentence start
+        m = _IN_CAPITAL_RE.match(self.text, self._sentence_start(start), start)
+        if m is None or _GOVERNMENT_RE.search(self.text, m.end(1), end) is None:
+            return None
+        return self.titles.countries.get(tuple(m.group(1).lower().split()))
+
     def _sentence_start(self, at: int) -> int:
         """Start of the sentence holding offset ``at`` (of its paragraph when unsplit)."""
         p = self._paragraph_of(at)
@@ -1950,6 +1968,10 @@ class DocumentPeople:
                 if all(g[0] for g in got):
                     return _join_sources(got)
         sp = _parse_shared(mention, self.titles)
+        if sp.country is None and sp.kind != "pronoun":
+            capital = self._capital_opening(start, start + len(mention))
+            if capital:
+                sp = replace(sp, country=capital)
         extra = self._description(appositive) if appositive else None
         role = sp.role or (extra.role if extra else None)
         country = sp.country or (extra.country if extra else None)
