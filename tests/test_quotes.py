@@ -1808,3 +1808,23 @@ def test_cognition_verb_before_a_clause_is_still_a_cue(text):
 def test_ministry_speaking_from_the_capital_opening_the_sentence(text, country):
     (r,) = rows(text)
     assert r["speaker_country"] == country
+
+
+# Found on blind set 14: "The agency, Frontex, said its observers had reached the town"
+# found no subject before "said", and the rule for an attribution after the reported
+# words ('"...," said X.') then took "its observers" as the speaker of "The agency,
+# Frontex".
+@pytest.mark.parametrize(("text", "speaker"), [
+    ("The agency, Frontex, said its observers had reached the town.", "Frontex"),
+    ("The U.N. peacekeeping mission in the territory, MINURSO, said its observers had "
+     "reached the town.", "MINURSO"),
+])
+def test_organisation_named_in_apposition_after_its_description(text, speaker):
+    (r,) = rows(text)
+    assert (r["speaker"], r["text"]) == (speaker, "its observers had reached the town")
+
+
+def test_no_inverted_attribution_before_a_finite_verb():
+    # '"...," said X.' needs X to end the clause; "said its observers had ..." is a clause.
+    got = rows("The talks, in the end, said its observers had reached the town.")
+    assert all(r["speaker_mention"] != "its observers" for r in got)

@@ -952,6 +952,8 @@ def _reported(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, k: int, records
             elif spk is None:
                 if pre == "," and group == "speech":  # "..., said X."
                     spk = phrase_after(text, _lstrip(text, m.end(), se), se, d.titles)
+                    if spk and _finite_next(text, spk[2][1] if spk[2] else spk[1], se):
+                        spk = None  # "..., said its observers had ...": a clause follows
                     if spk and _n_words(text, spk[2][1] if spk[2] else spk[1], end) <= 6:
                         cs, ce = ss, _rstrip(text, ss, m.start(), _WS + ",")
                 if cs is None:
@@ -1257,6 +1259,13 @@ def _split_clause_after(text: str, s: int, e: int) -> bool:
     return w is not None and w.group().lower() in _FINITE
 _FINITE = frozenset("""is was are were has have had will would can could may might must should
 shall did does do""".split())
+
+
+def _finite_next(text: str, pos: int, se: int) -> bool:
+    """Whether the word after ``pos`` (before ``se``) is a finite auxiliary ("had", "was"):
+    the phrase before it is the subject of a clause, not a speaker after the reported words."""
+    w = _WORD_RE.match(text, _lstrip(text, pos, se))
+    return w is not None and w.end() <= se and w.group().lower() in _FINITE
 
 
 def _that_clause_at(text: str, pos: int, se: int) -> bool:

@@ -1058,11 +1058,13 @@ def _subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
                                            allow_nominal=allow_nominal)
                     if found is not None and _POSTMOD_RE.search(text, found[0], found[1]):
                         return found[0], found[1], None
-                if commas == 1 and k + 2 < j and all(
+                if commas == 1 and (k + 2 < j or (k + 2 == j and k >= 1
+                                                  and toks[k - 1][2].islower())) and all(
                         _is_cap(x[2]) or x[2].lower() in _CONNECTORS for x in toks[k + 1:j]) \
                         and _is_cap(toks[k + 1][2]) and toks[k + 1][2].lower() not in _CAP_STOP:
                     # "The state's campaign chairman, Phil Lovas, said": the name sits
-                    # between the commas, the description before it.
+                    # between the commas, the description before it; a name of one word
+                    # after a lower-case description too ("The agency, Frontex, said").
                     d0 = k - 1
                     while d0 - 1 >= 0 and toks[d0 - 1][2] not in (",", ";", "“", "”", '"') \
                             and k - d0 < 12:
