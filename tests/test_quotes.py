@@ -1828,3 +1828,14 @@ def test_no_inverted_attribution_before_a_finite_verb():
     # '"...," said X.' needs X to end the clause; "said its observers had ..." is a clause.
     got = rows("The talks, in the end, said its observers had reached the town.")
     assert all(r["speaker_mention"] != "its observers" for r in got)
+
+
+# Found while trying "thank" again (left out, see test_thanked_is_no_cue): a reported
+# clause ran on over ", and its foreign minister, X, said ...", a new source described
+# before its name, whose own quotation became ", and its foreign minister".
+def test_clause_ends_before_a_new_source_described_before_its_name():
+    got = rows("Haiti praised Nairobi for its courage and sacrifice, and its foreign minister, "
+               "Marie Destin, said the capital wanted a full peacekeeping operation.")
+    assert [(r["speaker"], r["text"]) for r in got] == [
+        ("Haiti", "Nairobi for its courage and sacrifice"),
+        ("Marie Destin", "the capital wanted a full peacekeeping operation")]

@@ -891,6 +891,10 @@ def _reported(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, k: int, records
             voice = _passive_voice(d, ss, m)
             spk = subject_before(text, ss, m.start(), d.titles)
             anchor = spk[0] if spk else m.start()
+            if spk and spk[2] and spk[2][0] < anchor:
+                # "..., and its foreign minister, X, said": the source opens with the
+                # description before the name.
+                anchor = spk[2][0]
             pre = text[_rstrip(text, ss, anchor, _WS + _ALL_MARKS) - 1:][:1] \
                 if anchor > ss else ""
             before_word = text[_rstrip(text, ss, anchor) - 4:anchor].strip().lower()
@@ -1124,7 +1128,7 @@ def _content_end(d: _Doc, cs: int, se: int, skip) -> int:
         # "... and Democrats accused ...": a new subject and cue after "and"/"but".
         spk = subject_before(text, cs, m.start(), d.titles)
         if spk:
-            e = _rstrip(text, cs, spk[0])
+            e = _rstrip(text, cs, min(spk[0], spk[2][0]) if spk[2] else spk[0])
             conj = text[max(cs, e - 4):e].lower()
             if conj.endswith((" and", " but")) and _n_words(text, cs, e - 4) >= 3:
                 return _rstrip(text, cs, e - 4, _WS + ",")

@@ -1069,6 +1069,8 @@ def _subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
                     while d0 - 1 >= 0 and toks[d0 - 1][2] not in (",", ";", "“", "”", '"') \
                             and k - d0 < 12:
                         d0 -= 1
+                    while d0 < k - 1 and toks[d0][2].lower() in ("and", "but"):
+                        d0 += 1  # "..., and its foreign minister, X, said": a new source
                     return toks[k + 1][0], _name_end(text, toks[j - 1]), (
                         (toks[d0][0], toks[k - 1][1]) if d0 <= k - 1 else None)
                 name_end = k - 1
