@@ -1839,3 +1839,76 @@ def test_clause_ends_before_a_new_source_described_before_its_name():
     assert [(r["speaker"], r["text"]) for r in got] == [
         ("Haiti", "Nairobi for its courage and sacrifice"),
         ("Marie Destin", "the capital wanted a full peacekeeping operation")]
+
+
+# Found in review of the rules of 2026-12-02 (second session); tests first.
+@pytest.mark.parametrize(("text", "speaker"), [
+    # A portfolio word before a name is a fronted topic, not part of a title.
+    ("On migration Hungary said it would not comply.", "Hungary"),
+    ("Concerning maritime security China said it would respond.", "China"),
+    ("In a reversal on nuclear policy Tehran said it would talk.", "Iran"),
+])
+def test_review_fronted_portfolio_word_is_no_title(text, speaker):
+    (r,) = rows(text)
+    assert r["speaker"] == speaker
+
+
+@pytest.mark.parametrize(("text", "role"), [
+    # A possessive after "of" makes the possessor's noun no role of the speaker.
+    ("The chairman of the committee's spokesman said hearings would begin.", "spokesperson"),
+    ("The minister of defence's spokesman said hearings would begin.", "spokesperson"),
+])
+def test_review_possessive_after_of_keeps_the_last_role(text, role):
+    (r,) = rows(text)
+    assert r["speaker_role"] == role
+
+
+def test_review_role_written_now_wins_over_the_carried_one():
+    got = rows("Chinese foreign ministry spokesman Wang Wenbin said Beijing opposed the move. "
+               "Later, Foreign Minister Wang said the United States must stop.\n\n"
+               "Avi Hagari, a rear admiral, said the fleet was ready. "
+               "Military spokesman Avi Hagari said the port was closed.")
+    roles = [r["speaker_role"] for r in got]
+    assert roles[0] == "spokesperson" and roles[1] == "foreign minister"
+
+
+@pytest.mark.parametrize("text", [
+    "In Doha, Hamas government officials said a ceasefire was near.",
+    "In London, the Hong Kong government said the law would stand.",
+    "In Kyiv, the exiled Belarusian opposition government said the leader must go.",
+    "In Havana, the government's critics said the vote was rigged.",
+    "In Vienna, government negotiators said a deal was near.",
+])
+def test_review_capital_country_only_for_that_states_own_body(text):
+    (r,) = rows(text)
+    assert r["speaker_country"] != {"Doha": "Qatar", "London": "United Kingdom",
+                                    "Kyiv": "Ukraine", "Havana": "Cuba",
+                                    "Vienna": "Austria"}[text.split(",")[0][3:]]
+
+
+@pytest.mark.parametrize(("text", "country"), [
+    ("Israel's ambassador to the UN said the resolution was one-sided.", "Israel"),
+    ("China's envoy to the UN said the resolution was one-sided.", "China"),
+])
+def test_review_possessive_country_before_a_role_noun(text, country):
+    (r,) = rows(text)
+    assert (r["speaker_role"], r["speaker_country"]) in (("ambassador", country),
+                                                        ("envoy", country))
+
+
+@pytest.mark.parametrize(("text", "speaker"), [
+    ("A spokesman for its ally, Iran, said the strikes were illegal.", "spokesman for Iran"),
+    ("Officials from the country, Russia, said the strikes were illegal.", None),
+])
+def test_review_country_in_apposition_to_the_object_does_not_speak(text, speaker):
+    (r,) = rows(text)
+    assert r["speaker"] not in ("Iran", "Russia")
+
+
+@pytest.mark.parametrize(("text", "speaker"), [
+    ("The government, however, said the plan would proceed.", "government"),
+    ("The army, too, said it was ready.", "army"),
+])
+def test_review_subject_with_an_interrupting_adverb(text, speaker):
+    (r,) = rows(text)
+    assert r["speaker"] == speaker

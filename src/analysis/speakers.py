@@ -182,8 +182,8 @@ class Titles:
         Lower-case word -> implied gender ("f", "m" or "").
     countries : dict
         Lower-case token tuple as written -> canonical country name.
-    parties, org_heads, descriptors, place_firsts : frozenset
-        Lower-case words.
+    parties, org_heads, descriptors, place_firsts, portfolios : frozenset
+        Lower-case words (``portfolios``: portfolio words inside a role phrase).
     qualifiers : dict
         Lower-case word written before a role -> prefix of the normalised role ("deputy"
         makes "foreign minister" "deputy foreign minister").
@@ -202,6 +202,7 @@ class Titles:
     first_words: frozenset = frozenset()
     qualifiers: dict = field(default_factory=dict)
     place_firsts: frozenset = frozenset()
+    portfolios: frozenset = frozenset()
 
 
 def _words(value: str) -> tuple[str, ...]:
@@ -262,6 +263,7 @@ def _load_titles_cached(path: str, mtime: float) -> Titles:
         qualifiers={str(k).lower(): str(v).lower()
                     for k, v in (data.get("role_qualifiers") or {}).items()},
         place_firsts=frozenset(str(p).lower() for p in data.get("place_first_words") or []),
+        portfolios=frozenset(str(p).lower() for p in data.get("portfolio_words") or []),
     )
 
 
@@ -488,6 +490,12 @@ def _parse_mention(mention: str, t: Titles) -> Speaker:
     # ministry": the role-holder (written in lower case) speaks for what follows.
     m = _ROLE_HOLDER_RE.search(mention)
     if m:
+        owned = _OWNED_RE.search(mention, m.end()) if m.group(2).lower() == "of" else None
+        if owned and _parse_words(owned.group(1), t).role:
+            # "the chairman of the committee's spokesman": the possessor's noun is no role
+            # of the speaker; the role after the possessive is (after "for" and "to" the
+            # possessive is inside the object: "a spokesman for Ohio's governor").
+            return _parse_words(mention, t)
         low = mention.lower().split()
         head = len(mention[:m.end(1)].split()) - 1
         if _match_vocab(low, head, t.roles, t.max_len)[1] > 1:
@@ -530,8 +538,16 @@ def _parse_mention(mention: str, t: Titles) -> Speaker:
 # sentence: "In Ankara, defence ministry spokesman X said", "In Oslo, a government
 # spokesman said".
 _GOVERNMENT_RE = re.compile(r"(?i)\b(?:ministry|government)\b")
+# Capitalised words that may precede it ("the Foreign Ministry", "External Affairs Ministry"),
+# and the words that may follow it (a spokesperson, an official, "of Foreign Affairs").
+_STATE_BODY_WORDS = frozenset("""the a an foreign defence defense interior external affairs home
+finance trade energy justice health economy""".split())
+_STATE_BODY_NEXT = frozenset("""spokesman spokeswoman spokesperson official officials of
+said""".split())
 _IN_CAPITAL_RE = re.compile(r"\s*In ([A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,2}), "
                             r"(?:[a-z][\w-]* ){0,4}$")
+# A possessive inside a phrase and the words after it ("... committee's spokesman").
+_OWNED_RE = re.compile(r"\w(?:['’]s|s['’])\s+(.+)$")
 _OF_ORG_RE = re.compile(r"\s(?:for|of|at|from)\s")
 # Role nouns of people sent to a country or body ("the envoy to Sudan").
 _SENT_ROLES = frozenset({"envoy", "ambassador"})
@@ -759,6 +775,10 @@ def _cap_run_back(toks, j, titles: Titles):
             k -= 1
         elif low in titles.descriptors and prev.islower():
             k -= 1
+        elif low in titles.portfolios and prev.islower() and toks[k][2].islower() and \
+                (toks[k][2] in titles.descriptors or toks[k][2] in titles.portfolios):
+            # "EU foreign policy spokeswoman X"; not the topic in "On migration Hungary said"
+            k -= 1
         elif low == "ministry" and toks[k][2] in titles.descriptors and k - 3 >= 0 and \
                 toks[k - 2][2] in _MINISTRIES:
             # "Iranian foreign ministry spokesman X": the country adjective before a
@@ -805,8 +825,15 @@ def _role_run_end(toks, i: int, titles: Titles, need_name: bool = True) -> int |
             k += 1
             if w.endswith("."):  # the sentence ends: "said the Israeli military."
                 break
+        elif w in titles.portfolios:
+            k += 1  # "foreign policy" in "said EU foreign policy spokeswoman X"
         else:
             break
+    if not need_name and k > i and k < len(toks) and toks[k][2].islower() and \
+            toks[k][2].rstrip(".,") in titles.org_heads:
+        # "according to the UN refugee agency", "the British maritime security agency":
+        # portfolio words before the head of a body name the body.
+        return k
     if k == i or toks[k - 1][2].rstrip(".") not in titles.descriptors:
         return None
     if not need_name:
@@ -927,6 +954,12 @@ def subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
                 k -= 1
             if k >= 1 and toks[k - 1][2].lower() in ("the", "a", "an"):
                 k -= 1
+            elif k >= 1 and toks[k - 1][2].endswith(("'s", "’s")) and _is_cap(toks[k - 1][2]):
+                # "Israel's ambassador to the UN": the possessor's whole name.
+                k -= 1
+                while k >= 1 and _is_cap(toks[k - 1][2]) and \
+                        toks[k - 1][2].lower() not in _CAP_STOP and toks[k - 1][0] >= lo:
+                    k -= 1
             elif k >= 1 and toks[k - 1][2][:1].isupper() and toks[k - 1][2].isalpha() and \
                     toks[k - 1][0] <= lo + 1:
                 k -= 1  # a capitalised first word of the sentence ("Senior officials at ...")
@@ -981,6 +1014,10 @@ _SAYING = frozenset("""said says told tells added adds warned warns wrote writes
 stated declared explained noted insisted argued stressed emphasised emphasized""".split())
 _AUX_WORDS = frozenset("""is are was were will would can could has have had""".split())
 
+# One-word asides between a source and its cue ("The government, however, said").
+_ASIDE_WORDS = frozenset("""however too also meanwhile though likewise moreover instead
+separately nonetheless nevertheless""".split())
+
 # Words opening a phrase that interrupts a source and its cue ("X, in a statement, said").
 _INTERRUPTING_FIRST = frozenset("""in on at according who which through via after during while
 citing""".split())
@@ -1029,6 +1066,11 @@ def _subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
     if low in PRONOUNS:
         return s, e, None
     appos = None
+    if w == "," and j >= 2 and toks[j - 2][2] == "," and (
+            toks[j - 1][2].lower() in _ASIDE_WORDS or toks[j - 1][2].lower() in _WEEKDAYS):
+        # "The government, however, said", "The army, too, said", "X, Tuesday, said": an
+        # aside between the source and its cue.
+        return _subject_before(text, lo, toks[j - 2][0], t, allow_nominal=allow_nominal)
     if w == ",":
         # "NAME, the foreign minister, said" and "NAME, the attorney general of X, one of
         # the states ..., said": the description runs back to the comma after a name.
@@ -1071,6 +1113,14 @@ def _subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
                         d0 -= 1
                     while d0 < k - 1 and toks[d0][2].lower() in ("and", "but"):
                         d0 += 1  # "..., and its foreign minister, X, said": a new source
+                    desc = [x[2].lower() for x in toks[d0:k]]
+                    if d0 <= k - 1 and any(
+                            w in _ROLE_NOUNS and n + 1 < len(desc) and desc[n + 1] in _ROLE_PREPS
+                            for n, w in enumerate(desc)) and \
+                            tuple(x[2].lower() for x in toks[k + 1:j]) in t.countries:
+                        # "A spokesman for its ally, Iran, said": the country names the
+                        # object of "for"; the role-holder speaks.
+                        return toks[d0][0], toks[k - 1][1], (toks[k + 1][0], toks[j - 1][1])
                     return toks[k + 1][0], _name_end(text, toks[j - 1]), (
                         (toks[d0][0], toks[k - 1][1]) if d0 <= k - 1 else None)
                 name_end = k - 1
@@ -1689,7 +1739,20 @@ class DocumentPeople:
         if _GOVERNMENT_RE.search(self.text, max(0, start - 40), end) is None:
             return None  # the common case, decided without finding the sentence start
         m = _IN_CAPITAL_RE.match(self.text, self._sentence_start(start), start)
-        if m is None or _GOVERNMENT_RE.search(self.text, m.end(1), end) is None:
+        if m is None:
+            return None
+        phrase = self.text[m.end(1) + 1:end]
+        g = _GOVERNMENT_RE.search(phrase)
+        if g is None:
+            return None
+        # Only the state's own body: nothing but its portfolio words before the word, and
+        # no possessive, other noun or name after it ("Hamas government officials", "the
+        # Hong Kong government", "the government's critics", "government negotiators").
+        before = phrase[:g.start()].split()
+        after = phrase[g.end():].split()
+        if any(w[:1].isupper() and w.lower() not in _STATE_BODY_WORDS for w in before) or \
+                phrase[g.end():g.end() + 1] in ("'", "’", "-") or \
+                (after and after[0].lower() not in _STATE_BODY_NEXT):
             return None
         return self.titles.countries.get(tuple(m.group(1).lower().split()))
 
@@ -2030,10 +2093,16 @@ class DocumentPeople:
                 # the stricter rules of _learn_description.)
                 p.said_role = p.said_role or sp.role
                 p.said_country = p.said_country or sp.country
-                name, r, c = self.describe(key)
                 if p.roster:
-                    return name, r, c
-                return name, r or role, c or country
+                    return self.describe(key)
+                if role and p.said_role and set(role.split()) <= set(p.said_role.split()):
+                    role = p.said_role  # "Assistant Secretary X" after "Assistant Secretary
+                    # of State X": the fuller title written earlier
+                # What the document says of the person, then what this mention writes
+                # ("Foreign Minister Wang said" after "spokesman Wang Wenbin"), then what an
+                # earlier mention wrote.
+                name, r, c = self.describe(key, said=False)
+                return name, r or role or p.said_role, c or country or p.said_country
             rec = self.roster.lookup(sp.name)
             if rec is None and len(words) == 1 and role:
                 # "Prime Minister Roe" with no full name in the text: trust the roster
