@@ -1912,3 +1912,17 @@ def test_review_country_in_apposition_to_the_object_does_not_speak(text, speaker
 def test_review_subject_with_an_interrupting_adverb(text, speaker):
     (r,) = rows(text)
     assert r["speaker"] == speaker
+
+
+# Found on blind set 15: a lower-case body after a country adjective was cut ("According
+# to the Cypriot police" gave "the Cypriot"), and "The U.S. Embassy in X" lost "U.S." (its
+# dots were not read as a word).
+@pytest.mark.parametrize(("text", "mention"), [
+    ("According to the Cypriot police, the men were ploughing a field.",
+     "the Cypriot police"),
+    ("The U.S. Embassy in Dhaka said Washington would give more aid.",
+     "The U.S. Embassy in Dhaka"),
+])
+def test_body_after_a_country_word_keeps_it(text, mention):
+    (r,) = rows(text)
+    assert r["speaker_mention"] == mention

@@ -829,10 +829,10 @@ def _role_run_end(toks, i: int, titles: Titles, need_name: bool = True) -> int |
             k += 1  # "foreign policy" in "said EU foreign policy spokeswoman X"
         else:
             break
-    if not need_name and k > i and k < len(toks) and toks[k][2].islower() and \
+    if not need_name and k < len(toks) and toks[k][2].islower() and \
             toks[k][2].rstrip(".,") in titles.org_heads:
-        # "according to the UN refugee agency", "the British maritime security agency":
-        # portfolio words before the head of a body name the body.
+        # "according to the UN refugee agency", "the British maritime security agency",
+        # "the Cypriot police": (portfolio words and) the head of a body name the body.
         return k
     if k == i or toks[k - 1][2].rstrip(".") not in titles.descriptors:
         return None
@@ -975,7 +975,7 @@ def subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
             # organisation's name and a country adjective or possessive ("Russia's embassy
             # in Belgrade").
             while k >= 1 and len(toks) - 2 - k < 5 and \
-                    _possessor(toks[k - 1][2]).isalpha() and (
+                    _possessor(toks[k - 1][2]).replace(".", "").isalpha() and (
                     (_is_cap(toks[k - 1][2]) and toks[k - 1][2].lower() not in _CAP_STOP)
                     or (toks[k - 1][2].lower(),) in t.countries):
                 k -= 1
