@@ -1926,3 +1926,15 @@ def test_review_subject_with_an_interrupting_adverb(text, speaker):
 def test_body_after_a_country_word_keeps_it(text, mention):
     (r,) = rows(text)
     assert r["speaker_mention"] == mention
+
+
+# Left by the review of 2026-12-02, then fixed: more role nouns before "of".
+@pytest.mark.parametrize(("text", "mention", "role"), [
+    ("The secretary of state said the talks had failed.", "The secretary of state",
+     "secretary of state"),
+])
+def test_more_role_nouns_before_a_preposition(text, mention, role):
+    (r,) = rows(text)
+    assert r["speaker_mention"] == mention
+    if role:
+        assert r["speaker_role"] == role

@@ -1005,7 +1005,7 @@ _ROLE_NOUNS = frozenset("""spokesperson spokesman spokeswoman spokespeople spoke
 official officials director representative representatives aide aides adviser advisers
 advisor advisors diplomat diplomats analyst analysts minister ministers president leader
 leaders ambassador ambassadors envoy envoys chairman chairwoman chairperson chair
-secretary-general governor mayor negotiator negotiators""".split()) | _ROLELESS_HEADS
+secretary-general governor mayor negotiator negotiators secretary""".split()) | _ROLELESS_HEADS
 _PP_RE = re.compile(r"\s(?:of|to|for|with)\s")
 _AS_RE = re.compile(r"\bas\s")  # "... as foreign minister": the person's own capacity
 
