@@ -1938,3 +1938,16 @@ def test_more_role_nouns_before_a_preposition(text, mention, role):
     assert r["speaker_mention"] == mention
     if role:
         assert r["speaker_role"] == role
+
+
+# Left by the review of 2026-12-02, then fixed: with no comma before "and", a reported
+# clause swallowed the next source's quotation.
+def test_clause_ends_before_and_a_new_described_source_without_comma():
+    got = rows("Iran said the talks were over and its foreign minister, Abbas Araghchi, said "
+               "Tehran was ready to retaliate.")
+    assert [(r["speaker"], r["text"]) for r in got] == [
+        ("Iran", "the talks were over"),
+        ("Abbas Araghchi", "Tehran was ready to retaliate")]
+    # A description holding "and" is still one description.
+    (r,) = rows("The minister of trade and industry, Jane Roe, said the talks had failed.")
+    assert r["speaker"] == "Jane Roe"

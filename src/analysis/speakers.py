@@ -1014,6 +1014,9 @@ _SAYING = frozenset("""said says told tells added adds warned warns wrote writes
 stated declared explained noted insisted argued stressed emphasised emphasized""".split())
 _AUX_WORDS = frozenset("""is are was were will would can could has have had""".split())
 
+# Words opening a new source after "and"/"but" ("... and its foreign minister, X, said").
+_NEW_SOURCE_OPENERS = frozenset("its his her their the a an".split())
+
 # One-word asides between a source and its cue ("The government, however, said").
 _ASIDE_WORDS = frozenset("""however too also meanwhile though likewise moreover instead
 separately nonetheless nevertheless""".split())
@@ -1109,8 +1112,10 @@ def _subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
                     # after a lower-case description too ("The agency, Frontex, said").
                     d0 = k - 1
                     while d0 - 1 >= 0 and toks[d0 - 1][2] not in (",", ";", "“", "”", '"') \
-                            and k - d0 < 12:
-                        d0 -= 1
+                            and k - d0 < 12 and not (
+                                toks[d0 - 1][2].lower() in ("and", "but")
+                                and toks[d0][2].lower() in _NEW_SOURCE_OPENERS):
+                        d0 -= 1  # (stops at "... and its foreign minister, X, said")
                     while d0 < k - 1 and toks[d0][2].lower() in ("and", "but"):
                         d0 += 1  # "..., and its foreign minister, X, said": a new source
                     desc = [x[2].lower() for x in toks[d0:k]]
