@@ -159,6 +159,12 @@ def test_phrase_may_be_split_by_curly_apostrophe():
     ("phrase,valence\nstand (with),1\n", r"line 2: .*'\(with\)'"),
     ("phrase,valence\n[firmly],1\n", r"line 2: .*only optional words"),
     ("word,valence\nstand,1\n", r"missing column\(s\) \['phrase'\]"),
+    # Ambiguous rows (found in review): a shifted row, a phrase written twice, a column
+    # written twice.
+    ("phrase,valence,note\nstand with,1.7,solidarity,EXTRA\n", r"line 2: .*more fields"),
+    ("phrase,valence\nstand with,1.7,oops\n", r"line 2: .*more fields"),
+    ("phrase,valence\nstand with,1.7\nStand  with,-3\n", r"line 3: .*'stand with' .*line 2"),
+    ("phrase,valence,valence\nstand with,1,2\n", r"repeated column"),
 ])
 def test_bad_phrase_file_names_line_and_reason(tmp_path, content, message):
     from analysis._lexicon import load_phrases
@@ -255,21 +261,6 @@ def test_phrase_file_line_numbers_count_blank_lines(tmp_path):
     q.write_text("word,valence\n\nfoo,nine\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="line 3: valence 'nine'"):
         load_supplement(q)
-
-
-@pytest.mark.parametrize(("content", "message"), [
-    ("phrase,valence,note\nstand with,1.7,solidarity,EXTRA\n", r"line 2: .*more fields"),
-    ("phrase,valence\nstand with,1.7,oops\n", r"line 2: .*more fields"),
-    ("phrase,valence\nstand with,1.7\nStand  with,-3\n", r"line 3: .*'stand with' .*line 2"),
-    ("phrase,valence,valence\nstand with,1,2\n", r"repeated column"),
-])
-def test_phrase_file_refuses_ambiguous_rows(tmp_path, content, message):
-    from analysis._lexicon import load_phrases
-
-    p = tmp_path / "p.csv"
-    p.write_text(content, encoding="utf-8")
-    with pytest.raises(ConfigError, match=message):
-        load_phrases(p)
 
 
 def test_lexicon_files_with_bom_bad_encoding_or_no_file(tmp_path):

@@ -69,19 +69,25 @@ def load_supplement(path: str | Path = SUPPLEMENT_FILE) -> dict[str, float]:
     out: dict[str, float] = {}
     for lineno, row in _csv_rows(path, ("word", "valence")):
         word = (row["word"] or "").strip().lower()
-        try:
-            val = float(row["valence"])
-        except (TypeError, ValueError):
-            raise ConfigError(
-                f"{path}, line {lineno}: valence {row['valence']!r} is not a number"
-            ) from None
-        if not word or not -4.0 <= val <= 4.0:
-            raise ConfigError(
-                f"{path}, line {lineno}: need a word and a valence in [-4, 4], got "
-                f"{row['word']!r}, {val}"
-            )
-        out[word] = val
+        out[word] = _valence(path, lineno, row, "word", word)
     return out
+
+
+def _valence(path: Path, lineno: int, row: dict, column: str, entry: str) -> float:
+    """The valence of a lexicon row whose ``column`` reads ``entry``; refuses a valence that
+    is not a number in [-4, 4] and an empty entry, naming the file and line."""
+    try:
+        val = float(row["valence"])
+    except (TypeError, ValueError):
+        raise ConfigError(
+            f"{path}, line {lineno}: valence {row['valence']!r} is not a number"
+        ) from None
+    if not entry or not -4.0 <= val <= 4.0:
+        raise ConfigError(
+            f"{path}, line {lineno}: need a {column} and a valence in [-4, 4], got "
+            f"{row[column]!r}, {val}"
+        )
+    return val
 
 
 _PHRASE_WORD = re.compile(r"[^\W_]+(?:['-][^\W_]+)*")
@@ -116,15 +122,7 @@ def load_phrases(path: str | Path = PHRASES_FILE) -> list[tuple[re.Pattern, floa
     out, seen = [], {}
     for lineno, row in _csv_rows(path, ("phrase", "valence")):
         phrase = " ".join((row["phrase"] or "").split())
-        try:
-            val = float(row["valence"])
-        except (TypeError, ValueError):
-            raise ConfigError(
-                f"{path}, line {lineno}: valence {row['valence']!r} is not a number"
-            ) from None
-        if not phrase or not -4.0 <= val <= 4.0:
-            raise ConfigError(f"{path}, line {lineno}: need a phrase and a valence in "
-                              f"[-4, 4], got {row['phrase']!r}, {val}")
+        val = _valence(path, lineno, row, "phrase", phrase)
         key = phrase.lower().replace("’", "'")
         if key in seen:
             raise ConfigError(f"{path}, line {lineno}: {phrase!r} repeats the phrase "

@@ -498,17 +498,13 @@ def _parse_mention(mention: str, t: Titles) -> Speaker:
             return _parse_words(mention, t)
         low = mention.lower().split()
         head = len(mention[:m.end(1)].split()) - 1
-        if _match_vocab(low, head, t.roles, t.max_len)[1] > 1:
+        if _match_vocab(low, head, t.roles, t.max_len)[1] > 1 or \
+                m.group(1).lower() in _ROLELESS_HEADS:
             # "the chief of staff", "the minister of the economy": the head noun opens a
-            # role of its own of more words (titles.yml).
+            # role of its own of more words (titles.yml), or names none itself ("head").
             sp = _parse_words(mention, t)
             if sp.role:
                 return sp
-        elif m.group(1).lower() in _ROLELESS_HEADS:
-            sp = _parse_words(mention, t)
-            if sp.role:
-                return sp
-    if m:
         # "diplomats in X": X is where they are, not whom they speak for.
         # "the envoy to Sudan", "the special envoy for Yemen": where an envoy or ambassador
         # is sent is not their country (an adviser to X's president is X's).
