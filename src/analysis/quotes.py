@@ -574,11 +574,68 @@ def _sentence_subject(d: _Doc, s: int, e: int) -> tuple | None:
     return None
 
 
+def _tense(cue: str) -> str | None:
+    """"past" or "present" for a finite cue verb ("said", "says"), None when unsure."""
+    low = cue.lower()
+    if low.endswith("ed") or low in _PAST_IRREGULAR:
+        return "past"
+    if low in ("say", "says") or (low.endswith("s") and not low.endswith("ss")
+                                  and " " not in low):
+        return "present"
+    return None
+
+
+_PAST_IRREGULAR = frozenset("""said told wrote thought felt knew saw found spoke took gave made
+held met sought understood meant swore went sent led won lost left began came paid put set hit
+cut kept brought bought fought taught ran rose fell drew grew flew threw broke chose stood
+struck""".split())
+
+
+def _coordinated_subject(d: _Doc, s: int, e: int) -> tuple | None:
+    """The subject of "<subject> <verb> ... and <cue>", the sentence's first phrase; None
+    unless a lower-case verb follows it and no subordinate clause (which could bring a
+    subject of its own) comes between it and the cue at ``e``."""
+    text = d.text
+    first = _WORD_RE.search(text, s, e)
+    comma = text.find(",", s, e)
+    if first is None:
+        return None
+    if comma > 0 and _n_words(text, s, comma) <= 8 and (
+            first.group().lower() in _OPENERS or first.group().endswith(("ing", "ed"))):
+        first = _WORD_RE.search(text, comma + 1, e)  # "On Monday, the minister ..."
+        if first is None:
+            return None
+    # The subject ends before the first verb in the past tense (or an auxiliary) that it
+    # is the subject of.
+    spk = verb = None
+    for n, w in enumerate(_WORD_RE.finditer(text, first.end(), e)):
+        if n >= 12:
+            return None
+        low = w.group().lower()
+        if w.group().islower() and (low in _FINITE or low in _PAST_IRREGULAR
+                                    or low.endswith("ed")):
+            spk = subject_before(text, first.start(), w.start(), d.titles)
+            if spk is not None and spk[0] == first.start():
+                verb = w
+                break
+            spk = None
+    if verb is None:
+        return None
+    if any(w.lower() in _SUBORDINATORS for w in _WORD_RE.findall(d.text, verb.end(), e)):
+        return None
+    return spk
+
+
+_SUBORDINATORS = frozenset("""that which who whom whose where when while because after before
+as if since although though unless until whether""".split())
 _SUBJ_STOP = _CAP_STOP - {"mr", "mrs", "ms", "dr"}
 _SUBJ_SKIP = frozenset("""later earlier in on at after before during when while then but and
 so also yet the a an as since though although meanwhile still today yesterday last this that
 with without worried amid despite among for from of by
 """.split())
+# Words that open a phrase before the subject ("On Monday, the minister ...").
+_OPENERS = _SUBJ_SKIP - {"the", "a", "an", "this", "that", "and", "but", "so", "yet", "also",
+                         "still", "worried"}
 
 
 _DASH_RE = re.compile(r"\s*(?:-{1,2}|–|—|―)\s*")
@@ -615,6 +672,11 @@ def _merge_sentences(d: _Doc, sents, quotes: list[_Quote]) -> list[tuple[int, in
             # '“How many?” Clinton said.': the splitter ends the sentence at '?”'.
             attrib = (text[pe - 1] in "”\"'" and text[s] not in _ALL_MARKS
                       and d.has_cue(s, min(e, s + 120)))
+            if attrib:
+                # Not when the quotation closing the sentence already has its cue before it
+                # ('Roe says the plan is “bad.” She says ...'): the next sentence is new.
+                j = bisect.bisect_right(opens, pe) - 1
+                attrib = not (j >= 0 and ps < quotes[j].open and d.has_cue(ps, quotes[j].open))
             # The pattern is anchored at pe and at most 5 characters long (its
             # lookbehind sees before pos), so only the sentence's tail is searched.
             abbrev = _ABBREV_END_RE.search(text, max(ps, pe - 8), pe) is not None
@@ -942,11 +1004,28 @@ def _reported(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, k: int, records
                     continue
                 cs = _lstrip(text, last_end or ss, se, _WS + ",”’\"")
                 ce = _rstrip(text, cs, passive.start(), _WS + ",")
+            elif spk is None and prev_spk is not None and before_word.endswith("and") and \
+                    records and _tense(records[-1]["cue"]) and _tense(cue) and \
+                    _tense(records[-1]["cue"]) != _tense(cue) and \
+                    not _THAT_RE.match(text, records[-1]["start"]):
+                # "Police say he posed a threat and refused to ...": a predicate in another
+                # tense than the cue's continues the reported clause, not the speaker's words.
+                ce = _content_end(d, _lstrip(text, m.end(), se), se, skip)
+                records[-1]["end"] = max(records[-1]["end"], ce)
+                last_end = max(last_end or 0, ce)
+                continue
             elif spk is None and prev_spk is not None and (
                     before_word.endswith(("and", "but")) or low.endswith("ing")):
                 spk = prev_spk  # "X said ... and added that ...": the same speaker
                 cs = _content_start(d, m, se)
                 ce = _content_end(d, cs, se, skip)
+            elif spk is None and before_word.endswith("and") and prev_spk is None and \
+                    group == "speech":
+                # "Cruz visited the border and said ...": the subject of the first predicate.
+                spk = _coordinated_subject(d, ss, m.start())
+                if spk is not None:
+                    cs = _content_start(d, m, se)
+                    ce = _content_end(d, cs, se, skip)
             elif spk is None and low.endswith("ing"):
                 # "..., saying that ...": the participle's speaker is the sentence subject.
                 spk = _sentence_subject(d, ss, m.start())
@@ -1234,13 +1313,19 @@ def _starts_clause(text: str, s: int, e: int) -> bool:
 def _opening_adjunct(text: str, s: int, e: int) -> bool:
     """Whether text[s:e] (before "X said") is an opening phrase, not a clause: one
     comma-free chunk led by a preposition or a participle with no finite verb ("At a
-    rally in Ohio, Roe said ...", "Speaking on Sunday, Roe said ...")."""
+    rally in Ohio, Roe said ...", "Speaking on Sunday, Roe said ...", "Asked about it, Roe
+    said ...")."""
     words = [w.lower() for w in _WORD_RE.findall(text, s, e)]
     if not words or len(words) > 12 or "," in text[s:e].rstrip(_WS + ","):
         return False
-    if words[0] not in _PREPOSITIONS and not words[0].endswith("ing"):
+    if words[0] not in _PREPOSITIONS and not words[0].endswith("ing") and \
+            words[0] not in _QUESTION_OPENERS:
         return False
     return not any(w in _FINITE for w in words)
+
+
+# "Asked to describe it, he declined.": the question put to the source, not its words.
+_QUESTION_OPENERS = frozenset({"asked", "pressed", "questioned", "quizzed", "challenged"})
 
 
 _ADJUNCT_FIRST = _PREPOSITIONS | TIME_WORDS
@@ -1272,6 +1357,23 @@ def _finite_next(text: str, pos: int, se: int) -> bool:
     return w is not None and w.end() <= se and w.group().lower() in _FINITE
 
 
+def _clause_before_that(d: _Doc, s: int, e: int) -> bool:
+    """Whether text[s:e], between a cue and a "that", is a clause of its own, so that the
+    "that" is not the cue's: a subject pronoun first, a finite verb (unless an adjunct
+    opens the words: "told X on Thursday how surprised he is that ..."), or a second cue
+    after "and"/"but" ("welcomed X but regretted that ...")."""
+    text = d.text
+    first = _WORD_RE.match(text, s)
+    if first is None:
+        return False
+    if first.group().lower() in _CLAUSE_SUBJECTS:
+        return True
+    if first.group().lower() not in _ADJUNCT_FIRST and _starts_clause(text, s, e):
+        return True
+    return any(text[max(s, m.start() - 5):m.start()].rstrip().lower().endswith(
+        (" and", " but")) for m in d.cue_matches(s, e, ()))
+
+
 def _that_clause_at(text: str, pos: int, se: int) -> bool:
     """Whether a "that" at ``pos`` opens a clause ("warned that ..."; no addressee), rather
     than being a demonstrative with its noun before the clause's own "that" ("told that
@@ -1300,8 +1402,12 @@ def _content_start(d: _Doc, m: re.Match, se: int) -> int:
     t = _THAT_RE.search(text, pos, min(se, pos + 60))
     # A "that" behind an opening quotation mark belongs to the quoted words ("Roe
     # represents the “system that ...”"), not to the cue.
+    # Nor a "that" after a clause of its own ("said officials have video that shows ...",
+    # "said the test could change that"): a relative pronoun or a demonstrative; nor the
+    # "that" of another cue ("says the deal works and warned that ...").
     if t and _n_words(text, pos, t.start()) <= 6 and "," not in text[pos:t.start()] \
-            and not _MARK_RE.search(text, pos, t.start()):
+            and not _MARK_RE.search(text, pos, t.start()) \
+            and not _clause_before_that(d, pos, t.start()):
         return t.start()
     when = _TIME_THEN_TO_RE.match(text, pos, se)
     if when:

@@ -563,6 +563,12 @@ def _role_holder(mention: str, head_end: int, org_start: int, t: Titles,
     if not ((head.role or roleless) and head.kind == "nominal"):
         return None
     org_country = None if located else _parse_words(mention[org_start:], t).country
+    at = None if located or org_country else _IN_PLACE_RE.search(mention, org_start)
+    if at and at.group(1).lower() not in _ABROAD_HEADS:
+        # "a researcher at the Centre for Strategic Studies in Jakarta": the body's home.
+        low = at.group(2).lower().split()
+        c, n = _match_vocab(low, 0, t.countries, t.max_len)
+        org_country = c if c and n == len(low) else None
     return Speaker("nominal", mention.strip().strip(","), role=head.role,
                    country=head.country or org_country, gender=head.gender)
 
@@ -633,6 +639,13 @@ def _parse_words(mention: str, t: Titles) -> Speaker:
                 name_toks.extend(toks[i:k])
                 i = k
                 continue
+        if not name_toks and toks[i].islower() and i and low[i - 1] in _DETERMINERS \
+                and w.replace("-", "").isalpha() and i + 1 < len(toks) \
+                and all(_is_cap(x) or x.lower() in _CONNECTORS for x in toks[i + 1:]):
+            # "the conservative-leaning Tax Foundation", "the nonpartisan Congressional Budget
+            # Office": a modifier before the name, not part of it.
+            i += 1
+            continue
         if w in t.parties or w in _DETERMINERS or (w in t.descriptors and toks[i].islower()):
             name_toks = [] if toks[i].islower() else name_toks
             i += 1
@@ -664,7 +677,9 @@ def _parse_words(mention: str, t: Titles) -> Speaker:
     if last in t.org_heads or (len(name_toks) > 1 and name_toks[0].lower() in t.place_firsts) or (
             of is not None and len(name_toks) > of):
         return Speaker("org", name, role=None, country=country)
-    if not all(_is_cap(x) or x.lower() in _CONNECTORS for x in name_toks):
+    if not all(_is_cap(x) or x.lower() in _CONNECTORS for x in name_toks) or (
+            len(name_toks) == 1 and gender is None and name.lower() in _COMMON_SOURCES):
+        # "Experts said", "Critics say": a common noun capitalised to open the sentence.
         return Speaker("nominal", raw, role=role, country=country, gender=gender)
     return Speaker("person", name, role=role, country=country, gender=gender)
 
@@ -904,6 +919,11 @@ def subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
         (``X, the foreign minister, said``), else None.
     """
     found = _subject_before(text, lo, pos, titles, allow_nominal=allow_nominal)
+    if allow_nominal and (found is None or _PREP_OR_ON_BEFORE_RE.search(
+            text, max(lo, found[0] - 8), found[0])):
+        topic = _topic_source(text, lo, pos)
+        if topic is not None:
+            return topic
     if found is None:
         return found
     start = found[0]
@@ -918,7 +938,7 @@ def subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
             break
         head = toks[-2][2].lower()
         k = len(toks) - 2
-        if toks[-1][2].lower() == "on" and head not in _POSTMOD_HEADS:
+        if toks[-1][2].lower() == "on" and head not in _POSTMOD_HEADS | _TOPIC_HEADS:
             break
         if head in _POSTMOD_HEADS:
             # "Sources familiar with the matter", "a source close to the talks", "people with
@@ -985,6 +1005,38 @@ def subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
     return found if start == found[0] else (start, found[1], found[2])
 
 
+def _topic_source(text: str, lo: int, pos: int) -> tuple[int, int, None] | None:
+    """"Experts on nuclear nonproliferation said": a source named by its field, which may be
+    all lower case. The phrase must open the sentence or follow a comma or a conjunction."""
+    m = _TOPIC_SOURCE_RE.search(text, max(lo, pos - 120), pos)
+    if m is None:
+        return None
+    before = text[lo:m.start()].rstrip()
+    if before and not before.endswith((",", "“", '"')) and \
+            before.split()[-1].lower() not in ("but", "and", "yet", "while", "as"):
+        return None
+    return (m.start(), _rstrip_ws(text, m.start(), pos), None)
+
+
+_TOPIC_SOURCE_RE = re.compile(
+    r"(?<![\w’'-])(?:(?:[Tt]he|[Ss]ome|[Mm]any|[Ss]everal|[Oo]ther|[Oo]utside|[Ii]ndependent|"
+    r"[Ll]eading|[Tt]wo|[Tt]hree|[A-Z][a-z]+)\s+){0,2}"
+    r"(?:[Ee]xperts?|[Ss]pecialists?|[Aa]nalysts?|[Ss]cholars?|[Rr]esearchers?)\s+(?:on|of)\s+"
+    r"(?:(?!(?:said|says|say|told|is|are|was|were|has|have|had|will|would|who|which|that)\b)"
+    r"[\w’'.-]+\s+){1,6}$")
+
+
+# The words up to the head of such a source ("Western experts" of "Western experts on X").
+_TOPIC_HEAD_RE = re.compile(
+    r"(.*?\b(?:[Ee]xperts?|[Ss]pecialists?|[Aa]nalysts?|[Ss]cholars?|[Rr]esearchers?))\s+(?:on|of)\s")
+
+
+def _rstrip_ws(text: str, s: int, e: int) -> int:
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return e
+
+
 # A source's own qualification before a preposition ("familiar with", "close to", "with
 # knowledge of", "briefed on").
 _POSTMOD_HEADS = frozenset({"familiar", "close", "knowledge", "briefed", "involved", "privy"})
@@ -993,7 +1045,8 @@ _POSTMOD_RE = re.compile(r"\b(?:" + "|".join(sorted(_POSTMOD_HEADS)) + r")\s+(?:
 
 # Role nouns that name no role of titles.yml ("the head of X"): the holder speaks, without a role.
 _ROLELESS_HEADS = frozenset({"head", "heads", "chief", "chiefs", "member", "members",
-                             "commander", "commanders"})
+                             "commander", "commanders", "expert", "experts", "specialist",
+                             "specialists", "researcher", "researchers", "scholar", "scholars"})
 
 # Nouns for people who speak for an organisation named after them ("a spokesperson for X");
 # each is a spelling of a role in titles.yml, or in _ROLELESS_HEADS.
@@ -1001,7 +1054,11 @@ _ROLE_NOUNS = frozenset("""spokesperson spokesman spokeswoman spokespeople spoke
 official officials director representative representatives aide aides adviser advisers
 advisor advisors diplomat diplomats analyst analysts minister ministers president leader
 leaders ambassador ambassadors envoy envoys chairman chairwoman chairperson chair
-secretary-general governor mayor negotiator negotiators secretary""".split()) | _ROLELESS_HEADS
+secretary-general governor mayor negotiator negotiators secretary economist
+economists""".split()) | _ROLELESS_HEADS
+# Role nouns that take the subject of their knowledge after "on" ("experts on arms control").
+_TOPIC_HEADS = frozenset("""expert experts specialist specialists analyst analysts scholar
+scholars researcher researchers""".split())
 _PP_RE = re.compile(r"\s(?:of|to|for|with)\s")
 _AS_RE = re.compile(r"\bas\s")  # "... as foreign minister": the person's own capacity
 
@@ -1023,6 +1080,7 @@ citing""".split())
 
 # Lower-case heads of a source phrase: people and bodies that speak, and documents that do.
 _NOMINAL_SOURCES = _LOWER_NOMINAL_HEADS | _ROLE_NOUNS
+_COMMON_SOURCES = _NOMINAL_SOURCES - {"paper", "story"}  # surnames too
 
 _ROLE_PREPS = ("for", "of", "at", "from", "to", "with", "in")
 _PREP_BEFORE_RE = re.compile(r"(?<![\w’'])(?:" + "|".join(_ROLE_PREPS) + r")\s+$", re.IGNORECASE)
@@ -1346,6 +1404,12 @@ def phrase_after(text: str, pos: int, hi: int, titles: Titles | None = None,
                     _is_cap(toks[j + 2][2]) or _particle_pair(toks, j + 1, 1)):
                 j += 1
             elif nl in t.descriptors and nxt.islower() and not _is_cap(toks[j][2]):
+                j += 1
+            elif j < 2 and low in _DETERMINERS and nxt.islower() and nl not in _NOT_HEAD \
+                    and nxt.replace("-", "").isalpha() and j + 2 < len(toks) \
+                    and _is_cap(toks[j + 2][2]) and toks[j + 2][2].lower() not in _CAP_STOP:
+                # "the conservative-leaning Tax Foundation", "the nonpartisan Congressional
+                # Budget Office": a lower-case modifier between the article and the name.
                 j += 1
             elif nxt.islower() and _is_cap(toks[j][2]):
                 # "said Iranian (foreign ministry) spokesman X", "said Russian Foreign
@@ -2025,6 +2089,13 @@ class DocumentPeople:
             if not pair:
                 return None, None, None  # like an unresolved pronoun
             return _join_sources([self.describe(k) for k in pair])
+        topic = _TOPIC_HEAD_RE.match(mention)
+        if topic and _TOPIC_SOURCE_RE.fullmatch(mention + " "):
+            # "Experts on arms control and energy policy": one source, named by its field;
+            # the field is neither a second speaker nor the source's country.
+            head = _parse_shared(topic.group(1), self.titles)
+            name = re.sub(r"^(?:the|a|an)\s+", "", mention.strip(), flags=re.IGNORECASE)
+            return name, head.role, head.country
         # (The role-holder search only matters with an "and"; most mentions have none.)
         if " and " in mention and mention.lower() not in PRONOUNS and not (
                 (holder := _ROLE_HOLDER_RE.search(mention))
