@@ -2066,3 +2066,37 @@ def test_sentence_ending_in_an_attributed_fragment_is_not_joined_to_the_next():
     got = rows("Roe says the plan is \u201cbad for him.\u201d She says the deal is fine.")
     assert [(r["speaker_mention"], r["text"]) for r in got] == [
         ("Roe", "the plan is \u201cbad for him.\u201d"), ("She", "the deal is fine")]
+
+
+def test_branded_x_a_y_reports_the_label():
+    (r,) = rows('Japan branded North Korea an "outlaw nation in the neighborhood."')
+    assert (r["speaker_mention"], r["kind"]) == ("Japan", "mixed")
+
+
+@pytest.mark.parametrize(("text", "speaker"), [
+    ("This is \u201croughly the same advantage she has held all month,\u201d reported Reuters.",
+     "Reuters"),
+    ("The plan would cost more than it saves, wrote the budget office.", "the budget office"),
+])
+def test_report_cue_before_its_source_after_the_reported_words(text, speaker):
+    (r,) = rows(text)
+    assert r["speaker_mention"] == speaker
+
+
+def test_present_report_cue_after_a_comma_is_no_inverted_attribution():
+    got = rows("A USA TODAY analysis of super PACs that have raised $1 million or more since "
+               "Jan. 1, 2015, shows Democratic groups outpacing Republicans in recent weeks.")
+    assert all(r["speaker_mention"] != "Democratic" for r in got)
+
+
+def test_time_adverbial_between_subject_and_cue():
+    (r,) = rows("Wells Fargo just this month announced it would get rid of these incentives.")
+    assert (r["speaker_mention"], r["text"]) == ("Wells Fargo",
+                                                 "it would get rid of these incentives")
+
+
+def test_second_clause_reported_after_the_first_starts_after_the_conjunction():
+    got = rows("Clinton had told police officials that she did not want the escort at all, but "
+               "the NYPD overruled that request, the source added.")
+    assert [r["text"] for r in got] == ["that she did not want the escort at all",
+                                        "the NYPD overruled that request"]

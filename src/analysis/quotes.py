@@ -574,6 +574,10 @@ def _sentence_subject(d: _Doc, s: int, e: int) -> tuple | None:
     return None
 
 
+# Report cues that may stand before their source at the end of a sentence.
+_INVERTED_REPORT = frozenset({"wrote", "reported", "found"})
+
+
 def _tense(cue: str) -> str | None:
     """"past" or "present" for a finite cue verb ("said", "says"), None when unsure."""
     low = cue.lower()
@@ -1033,7 +1037,8 @@ def _reported(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, k: int, records
                     cs = _content_start(d, m, se)
                     ce = _content_end(d, cs, se, skip)
             elif spk is None:
-                if pre == "," and group == "speech":  # "..., said X."
+                if pre == "," and (group == "speech" or low in _INVERTED_REPORT):
+                    # "..., said X.", "..., reported Reuters." (not "..., shows X ...")
                     spk = phrase_after(text, _lstrip(text, m.end(), se), se, d.titles)
                     if spk and _finite_next(text, spk[2][1] if spk[2] else spk[1], se):
                         spk = None  # "..., said its observers had ...": a clause follows
@@ -1056,6 +1061,12 @@ def _reported(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, k: int, records
                     not _starts_clause(text, m.end(), clause_end) and \
                     not _opening_adjunct(text, last_end or ss, spk[0]):
                 cs, ce = last_end or ss, _rstrip(text, ss, spk[0], _WS + ",—–")  # "..., X said."
+                if last_end is not None:
+                    # "... that A, but B, the source added": B starts after the conjunction.
+                    cs = _lstrip(text, cs, ce, _WS + ",;—–")
+                    conj = _WORD_RE.match(text, cs)
+                    if conj and conj.group().lower() in ("and", "but", "while", "yet"):
+                        cs = _lstrip(text, conj.end(), ce)
                 if _n_words(text, cs, ce) < 4:
                     continue
                 skip_to = adjunct_end  # "said in a June report, and": no cue in the adjunct

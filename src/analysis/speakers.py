@@ -887,6 +887,8 @@ def _skip_time_phrase(toks, j: int) -> int:
         k -= 1
         if k >= 0 and toks[k][2].lower() in ("earlier", "later"):
             k -= 1  # "earlier on Tuesday"
+    if k >= 0 and toks[k][2] in ("just", "also", "only", "again", "first", "finally"):
+        k -= 1  # "X just this month announced"
     return k
 
 
