@@ -2100,3 +2100,24 @@ def test_second_clause_reported_after_the_first_starts_after_the_conjunction():
                "the NYPD overruled that request, the source added.")
     assert [r["text"] for r in got] == ["that she did not want the escort at all",
                                         "the NYPD overruled that request"]
+
+
+# Left by the previous session's review; tests first.
+@pytest.mark.parametrize(("text", "mention", "role"), [
+    ("The speaker of the House said the bill would pass.", "The speaker of the House",
+     "speaker"),
+    ("The attorney general of Texas said the law was valid.",
+     "The attorney general of Texas", "attorney general"),
+    ("The assistant secretary of state for East Asian affairs said the talks were useful.",
+     "The assistant secretary of state for East Asian affairs", "assistant secretary of state"),
+])
+def test_role_of_several_words_before_a_preposition_speaks(text, mention, role):
+    (r,) = rows(text)
+    assert (r["speaker_mention"], r["speaker_role"]) == (mention, role)
+
+
+def test_name_in_apposition_after_a_role_sent_to_a_body():
+    (r,) = rows("\u201cThe strikes were illegal,\u201d said Tehran\u2019s envoy to the U.N., Amir "
+                "Saeid Iravani.")
+    assert (r["speaker"], r["speaker_role"], r["speaker_country"]) == (
+        "Amir Saeid Iravani", "envoy", "Iran")

@@ -505,6 +505,16 @@ def _parse_mention(mention: str, t: Titles) -> Speaker:
             sp = _parse_words(mention, t)
             if sp.role:
                 return sp
+            n = _match_vocab(low, head, t.roles, t.max_len)[1]
+            rest = re.match(r"\s*(?:\S+\s+){%d}\S+" % (head + n - 1), mention)
+            after = re.match(r"\s+(?:%s)\s" % "|".join(_ROLE_PREPS), mention[rest.end():]) \
+                if rest and n > 1 else None
+            if after:
+                # "the assistant secretary of state for East Asian affairs": the whole
+                # role, then what its holder speaks for.
+                got = _role_holder(mention, rest.end(), rest.end() + after.end(), t)
+                if got is not None:
+                    return got
         # "diplomats in X": X is where they are, not whom they speak for.
         # "the envoy to Sudan", "the special envoy for Yemen": where an envoy or ambassador
         # is sent is not their country (an adviser to X's president is X's).
@@ -942,6 +952,15 @@ def subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
         k = len(toks) - 2
         if toks[-1][2].lower() == "on" and head not in _POSTMOD_HEADS | _TOPIC_HEADS:
             break
+        if head not in _ROLE_NOUNS and head not in _POSTMOD_HEADS:
+            # A role of several words ends at the head ("the secretary of state for X",
+            # "the speaker of the House of X"): go back to its first word.
+            low = [x[2].lower() for x in toks[:-1]]
+            for k0 in range(max(0, k - 4), k):
+                n = _match_vocab(low, k0, t.roles, t.max_len)[1]
+                if n > 1 and k0 + n - 1 == k:
+                    k, head = k0, low[k0]
+                    break
         if head in _POSTMOD_HEADS:
             # "Sources familiar with the matter", "a source close to the talks", "people with
             # knowledge of the plans": the sources speak, not what they know about.
@@ -1047,6 +1066,7 @@ _POSTMOD_RE = re.compile(r"\b(?:" + "|".join(sorted(_POSTMOD_HEADS)) + r")\s+(?:
 
 # Role nouns that name no role of titles.yml ("the head of X"): the holder speaks, without a role.
 _ROLELESS_HEADS = frozenset({"head", "heads", "chief", "chiefs", "member", "members",
+                             "speaker", "speakers",
                              "commander", "commanders", "expert", "experts", "specialist",
                              "specialists", "researcher", "researchers", "scholar", "scholars"})
 
@@ -1056,7 +1076,7 @@ _ROLE_NOUNS = frozenset("""spokesperson spokesman spokeswoman spokespeople spoke
 official officials director representative representatives aide aides adviser advisers
 advisor advisors diplomat diplomats analyst analysts minister ministers president leader
 leaders ambassador ambassadors envoy envoys chairman chairwoman chairperson chair
-secretary-general governor mayor negotiator negotiators secretary economist
+secretary-general governor mayor negotiator negotiators secretary general economist
 economists""".split()) | _ROLELESS_HEADS
 # Role nouns that take the subject of their knowledge after "on" ("experts on arms control").
 _TOPIC_HEADS = frozenset("""expert experts specialist specialists analyst analysts scholar
@@ -1463,6 +1483,15 @@ def phrase_after(text: str, pos: int, hi: int, titles: Titles | None = None,
         return None
     if not _is_cap(toks[j][2]):
         name = _name_in_apposition(toks, j + 1)
+        if name is None and j + 1 < len(toks) and toks[j][2].lower() in _ROLE_NOUNS and \
+                toks[j + 1][2].lower() in ("to", "for", "at", "of"):
+            # "said Tehran's envoy to the U.N., X": the role's object, then the name.
+            comma = next((k for k in range(j + 2, min(len(toks), j + 8))
+                          if toks[k][2] in (",", ";", ".")), None)
+            if comma is not None and toks[comma][2] == ",":
+                name = _name_in_apposition(toks, comma)
+                if name is not None:
+                    end = _name_end(text, toks[comma - 1])
         if name is not None:
             # "said the ministry's spokesman, X": X speaks; the description is X's.
             return toks[name[0]][0], _name_end(text, toks[name[1]]), (s, end)
