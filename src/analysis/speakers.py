@@ -506,13 +506,12 @@ def _parse_mention(mention: str, t: Titles) -> Speaker:
             if sp.role:
                 return sp
             n = _match_vocab(low, head, t.roles, t.max_len)[1]
-            rest = re.match(r"\s*(?:\S+\s+){%d}\S+" % (head + n - 1), mention)
-            after = re.match(r"\s+(?:%s)\s" % "|".join(_ROLE_PREPS), mention[rest.end():]) \
-                if rest and n > 1 else None
+            rest = re.match(r"\s*(?:\S+\s+){" + str(head + n - 1) + r"}\S+", mention)
+            after = _ROLE_PREP_RE.match(mention, rest.end()) if rest and n > 1 else None
             if after:
                 # "the assistant secretary of state for East Asian affairs": the whole
                 # role, then what its holder speaks for.
-                got = _role_holder(mention, rest.end(), rest.end() + after.end(), t)
+                got = _role_holder(mention, rest.end(), after.end(), t)
                 if got is not None:
                     return got
         # "diplomats in X": X is where they are, not whom they speak for.
@@ -1105,6 +1104,7 @@ _NOMINAL_SOURCES = _LOWER_NOMINAL_HEADS | _ROLE_NOUNS
 _COMMON_SOURCES = _NOMINAL_SOURCES - {"paper", "story"}  # surnames too
 
 _ROLE_PREPS = ("for", "of", "at", "from", "to", "with", "in")
+_ROLE_PREP_RE = re.compile(r"\s+(?:" + "|".join(_ROLE_PREPS) + r")\s")
 _PREP_BEFORE_RE = re.compile(r"(?<![\w’'])(?:" + "|".join(_ROLE_PREPS) + r")\s+$", re.IGNORECASE)
 _PREP_OR_ON_BEFORE_RE = re.compile(r"(?<![\w’'])(?:" + "|".join(_ROLE_PREPS) + r"|on)\s+$",
                                    re.IGNORECASE)
