@@ -2121,3 +2121,32 @@ def test_name_in_apposition_after_a_role_sent_to_a_body():
                 "Saeid Iravani.")
     assert (r["speaker"], r["speaker_role"], r["speaker_country"]) == (
         "Amir Saeid Iravani", "envoy", "Iran")
+
+
+# Found on blind set 16 (written after the session's first changes); tests first.
+def test_attribution_after_a_clause_with_a_cue_of_its_own_reports_the_whole_clause():
+    got = rows("Poland has formally asked Washington to station American bombs on its "
+               "territory, Defence Minister Tomasz Wierzbicki said on Tuesday.")
+    assert [(r["speaker"], r["text"]) for r in got] == [
+        ("Tomasz Wierzbicki",
+         "Poland has formally asked Washington to station American bombs on its territory")]
+
+
+def test_passive_cue_before_a_subordinate_clause_is_no_attribution():
+    (r,) = rows("The request was handed to U.S. officials last week and will be discussed when "
+                "NATO defence ministers meet in June, the ministry's spokeswoman, Joanna Kruk, "
+                "said.")
+    assert (r["speaker"], r["text"]) == (
+        "Joanna Kruk", "The request was handed to U.S. officials last week and will be "
+        "discussed when NATO defence ministers meet in June")
+
+
+def test_that_after_a_past_tense_clause_is_a_relative_pronoun():
+    (r,) = rows("Experts said the request risked feeding a spiral that neither side could "
+                "easily stop.")
+    assert r["text"] == "the request risked feeding a spiral that neither side could easily stop"
+
+
+def test_protest_to_a_state_is_no_reported_clause():
+    assert rows("Japan protested to Russia on Tuesday after Russian forces test-fired "
+                "anti-ship missiles.") == []

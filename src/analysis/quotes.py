@@ -67,6 +67,7 @@ from analysis.config import ConfigError, load_yaml
 from analysis.paths import CUE_VERBS_FILE
 from analysis.speakers import (
     _CAP_STOP,
+    _DETERMINERS,
     TIME_WORDS,
     DocumentPeople,
     Roster,
@@ -574,6 +575,25 @@ def _sentence_subject(d: _Doc, s: int, e: int) -> tuple | None:
     return None
 
 
+def _closing_attribution(d: _Doc, spk, m: re.Match, se: int) -> bool:
+    """Whether source ``spk`` and speech cue ``m`` close their sentence as its attribution
+    ("..., the minister said on Tuesday."): nothing but an adverb between them, and nothing
+    but an adjunct of time or place after the cue."""
+    text = d.text
+    if d.group(m.group().lower()) != "speech":
+        return False
+    between = _WORD_RE.findall(text, spk[2][1] if spk[2] and spk[2][1] > spk[1] else spk[1],
+                               m.start())
+    if len(between) > 1 or any(w.lower() in _AUXILIARIES for w in between):
+        return False
+    end = _rstrip(text, m.end(), se, _WS + ".")
+    return _adjunct_or_nothing(text, m.end(), end) and _n_words(text, m.end(), end) <= 6 and \
+        "," not in text[m.end():end]
+
+
+_NOT_SUBJECT_END = TIME_WORDS | {"week", "month", "year", "who", "which", "that"}
+
+
 # Report cues that may stand before their source at the end of a sentence.
 _INVERTED_REPORT = frozenset({"wrote", "reported", "found"})
 
@@ -630,6 +650,10 @@ def _coordinated_subject(d: _Doc, s: int, e: int) -> tuple | None:
     return spk
 
 
+_TO_ADDRESSEE_RE = re.compile(r"to\s+(?:[A-Z]|(?:the|a|an|its|his|her|their)\s)")
+# Conjunctions of time, condition and cause: no reported clause opens with them.
+_CIRCUMSTANCE = frozenset("""when if because after before while until unless since although
+though""".split())
 _SUBORDINATORS = frozenset("""that which who whom whose where when while because after before
 as if since although though unless until whether""".split())
 _SUBJ_STOP = _CAP_STOP - {"mr", "mrs", "ms", "dr"}
@@ -996,8 +1020,10 @@ def _reported(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, k: int, records
                     cs = _content_start(d, m, se)
                     ce = _content_end(d, cs, se, skip)
                     first = _WORD_RE.match(text, cs)
-                    if first is None or first.group().lower() in _PREPOSITIONS:
-                        continue  # "was criticized by ...", "charged with ...": not speech
+                    if first is None or first.group().lower() in _PREPOSITIONS | _CIRCUMSTANCE:
+                        # "was criticized by ...", "charged with ...", "will be discussed
+                        # when ...": not speech
+                        continue
             elif spk is None and passive and (m.end() < se and text[m.end():m.end() + 4].strip()
                                             in ("by", "in")):
                 # "..., as was stated in the leaders' joint statement": the source follows.
@@ -1060,7 +1086,15 @@ def _reported(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, k: int, records
                     not _THAT_RE.search(text, m.end(), clause_end) and \
                     not _starts_clause(text, m.end(), clause_end) and \
                     not _opening_adjunct(text, last_end or ss, spk[0]):
-                cs, ce = last_end or ss, _rstrip(text, ss, spk[0], _WS + ",—–")  # "..., X said."
+                first_word = min(spk[0], spk[2][0]) if spk[2] else spk[0]
+                cs, ce = last_end or ss, _rstrip(text, ss, first_word, _WS + ",—–")  # "..., X said."
+                if emitted and all(r["start"] >= ss and r["end"] <= ce
+                                   for r in records[-emitted:]) and \
+                        _n_words(text, last_end, ce) < 3 and _closing_attribution(d, spk, m, se):
+                    # "Poland has asked Washington to ..., the minister said": the clause with
+                    # a cue of its own is what the minister reports, whole.
+                    del records[-emitted:]
+                    emitted, last_end, cs = 0, None, ss
                 if last_end is not None:
                     # "... that A, but B, the source added": B starts after the conjunction.
                     cs = _lstrip(text, cs, ce, _WS + ",;—–")
@@ -1086,6 +1120,8 @@ def _reported(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, k: int, records
             continue
         if cs is not None and cs >= m.end() and _cue_after_short_run(d, cs, ce):
             continue  # "a statement posted online, said ...": the participle is no cue
+        if cs is not None and cs >= m.end() and _TO_ADDRESSEE_RE.match(text, cs):
+            continue  # "protested to Russia", "complained to the ambassador": no clause
         if cs is not None and cs >= m.end():
             first = _WORD_RE.match(text, cs)
             if first is not None and first.group().lower() in _NOT_SAID_PREP:
@@ -1219,6 +1255,11 @@ def _content_end(d: _Doc, cs: int, se: int, skip) -> int:
         spk = subject_before(text, cs, m.start(), d.titles)
         if spk:
             e = _rstrip(text, cs, min(spk[0], spk[2][0]) if spk[2] else spk[0])
+            if text[e - 1:e] == "," and _n_words(text, cs, e) >= 3 and \
+                    _closing_attribution(d, spk, m, se):
+                # "... to station bombs there, the minister said on Tuesday.": the clause
+                # ends where its own attribution begins.
+                return _rstrip(text, cs, e - 1)
             conj = text[max(cs, e - 4):e].lower()
             if conj.endswith((" and", " but")) and _n_words(text, cs, e - 4) >= 3:
                 return _rstrip(text, cs, e - 4, _WS + ",")
@@ -1379,8 +1420,18 @@ def _clause_before_that(d: _Doc, s: int, e: int) -> bool:
         return False
     if first.group().lower() in _CLAUSE_SUBJECTS:
         return True
-    if first.group().lower() not in _ADJUNCT_FIRST and _starts_clause(text, s, e):
-        return True
+    if first.group().lower() not in _ADJUNCT_FIRST | _CIRCUMSTANCE | {"as"}:
+        if _starts_clause(text, s, e):
+            return True
+        words = [(w.group().lower(), w.start()) for w in _WORD_RE.finditer(text, s, e)]
+        # A verb in the past tense ("said the request risked feeding a spiral that ...",
+        # "said the vote showed that ..."), not an adjective after a determiner ("the
+        # embattled minister"), nor a cue after a time phrase or a relative pronoun ("a
+        # report released last year found that", "X, who suggested that": its own "that").
+        if any((w in _PAST_IRREGULAR or w.endswith("ed")) and words[n - 1][0] not in _DETERMINERS
+               and not (d.has_cue(at, at + len(w)) and words[n - 1][0] in _NOT_SUBJECT_END)
+               for n, (w, at) in enumerate(words) if n):
+            return True
     return any(text[max(s, m.start() - 5):m.start()].rstrip().lower().endswith(
         (" and", " but")) for m in d.cue_matches(s, e, ()))
 
