@@ -1231,7 +1231,7 @@ def test_review_organisations_opening_with_a_preposition(text, speaker):
     ("Officials in Beijing and Moscow said the talks had failed.",
      "Officials in Beijing and Moscow", None),
     ("The Foreign Ministry in Beijing said the talks had failed.",
-     "Foreign Ministry in Beijing", "China"),
+     "Foreign Ministry", "China"),
 ])
 def test_review_people_and_ministries_in_capitals(text, speaker, country):
     r = rows(text)[0]
@@ -2150,3 +2150,41 @@ def test_that_after_a_past_tense_clause_is_a_relative_pronoun():
 def test_protest_to_a_state_is_no_reported_clause():
     assert rows("Japan protested to Russia on Tuesday after Russian forces test-fired "
                 "anti-ship missiles.") == []
+
+
+@pytest.mark.parametrize(("text", "mention", "speaker"), [
+    ("Senator Jorge Ancira of the opposition National Action Party said the government was "
+     "failing.", "Senator Jorge Ancira of the opposition National Action Party", "Jorge Ancira"),
+    ("The foreign ministry in Jakarta said in a statement that the talks were useful.",
+     "The foreign ministry in Jakarta", "foreign ministry"),
+    ("Officials familiar with the discussions in Washington said the talks were useful.",
+     "Officials familiar with the discussions in Washington",
+     "Officials familiar with the discussions in Washington"),
+])
+def test_source_phrase_ending_in_a_prepositional_phrase(text, mention, speaker):
+    (r,) = rows(text)
+    assert (r["speaker_mention"], r["speaker"]) == (mention, speaker)
+
+
+def test_closing_attribution_followed_by_a_participle():
+    got = rows("Poland has asked Washington to station bombs on its territory, Defence Minister "
+               "Tomasz Wierzbicki said on Tuesday, calling Russia's deployment of missiles in "
+               "Belarus \u201ca direct threat to our security.\u201d")
+    assert [(r["speaker"], r["text"][:20]) for r in got] == [
+        ("Tomasz Wierzbicki", "Poland has asked Was"), ("Tomasz Wierzbicki", "Russia's deployment ")]
+
+
+def test_adjunct_alone_after_a_cue_is_no_content_and_the_participle_goes_on():
+    got = rows("Venezuela's government said in a statement read on state television, calling the "
+               "American remarks \u201ccolonial interference in a Latin American dispute.\u201d")
+    assert [(r["speaker"], r["text"][:22]) for r in got] == [
+        ("government", "the American remarks \u201c")]
+
+
+@pytest.mark.parametrize("text", [
+    "Trump further described the incident as a \u201cterrible situation,\u201d but stopped "
+    "short of calling the officer's actions racially motivated.",
+    "The minister spoke for an hour without saying that the deal was dead.",
+])
+def test_speech_act_not_done_is_no_quotation(text):
+    assert all(not r["text"].startswith(("the officer", "that the deal")) for r in rows(text))

@@ -587,8 +587,13 @@ def _closing_attribution(d: _Doc, spk, m: re.Match, se: int) -> bool:
     if len(between) > 1 or any(w.lower() in _AUXILIARIES for w in between):
         return False
     end = _rstrip(text, m.end(), se, _WS + ".")
-    return _adjunct_or_nothing(text, m.end(), end) and _n_words(text, m.end(), end) <= 6 and \
-        "," not in text[m.end():end]
+    comma = text.find(",", m.end(), end)
+    if comma >= 0:
+        nxt = _WORD_RE.search(text, comma, end)
+        if nxt is None or not nxt.group().lower().endswith("ing"):
+            return False
+        end = comma  # "..., the minister said on Tuesday, calling ...": a participle goes on
+    return _adjunct_or_nothing(text, m.end(), end) and _n_words(text, m.end(), end) <= 6
 
 
 _NOT_SUBJECT_END = TIME_WORDS | {"week", "month", "year", "who", "which", "that"}
@@ -650,6 +655,8 @@ def _coordinated_subject(d: _Doc, s: int, e: int) -> tuple | None:
     return spk
 
 
+_NOT_DONE_RE = re.compile(r"(?:short of|without|instead of|rather than|refrained from|"
+                          r"avoided|stopped short of)\s+$", re.IGNORECASE)
 _TO_ADDRESSEE_RE = re.compile(r"to\s+(?:[A-Z]|(?:the|a|an|its|his|her|their)\s)")
 # Conjunctions of time, condition and cause: no reported clause opens with them.
 _CIRCUMSTANCE = frozenset("""when if because after before while until unless since although
@@ -1109,6 +1116,13 @@ def _reported(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, k: int, records
                     continue
                 cs = _content_start(d, m, se)
                 ce = _content_end(d, cs, se, skip)
+                nxt = _WORD_RE.search(text, ce, se) if text[ce:ce + 1] == "," else None
+                if nxt and nxt.group().endswith("ing") and d.has_cue(nxt.start(), nxt.end()) \
+                        and _opening_adjunct(text, cs, ce):
+                    # "said in a statement read on television, calling ...": no words of
+                    # its own; the participle after it reports them.
+                    prev_spk = spk
+                    continue
         if group != "phrase" and question:
             continue  # "Does X believe ...?": a question, not X's belief
         if cs is not None and cs >= m.end() and d.cues.forms.get(low, ("",))[0] == "want" \
@@ -1120,6 +1134,8 @@ def _reported(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, k: int, records
             continue
         if cs is not None and cs >= m.end() and _cue_after_short_run(d, cs, ce):
             continue  # "a statement posted online, said ...": the participle is no cue
+        if _NOT_DONE_RE.search(text, max(ss, m.start() - 20), m.start()):
+            continue  # "stopped short of calling X Y", "without saying that": not said
         if cs is not None and cs >= m.end() and _TO_ADDRESSEE_RE.match(text, cs):
             continue  # "protested to Russia", "complained to the ambassador": no clause
         if cs is not None and cs >= m.end():

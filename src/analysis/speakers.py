@@ -528,8 +528,12 @@ def _parse_mention(mention: str, t: Titles) -> Speaker:
         low = at.group(2).lower().split()
         c, n = _match_vocab(low, 0, t.countries, t.max_len)
         if c and n == len(low):
-            # "The Foreign Ministry in Beijing": a body at home in its capital.
-            sp = Speaker(sp.kind, sp.name, role=sp.role, country=c, gender=sp.gender)
+            # "The Foreign Ministry in Beijing": a body at home in its capital; its name
+            # is the body's ("the foreign ministry in Jakarta" is the "foreign ministry").
+            body = _parse_words(mention[:at.end(1)], t)
+            name = body.name if body.kind in ("org", "nominal") and \
+                at.group(1).lower() in t.org_heads else sp.name
+            sp = Speaker(sp.kind, name, role=sp.role, country=c, gender=sp.gender)
     if sp.kind == "org" and sp.role is None:
         # "director of the X institute", "a professor at Y": read as an organisation with
         # no role; the role is the words before the preposition.
@@ -938,6 +942,10 @@ def subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
     if found is None:
         return found
     start = found[0]
+    lead = _ARTICLE_LEAD_RE.search(text, max(lo, start - 40), start) \
+        if _is_cap(text[start:start + 1]) else None
+    if lead and _CAP_OF_BEFORE_RE.search(text, max(lo, lead.start() - 40), lead.start()):
+        start = lead.start()  # "X of | the opposition | National Action Party"
     if text[start:found[1]].lower() in PRONOUNS or \
             not _PREP_OR_ON_BEFORE_RE.search(text, max(lo, start - 8), start):
         return found  # the common case, decided without tokenising again
@@ -951,6 +959,16 @@ def subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
         k = len(toks) - 2
         if toks[-1][2].lower() == "on" and head not in _POSTMOD_HEADS | _TOPIC_HEADS:
             break
+        if head not in _ROLE_NOUNS | _POSTMOD_HEADS and head not in t.org_heads:
+            # "Officials familiar with | the discussions in | Washington": the source's own
+            # qualification lies further back.
+            for kk in range(k - 1, max(0, k - 6), -1):
+                if not toks[kk][2][:1].isalnum():
+                    break
+                if toks[kk][2].lower() in _POSTMOD_HEADS and \
+                        toks[kk + 1][2].lower() in _ROLE_PREPS + ("on",):
+                    k, head = kk, toks[kk][2].lower()
+                    break
         if head not in _ROLE_NOUNS and head not in _POSTMOD_HEADS:
             # A role of several words ends at the head ("the secretary of state for X",
             # "the speaker of the House of X"): go back to its first word.
@@ -1005,6 +1023,12 @@ def subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
             while k >= 1 and len(toks) - 3 - k < 3 and toks[k - 1][2].isalpha() and (
                     toks[k - 1][2][:1].islower() and toks[k - 1][2].lower() not in _NOT_HEAD):
                 k -= 1
+        elif toks[-1][2].lower() == "of" and _is_cap(toks[k][2]) and \
+                toks[k][2].lower() not in _CAP_STOP and toks[k][2].lower() not in t.org_heads:
+            # "Senator Jorge Ancira of the opposition National Action Party": the person
+            # (title and name) before "of" speaks.
+            while k >= 1 and _is_cap(toks[k - 1][2]) and toks[k - 1][2].lower() not in _CAP_STOP:
+                k -= 1
         elif toks[-1][2].lower() in ("in", "to") and head in t.org_heads:
             # "The Chinese embassy in Ottawa said", "The OSCE mission to Moldova said": the
             # body speaks, not the government of the place it is in or sent to. Back over the
@@ -1013,7 +1037,8 @@ def subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
             while k >= 1 and len(toks) - 2 - k < 5 and \
                     _possessor(toks[k - 1][2]).replace(".", "").isalpha() and (
                     (_is_cap(toks[k - 1][2]) and toks[k - 1][2].lower() not in _CAP_STOP)
-                    or (toks[k - 1][2].lower(),) in t.countries):
+                    or (toks[k - 1][2].lower(),) in t.countries
+                    or toks[k - 1][2] in _STATE_BODY_WORDS - {"the", "a", "an"}):
                 k -= 1
             if k >= 1 and toks[k - 1][2].lower() in ("the", "a", "an"):
                 k -= 1
@@ -1104,6 +1129,9 @@ _NOMINAL_SOURCES = _LOWER_NOMINAL_HEADS | _ROLE_NOUNS
 _COMMON_SOURCES = _NOMINAL_SOURCES - {"paper", "story"}  # surnames too
 
 _ROLE_PREPS = ("for", "of", "at", "from", "to", "with", "in")
+# An article and one or two lower-case words before a name ("the opposition ").
+_ARTICLE_LEAD_RE = re.compile(r"(?<![\w’'])(?:the|a|an)\s+(?:[a-z][\w-]*\s+){1,2}$")
+_CAP_OF_BEFORE_RE = re.compile(r"[A-Z][\w’'.-]*\s+of\s+$")
 _ROLE_PREP_RE = re.compile(r"\s+(?:" + "|".join(_ROLE_PREPS) + r")\s")
 _PREP_BEFORE_RE = re.compile(r"(?<![\w’'])(?:" + "|".join(_ROLE_PREPS) + r")\s+$", re.IGNORECASE)
 _PREP_OR_ON_BEFORE_RE = re.compile(r"(?<![\w’'])(?:" + "|".join(_ROLE_PREPS) + r"|on)\s+$",
