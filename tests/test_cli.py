@@ -338,3 +338,69 @@ def test_run_refuses_to_overwrite_its_input_before_the_work(tmp_path, capsys, mo
     monkeypatch.setattr(pipeline, "run", lambda *a, **k: pytest.fail("ran the pipeline"))
     assert main(["run", str(table), "--out", str(tmp_path)]) == 2
     assert "is the input" in capsys.readouterr().err
+
+
+# Found by a read-only robustness review (2026-12-02, third session); tests first.
+def test_run_survives_a_sentence_splitter_panic(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "nbsp.txt").write_text("He takes vitamin D\u00a0. \u201cYes,\u201d she said.",
+                                  encoding="utf-8")
+    (src / "good.txt").write_text("\u201cWe agree,\u201d Roe said.", encoding="utf-8")
+    assert main(["run", str(src), "--out", str(tmp_path / "out")]) == 0
+    quotes = pd.read_csv(tmp_path / "out" / "quotes.csv")
+    assert set(quotes["doc_id"]) == {"nbsp", "good"}
+
+
+def test_double_space_before_of_after_a_speaker_keeps_the_quotation(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text("\u201cWe stand together,\u201d said Julie Roe,  of Australia.",
+                               encoding="utf-8")
+    assert main(["run", str(src), "--out", str(tmp_path / "out")]) == 0
+    assert pd.read_csv(tmp_path / "out" / "quotes.csv")["speaker"].tolist() == ["Julie Roe"]
+
+
+def test_quotes_output_and_errors_file_must_differ(tmp_path, capsys):
+    same = tmp_path / "same.csv"
+    assert main(["quotes", str(SAMPLE_CORPUS_DIR), "-o", str(same), "--errors", str(same)]) == 2
+    assert "same" in capsys.readouterr().err
+
+
+def test_stance_keep_going_keeps_file_positions_after_a_refused_line(tmp_path):
+    code, out = _stance(tmp_path, "noid.jsonl", '{"text": "We praise Chile.", "target": "Chile"}\n'
+                        'not json\n'
+                        '{"text": "We praise Peru.", "target": "Peru"}\n', "--keep-going")
+    assert code == 0
+    assert pd.read_csv(out, dtype=str)["id"].tolist() == ["0", "2"]
+
+
+def test_stance_duplicate_id_names_the_positions(tmp_path):
+    code, out = _stance(tmp_path, "dup.csv", "id,text,target\na,We praise Chile.,Chile\n"
+                        "a,We praise Peru.,Peru\n", "--keep-going")
+    bad = pd.read_csv(tmp_path / "out.errors.csv")
+    assert "position 1" in bad["row"].iloc[0] + bad["reason"].iloc[0]
+    assert "position 0" in bad["reason"].iloc[0]
+
+
+def test_file_name_in_another_encoding_is_an_error_row_not_an_abort(tmp_path):
+    import os
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "good.txt").write_text("\u201cWe agree,\u201d Roe said.", encoding="utf-8")
+    with open(os.path.join(os.fsencode(src), b"caf\xe9.txt"), "wb") as fh:
+        fh.write(b"Text.")
+    assert main(["run", str(src), "--out", str(tmp_path / "out")]) == 0
+    errors = pd.read_csv(tmp_path / "out" / "errors.csv")
+    assert errors["reason"].str.contains("surrogate").any()
+    assert pd.read_csv(tmp_path / "out" / "quotes.csv")["doc_id"].tolist() == ["good"]
+
+
+def test_stance_jsonl_line_with_a_lone_surrogate_is_a_refused_line(tmp_path):
+    code, out = _stance(tmp_path, "s.jsonl", '{"id": "a", "text": "We praise Chile.", '
+                        '"target": "Chile"}\n{"id": "b", "text": "Half \\ud800 of it.", '
+                        '"target": "Half"}\n', "--keep-going")
+    assert code == 0 and pd.read_csv(out)["id"].tolist() == ["a"]
+    bad = pd.read_csv(tmp_path / "out.errors.csv")
+    assert bad["row"].tolist() == ["line 2"] and "surrogate" in bad["reason"].iloc[0]

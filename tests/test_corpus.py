@@ -321,3 +321,66 @@ def test_table_with_another_separator_says_so(tmp_path, sep, name):
     with pytest.raises(CorpusError, match=rf"t.csv: missing column\(s\) doc_id, text;.*"
                                           rf"separated by {name}"):
         load_corpus(p)
+
+
+# Found by a read-only robustness review (2026-12-02, third session); tests first.
+def test_unreadable_entries_are_errors_not_aborts(tmp_path):
+    (tmp_path / "good.txt").write_text("\u201cYes,\u201d she said.", encoding="utf-8")
+    (tmp_path / "broken.txt").symlink_to(tmp_path / "missing-target.txt")
+    (tmp_path / "dir.txt").mkdir()
+    corpus = load_corpus(tmp_path)
+    assert corpus.documents["doc_id"].tolist() == ["good"]
+    bad = corpus.errors.set_index("doc_id")
+    assert "broken" in bad.index and "cannot be read" in bad.loc["broken", "reason"]
+    assert len(corpus.documents) + corpus.n_document_errors == corpus.n_found
+
+
+def test_metadata_that_is_a_folder_is_an_error_not_an_abort(tmp_path):
+    (tmp_path / "a.txt").write_text("Text.", encoding="utf-8")
+    (tmp_path / "metadata.csv").mkdir()
+    corpus = load_corpus(tmp_path)
+    assert corpus.documents["doc_id"].tolist() == ["a"]
+    assert any("metadata.csv" in s for s in corpus.errors["source"])
+
+
+def test_hidden_text_file_is_reported(tmp_path):
+    (tmp_path / "a.txt").write_text("Text.", encoding="utf-8")
+    (tmp_path / ".hidden.txt").write_text("Text.", encoding="utf-8")
+    corpus = load_corpus(tmp_path)
+    assert any(".hidden.txt" in s and "hidden" in r
+               for s, r in zip(corpus.errors["source"], corpus.errors["reason"], strict=True))
+
+
+def test_unpaired_surrogate_is_an_error_naming_the_document(tmp_path):
+    path = tmp_path / "docs.jsonl"
+    path.write_text('{"doc_id": "bad", "text": "Half an emoji \\ud800 here."}\n'
+                    '{"doc_id": "good", "text": "Fine text."}\n', encoding="utf-8")
+    corpus = load_corpus(path)
+    assert corpus.documents["doc_id"].tolist() == ["good"]
+    assert "surrogate" in corpus.errors.set_index("doc_id").loc["bad", "reason"]
+
+
+def test_utf8_byte_order_mark_under_another_encoding_is_refused(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_bytes("\ufeffJos\u00e9 said yes.".encode())
+    corpus = load_corpus(tmp_path, encoding="latin-1")
+    assert corpus.documents.empty
+    assert "byte-order mark" in corpus.errors.loc[0, "reason"]
+
+
+def test_integer_too_large_for_64_bits_in_metadata_is_kept_as_text(tmp_path):
+    path = tmp_path / "docs.jsonl"
+    path.write_text('{"doc_id": "a", "text": "Fine.", "views": 12345678901234567890123}\n',
+                    encoding="utf-8")
+    corpus = load_corpus(path)
+    assert corpus.documents.loc[0, "views"] == "12345678901234567890123"
+
+
+def test_document_without_a_metadata_row_is_reported(tmp_path):
+    (tmp_path / "a.txt").write_text("Text.", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Text.", encoding="utf-8")
+    (tmp_path / "metadata.csv").write_text("doc_id,title\na,T\n", encoding="utf-8")
+    corpus = load_corpus(tmp_path)
+    assert corpus.documents["doc_id"].tolist() == ["a", "b"]
+    row = corpus.errors.set_index("doc_id").loc["b"]
+    assert row["severity"] == "warning" and "no metadata row" in row["reason"]

@@ -332,3 +332,41 @@ def test_sample_end_to_end_figures_are_pinned(sample_run):
     # 15: the two misses that are not span differences or quotations not found are a
     # span that also holds "strong" and a factual plan read as positive.
     assert (int(sentiment["right"].sum()), len(sentiment)) == (15, 19)
+
+
+# Found by a read-only robustness review: a native library's panic (pyo3 raises a
+# BaseException) ended the whole run; one document's failure must be recorded instead.
+def test_a_panic_in_one_document_is_recorded_not_raised(monkeypatch):
+    import analysis.quotes as quotes_module
+    from analysis.pipeline import extract_all
+
+    class Panic(BaseException):
+        pass
+
+    real = quotes_module.extract_quotes
+
+    def flaky(docs, **kw):
+        if docs["text"].str.contains("BOOM").any():
+            raise Panic("native panic")
+        return real(docs, **kw)
+
+    monkeypatch.setattr(quotes_module, "extract_quotes", flaky)
+    texts = ["\u201cYes,\u201d Roe said.", "BOOM \u201cNo,\u201d Doe said."]
+    docs = pd.DataFrame({"doc_id": ["a", "b"], "source": ["a", "b"], "text": texts,
+                         "story_end": [len(t) for t in texts]})
+    quotes, errors = extract_all(docs)
+    assert quotes["doc_id"].tolist() == ["a"]
+    assert errors["doc_id"].tolist() == ["b"] and "Panic" in errors["reason"].iloc[0]
+
+
+def test_an_interrupt_is_not_swallowed(monkeypatch):
+    import analysis.quotes as quotes_module
+    from analysis.pipeline import extract_all
+
+    def interrupted(docs, **kw):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(quotes_module, "extract_quotes", interrupted)
+    docs = pd.DataFrame({"doc_id": ["a"], "source": ["a"], "text": ["Text."], "story_end": [5]})
+    with pytest.raises(KeyboardInterrupt):
+        extract_all(docs)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.text import paragraph_spans, sentence_spans
+from analysis.text import paragraph_spans, sentence_spans, unbalanced_quote_marks
 
 
 def test_paragraphs_skip_blank_lines_and_strip():
@@ -55,3 +55,15 @@ def test_unbalanced_quote_marks_flags_strays_but_not_continuations():
         (1, "1 straight quotation marks (an odd number)"),
     ]
     assert unbalanced_quote_marks("“Fine,” she said.") == []
+
+
+# Found by a read-only robustness review (2026-12-02, third session); tests first.
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("\u00abWe agree,\u00bb Roe said.", False),
+    ("\u00abWe agree, Roe said. Doe agreed and said the talks were useful.", True),
+    ("\u201eWir sind bereit\u201c, sagte Roe.", False),
+    ("\u201eWir sind bereit, sagte Roe.", True),
+    ("\u201eThey are ready\u201d, Roe said.", False),
+])
+def test_guillemets_and_low_marks_are_checked_too(text, flagged):
+    assert bool(unbalanced_quote_marks(text)) is flagged

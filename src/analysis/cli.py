@@ -54,24 +54,33 @@ def _read_rows(path: Path, encoding: str = "utf-8") -> tuple[pd.DataFrame, list[
         raise CorpusError(f"{path}: no such file")
     bad: list[dict] = []
     records: list[dict] | None = None
+    positions: list[int] | None = None
     if suffix == ".parquet":
         records, columns = read_parquet_records(path)
         frame = pd.DataFrame.from_records(records, columns=columns)
     elif suffix == ".csv":
-        frame, _, refused = read_csv_text(decode_bytes(path.read_bytes(), path, encoding), path)
+        frame, lines, refused = read_csv_text(decode_bytes(path.read_bytes(), path, encoding),
+                                              path)
         # Every CSV value is a string: an empty cell is a missing value.
         frame = frame.replace("", None)
         bad = [{"id": f"(line {line})", "row": f"line {line}", "reason": reason}
                for line, reason in refused]
+        order = sorted([*lines, *(line for line, _ in refused)])
+        positions = [order.index(line) for line in lines]
     else:
-        records = []
-        for line, record, reason in jsonl_records(
-                decode_bytes(path.read_bytes(), path, encoding)):
+        records, positions = [], []
+        for n, (line, record, reason) in enumerate(jsonl_records(
+                decode_bytes(path.read_bytes(), path, encoding))):
+            if record is not None and _has_surrogate(record):
+                # A JSON escape such as "\ud800" (half of a character): not text; no table
+                # could hold it.
+                reason = "a value holds an unpaired surrogate (half of a character)"
             if reason:
                 bad.append({"id": f"(line {line})", "row": f"line {line}",
                             "reason": f"line {line}: {reason}"})
             else:
                 records.append(record)
+                positions.append(n)
         frame = pd.DataFrame.from_records(records)
     if frame.empty and not bad:
         raise CorpusError(f"{path}: no rows to score")
@@ -81,7 +90,21 @@ def _read_rows(path: Path, encoding: str = "utf-8") -> tuple[pd.DataFrame, list[
         ids = frame["id"] if records is None else [r.get("id") for r in records]
         frame["id"] = [v if v is None or isinstance(v, str) or pd.isna(v) else str(v)
                        for v in ids]
+    if positions is not None and bad:
+        # A row's position in the file, refused lines counted, names a row without an id.
+        frame.attrs["positions"] = positions
     return frame, bad
+
+
+def _has_surrogate(record: dict) -> bool:
+    """Whether a key or string value holds a lone surrogate (cannot be written as UTF-8)."""
+    for v in (*record.keys(), *record.values()):
+        if isinstance(v, str):
+            try:
+                v.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+    return False
 
 
 def cmd_quotes(args) -> int:
@@ -90,10 +113,14 @@ def cmd_quotes(args) -> int:
         document_status,
         extract_all,
         refuse_input_as_output,
+        same_file,
         write_table,
     )
 
     refuse_input_as_output(args.input, (args.output, args.errors))
+    if args.errors and same_file(args.errors, args.output):
+        raise ValueError(f"{args.output}: the errors file and the output are the same file; "
+                         "the quotations would be lost")
 
     corpus = load_corpus(args.input, encoding=args.encoding)
     quotes, quote_errors = extract_all(corpus.documents, progress=args.progress)

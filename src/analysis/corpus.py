@@ -103,6 +103,16 @@ class Corpus:
         return int(bad.sum())
 
 
+def _writable(value: str) -> str:
+    """``value`` with any lone surrogate written as an escape ("\\udce9"), so that the error
+    table naming a badly encoded file name can itself be written as UTF-8."""
+    try:
+        value.encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 class _Collector:
     """Gathers error rows, or raises at the first error when ``errors='raise'``."""
 
@@ -116,8 +126,8 @@ class _Collector:
         if severity == "error" and self.mode == "raise":
             raise CorpusError(f"{source}: {reason}")
         self.rows.append(
-            {"source": str(source), "doc_id": str(doc_id), "stage": "load",
-             "severity": severity, "reason": reason}
+            {"source": _writable(str(source)), "doc_id": _writable(str(doc_id)),
+             "stage": "load", "severity": severity, "reason": _writable(str(reason))}
         )
 
     def frame(self) -> pd.DataFrame:
@@ -214,6 +224,10 @@ def decode_bytes(raw: bytes, source, encoding: str) -> str:
             raise CorpusError(f"{source}: {codec.upper()} text (byte-order mark "
                               f"{bom.hex(' ')}), not {encoding}; name its encoding (--encoding "
                               f"{codec} on the command line, encoding='{codec}' in Python)")
+        if raw.startswith(codecs.BOM_UTF8) and info.name not in ("utf-8", "utf-8-sig"):
+            raise CorpusError(f"{source}: UTF-8 text (byte-order mark ef bb bf), not {encoding}; "
+                              "name its encoding (--encoding utf-8 on the command line, "
+                              "encoding='utf-8' in Python)")
         nul = raw.find(b"\x00")
         if nul >= 0:
             raise CorpusError(f"{source}: binary file (NUL byte at offset {nul}), not text "
@@ -248,7 +262,21 @@ def _check_text(text, source) -> str:
         raise CorpusError(f"{source}: empty text")
     if "\x00" in text:
         raise CorpusError(f"{source}: text holds a NUL character (binary data?)")
+    _check_unicode(text, source, "text")
     return text
+
+
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def _check_unicode(value: str, source, what: str) -> None:
+    """Refuse a lone UTF-16 surrogate (half of an emoji cut in two, a JSON escape such as
+    "\\ud800", or a file name in another encoding): it is not text, and no output file could
+    hold it."""
+    bad = _SURROGATE_RE.search(value)
+    if bad:
+        raise CorpusError(f"{source}: {what} holds an unpaired surrogate (U+{ord(bad.group()):04X} "
+                          f"at character {bad.start()}), not valid Unicode; fix the input")
 
 
 def read_csv_text(text: str, source) -> tuple[pd.DataFrame, list[int], list[tuple[int, str]]]:
@@ -354,7 +382,8 @@ def _stringify_mixed(records: list[dict], errors: _Collector) -> None:
         values = [r[column] for r in records if column in r and r[column] is not None
                   and not (isinstance(r[column], float) and pd.isna(r[column]))]
         kinds = {float if type(v) is int else type(v) for v in values}
-        if len(kinds) <= 1 and not kinds & {list, dict}:
+        huge = any(type(v) is int and not -2**63 <= v < 2**63 for v in values)
+        if len(kinds) <= 1 and not kinds & {list, dict} and not huge:
             continue
         for r in records:
             v = r.get(column)
@@ -362,9 +391,9 @@ def _stringify_mixed(records: list[dict], errors: _Collector) -> None:
                 r[column] = json.dumps(v, ensure_ascii=False)
             elif v is not None and not (isinstance(v, float) and pd.isna(v)):
                 r[column] = str(v)
-        errors.add(f"column {column!r}", "values of several types "
-                   f"({', '.join(sorted(k.__name__ for k in kinds))}); kept as text",
-                   severity="warning")
+        why = ("an integer too large for 64 bits" if huge and len(kinds) <= 1 else
+               f"values of several types ({', '.join(sorted(k.__name__ for k in kinds))})")
+        errors.add(f"column {column!r}", f"{why}; kept as text", severity="warning")
 
 
 def _valid_doc_id(doc_id) -> str:
@@ -375,6 +404,7 @@ def _valid_doc_id(doc_id) -> str:
         raise CorpusError("empty doc_id")
     if any(ch in doc_id for ch in "\n\r\t"):
         raise CorpusError(f"doc_id {doc_id!r} holds a line break or tab")
+    _check_unicode(doc_id, f"doc_id {doc_id!r}", "the doc_id")
     return doc_id
 
 
@@ -382,7 +412,7 @@ def _read_metadata(path: Path, errors: _Collector, encoding: str = "utf-8") -> p
     """Read ``metadata.csv`` (in the documents' encoding); problems become warnings,
     documents still load."""
     try:
-        raw = path.read_bytes()
+        raw = _read_file(path)
         text = decode_bytes(raw, path, encoding)
         meta, _, bad = read_csv_text(text, path)
     except CorpusError as exc:
@@ -409,11 +439,28 @@ def _read_metadata(path: Path, errors: _Collector, encoding: str = "utf-8") -> p
     return meta
 
 
+def _read_file(path: Path) -> bytes:
+    """The bytes of a regular file; anything else (a broken link, a folder, a pipe, a file
+    without read permission) is a CorpusError naming the path and the reason."""
+    try:
+        if not path.is_file():
+            what = "a broken link" if path.is_symlink() and not path.exists() else \
+                "not a regular file (a folder, pipe or device)"
+            raise CorpusError(f"{path}: cannot be read: {what}")
+        return path.read_bytes()
+    except OSError as exc:
+        raise CorpusError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+
+
 def _load_folder(folder: Path, errors: _Collector, encoding: str) -> tuple[list[dict], int]:
     records, found = [], 0
     meta_path = folder / METADATA_FILE
     for path in sorted(folder.iterdir()):
-        if path.name == METADATA_FILE or path.name.startswith("."):
+        if path.name == METADATA_FILE:
+            continue
+        if path.name.startswith("."):
+            if path.suffix.lower() == ".txt":
+                errors.add(path, "hidden file (name starts with '.'); ignored", severity="warning")
             continue
         if path.is_dir():
             errors.add(path, "subfolder not searched; pass it as its own input",
@@ -424,7 +471,9 @@ def _load_folder(folder: Path, errors: _Collector, encoding: str) -> tuple[list[
             continue
         found += 1
         try:
-            text = decode_bytes(path.read_bytes(), path, encoding)
+            _check_unicode(path.stem, path.name.encode("utf-8", "backslashreplace").decode(),
+                           "the file name")
+            text = decode_bytes(_read_file(path), path, encoding)
         except CorpusError as exc:
             errors.add(path, str(exc).removeprefix(f"{path}: "), doc_id=path.stem)
             continue
@@ -436,7 +485,7 @@ def _load_folder(folder: Path, errors: _Collector, encoding: str) -> tuple[list[
         records.append({"doc_id": path.stem, "text": text, "source": str(path)})
     if found == 0:
         errors.add(folder, "no .txt files in folder")
-    if meta_path.exists():
+    if meta_path.exists() or meta_path.is_symlink():
         meta = _read_metadata(meta_path, errors, encoding)
         known = {r["doc_id"] for r in records}
         by_id = meta.set_index("doc_id").to_dict(orient="index") if len(meta) else {}
@@ -444,6 +493,10 @@ def _load_folder(folder: Path, errors: _Collector, encoding: str) -> tuple[list[
             errors.add(meta_path, f"metadata row for doc_id {doc_id!r} has no readable .txt file",
                        doc_id=doc_id, severity="warning")
         for record in records:
+            if by_id and record["doc_id"] not in by_id:
+                errors.add(record["source"], f"no metadata row for doc_id {record['doc_id']!r} "
+                           f"in {METADATA_FILE}; kept without metadata", doc_id=record["doc_id"],
+                           severity="warning")
             record.update(_without_reserved(by_id.get(record["doc_id"], {}), meta_path, errors))
     return records, found
 

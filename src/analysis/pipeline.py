@@ -114,13 +114,16 @@ def extract_all(documents: pd.DataFrame, *, batch_size: int = 200,
         try:
             parts.append(extract_quotes(batch, **kwargs))
             continue
-        except Exception:  # noqa: BLE001 - isolate the failing document below
-            pass
+        except BaseException as exc:  # noqa: BLE001 - isolate the failing document below
+            if not _is_failure(exc):
+                raise
         for i in range(len(batch)):
             one = batch.iloc[i:i + 1]
             try:
                 parts.append(extract_quotes(one, **kwargs))
-            except Exception as exc:  # noqa: BLE001 - recorded, never lost
+            except BaseException as exc:  # noqa: BLE001 - recorded, never lost
+                if not _is_failure(exc):
+                    raise
                 errors.append({
                     "source": one["source"].iloc[0], "doc_id": one["doc_id"].iloc[0],
                     "stage": "quotes", "severity": "error",
@@ -133,6 +136,12 @@ def extract_all(documents: pd.DataFrame, *, batch_size: int = 200,
     else:
         quotes = extract_quotes(documents.iloc[0:0], **kwargs)
     return quotes, pd.DataFrame(errors, columns=ERROR_COLUMNS)
+
+
+def _is_failure(exc: BaseException) -> bool:
+    """Whether ``exc`` is a document's failure to record: an Exception, or a native library's
+    panic (pyo3's PanicException derives from BaseException), but not an interrupt or exit."""
+    return not isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit))
 
 
 def _quote_mark_warnings(documents: pd.DataFrame) -> list[dict]:

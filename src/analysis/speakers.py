@@ -571,8 +571,11 @@ def _role_holder(mention: str, head_end: int, org_start: int, t: Titles,
     """The holder of the role written in ``mention[:head_end]``, speaking for what follows
     ``org_start`` (whose country they take if their own words name none, unless
     ``located``: what follows is only where they are); None when the head names no role."""
+    words = mention[:head_end].split()
+    if not words:  # " of Australia" (a description with no head before the preposition)
+        return None
     head = _parse_words(mention[:head_end], t)
-    roleless = mention[:head_end].split()[-1].lower() in _ROLELESS_HEADS
+    roleless = words[-1].lower() in _ROLELESS_HEADS
     if not ((head.role or roleless) and head.kind == "nominal"):
         return None
     org_country = None if located else _parse_words(mention[org_start:], t).country

@@ -943,6 +943,15 @@ def _offset(value) -> int | None:
     return int(number)
 
 
+def _escaped(value: str) -> str:
+    """``value`` with lone surrogates written as escapes (so it can be written as UTF-8)."""
+    try:
+        value.encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _validate_rows(df: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
     """Resolve target spans and collect bad rows with reasons (never drops silently)."""
     missing = {"text", "target"} - set(df.columns)
@@ -961,23 +970,35 @@ def _validate_rows(df: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
             if c in df.columns}
     good, bad = [], []
     first_seen: dict[str, str] = {}
+    # A reader that refused some lines of a file (the command line) gives each row's position
+    # in the file, so that rows without an id keep the name of their place there.
+    given = df.attrs.get("positions")
+    where = list(given) if given is not None and len(given) == len(df) else None
     for pos, idx in enumerate(df.index):
         text, target = cols["text"][pos], cols["target"][pos]
         given_id = cols["id"][pos] if "id" in cols else None
         if "id" not in cols:
-            rid, label = str(idx), f"row index {idx}"
+            at = idx if where is None else where[pos]
+            rid, label = str(at), f"row index {at}"
         elif _is_missing(given_id) or not str(given_id).strip():
             # A row without an id is named by its position, also in the output, in a form
             # that cannot clash with a real id such as "1".
-            rid, label = f"(position {pos})", f"row at position {pos} (no id)"
+            at = pos if where is None else where[pos]
+            rid, label = f"(position {at})", f"row at position {at} (no id)"
         else:
-            rid = str(given_id)
+            rid = _escaped(str(given_id))
             label = f"row {rid!r}"
         s = e = None
         reason = None
         span = (cols["target_start"][pos], cols["target_end"][pos]) if has_span else (None, None)
-        if rid in first_seen and "id" in cols:
-            reason = f"duplicate id {rid!r} (first at {first_seen[rid]})"
+        odd = next((name for name, v in (("id", given_id), ("text", text), ("target", target))
+                    if isinstance(v, str) and _escaped(v) != v), None)
+        if odd:
+            reason = (f"{odd} holds an unpaired surrogate (half of a character; not valid "
+                      "Unicode)")
+        elif rid in first_seen and "id" in cols:
+            reason = (f"duplicate id {rid!r} at position {pos if where is None else where[pos]} "
+                      f"(first at position {first_seen[rid]})")
         elif not _is_missing(text) and not isinstance(text, str):
             reason = f"text is {_a(type(text).__name__)}, not a string"
         elif not isinstance(text, str) or not text.strip():
@@ -1007,7 +1028,7 @@ def _validate_rows(df: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
         if reason:
             bad.append({"id": rid, "row": label, "reason": reason})
         else:
-            first_seen.setdefault(rid, label)
+            first_seen.setdefault(rid, str(pos if where is None else where[pos]))
             good.append({"id": rid, "text": text, "target_start": s, "target_end": e})
     return pd.DataFrame(good, columns=["id", "text", "target_start", "target_end"]), bad
 

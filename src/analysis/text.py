@@ -89,6 +89,11 @@ def paragraph_spans(text: str, start: int = 0, end: int | None = None) -> list[t
 _last_paragraphs: tuple = (None, 0, 0, [])
 
 
+# Spaces written with more than one byte in UTF-8, mapped to " " for the sentence splitter.
+_WIDE_SPACES = {c: " " for c in (0x85, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x2028, 0x2029,
+                                 0x202F, 0x205F, 0x3000)}
+
+
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Offsets of the sentences of ``text[start:end]`` (usually one paragraph).
 
@@ -127,7 +132,9 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     chunk = text[start:end]
     spans = []
     if chunk.strip():
-        for b in get_sentence_boundaries("en", chunk):
+        # sentencex indexes bytes internally and panics on some multi-byte spaces before a
+        # full stop ("vitamin D\u00a0."); one ASCII space for one space keeps every offset.
+        for b in get_sentence_boundaries("en", chunk.translate(_WIDE_SPACES)):
             if b["is_paragraph_break"]:
                 continue
             s, e = _strip(text, start + b["start_index"], start + b["end_index"])
@@ -173,15 +180,43 @@ def unbalanced_quote_marks(text: str, end: int | None = None) -> list[tuple[int,
         para = text[s:e]
         opening, closing, straight = para.count("“"), para.count("”"), para.count('"')
         first_of_next = text[spans[i + 1][0]] if i + 1 < len(spans) else ""
+        still_open, stray_close = _curly_balance(para)
         # The continuation convention, in the same style of marks.
-        if (opening == closing + 1 and first_of_next == "“") or \
-                (straight % 2 == 1 and opening == closing and first_of_next == '"'):
+        if (still_open == 1 and not stray_close and first_of_next and first_of_next in "“„") or \
+                (straight % 2 == 1 and not still_open and not stray_close
+                 and first_of_next == '"'):
             continue
-        if opening != closing:
-            found.append((i, f"{opening} opening and {closing} closing curly quotation marks"))
+        if still_open or stray_close:
+            found.append((i, f"{still_open} quotation mark(s) left open and {stray_close} "
+                             "closing mark(s) with none open (low marks „ counted)"
+                             if "„" in para else
+                             f"{opening} opening and {closing} closing curly quotation marks"))
         elif straight % 2:
             found.append((i, f"{straight} straight quotation marks (an odd number)"))
+        elif para.count("«") != para.count("»"):
+            found.append((i, f"{para.count('«')} « and {para.count('»')} » marks"))
     return found
+
+
+def _curly_balance(para: str) -> tuple[int, int]:
+    """(marks left open, closing marks with nothing open) among “ ” and the low opening
+    mark „, read left to right: „ is closed by “ (German) or ” (Polish, Czech ...)."""
+    stack: list[str] = []
+    stray = 0
+    for ch in para:
+        if ch == "„":
+            stack.append(ch)
+        elif ch == "“":
+            if stack and stack[-1] == "„":
+                stack.pop()
+            else:
+                stack.append(ch)
+        elif ch == "”":
+            if stack:
+                stack.pop()
+            else:
+                stray += 1
+    return len(stack), stray
 
 
 def trie_regex(words: Iterable[str]) -> str:
