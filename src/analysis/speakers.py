@@ -572,7 +572,7 @@ def _role_holder(mention: str, head_end: int, org_start: int, t: Titles,
     ``org_start`` (whose country they take if their own words name none, unless
     ``located``: what follows is only where they are); None when the head names no role."""
     words = mention[:head_end].split()
-    if not words:  # " of Australia" (a description with no head before the preposition)
+    if not words:  # " of Ruritania" (a description with no head before the preposition)
         return None
     head = _parse_words(mention[:head_end], t)
     roleless = words[-1].lower() in _ROLELESS_HEADS
