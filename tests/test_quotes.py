@@ -2188,3 +2188,30 @@ def test_adjunct_alone_after_a_cue_is_no_content_and_the_participle_goes_on():
 ])
 def test_speech_act_not_done_is_no_quotation(text):
     assert all(not r["text"].startswith(("the officer", "that the deal")) for r in rows(text))
+
+
+# More of PolNeAR's missed reported clauses (2026-12-02, third session); tests first.
+@pytest.mark.parametrize(("text", "speaker"), [
+    ("Democratic insiders are trying to mobilize black voters, according to a new report by "
+     "Politico.", "a new report"),
+    ("Pence was the hands-down winner of the debate, according to the post-debate analysis.",
+     "the post-debate analysis"),
+    ("According to a 52-count civil complaint filed by the commission, the developers engaged "
+     "in a scheme.", "a 52-count civil complaint"),
+    ("Those close to him say that, in addition to Scott, he would have to consider Beyer.",
+     "Those close to him"),
+])
+def test_nominal_sources_with_modifiers(text, speaker):
+    (r,) = rows(text)
+    assert r["speaker_mention"].startswith(speaker)
+
+
+@pytest.mark.parametrize(("text", "content"), [
+    ("He told one of his young protégés on a regular basis that \"terrorism is the answer.\"",
+     "that \"terrorism is the answer.\""),
+    ("The president told African-Americans this weekend he would consider it a personal insult.",
+     "he would consider it a personal insult"),
+])
+def test_addressee_and_adjunct_before_the_reported_clause(text, content):
+    (r,) = rows(text)
+    assert r["text"] == content

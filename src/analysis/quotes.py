@@ -1477,6 +1477,16 @@ def _content_start(d: _Doc, m: re.Match, se: int) -> int:
         obj = phrase_after(text, pos, se, d.titles)
         if obj:
             pos = _lstrip(text, obj[1], se)
+            when = _TIME_AFTER_OBJECT_RE.match(text, pos, se)
+            if when and not _THAT_RE.match(text, when.end()):
+                return when.end()  # "told X this weekend he would ...": after the time phrase
+        far = _THAT_RE.search(text, pos, min(se, pos + 120))
+        if far and "," not in text[pos:far.start()] and \
+                not _MARK_RE.search(text, pos, far.start()) and \
+                not _clause_before_that(d, pos, far.start()) and \
+                not any(d.cue_matches(pos, far.start(), ())):
+            # "told one of his young protégés on a regular basis that ...": a long addressee.
+            return far.start()
     t = _THAT_RE.search(text, pos, min(se, pos + 60))
     # A "that" behind an opening quotation mark belongs to the quoted words ("Roe
     # represents the “system that ...”"), not to the cue.
@@ -1505,6 +1515,11 @@ _OBJECT_THEN_TO_RE = re.compile(
     r"[\w’'.-]+\s+){1,5}?)((?:never|not)\s+)?to\s", re.IGNORECASE)
 _OBJECT_PRONOUNS = frozenset({"her", "him", "them", "us", "me", "you", "it"})
 
+# A time phrase between an addressee and the reported clause ("told X this weekend he ...").
+_TIME_AFTER_OBJECT_RE = re.compile(
+    r"(?:(?:on|late|early|earlier|last|this|next)\s+)?(?:" + "|".join(sorted(TIME_WORDS))
+    + r"|week|weekend|month|year)(?:\s+(?:morning|afternoon|evening|night))?,?\s+(?=\w)",
+    re.IGNORECASE)
 # A time phrase between a cue and its infinitive ("on Tuesday", "late Monday", "last week").
 _TIME_THEN_TO_RE = re.compile(
     r"(?:(?:on|late|early|earlier|last|this|next)\s+)?(?:" + "|".join(sorted(TIME_WORDS))

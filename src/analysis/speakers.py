@@ -1056,7 +1056,8 @@ def subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
 def _topic_source(text: str, lo: int, pos: int) -> tuple[int, int, None] | None:
     """"Experts on nuclear nonproliferation said": a source named by its field, which may be
     all lower case. The phrase must open the sentence or follow a comma or a conjunction."""
-    m = _TOPIC_SOURCE_RE.search(text, max(lo, pos - 120), pos)
+    m = _TOPIC_SOURCE_RE.search(text, max(lo, pos - 120), pos) or \
+        _THOSE_SOURCE_RE.search(text, max(lo, pos - 120), pos)
     if m is None:
         return None
     before = text[lo:m.start()].rstrip()
@@ -1074,6 +1075,11 @@ _TOPIC_SOURCE_RE = re.compile(
     r"[\w’'.-]+\s+){1,6}$")
 
 
+# "Those close to him", "those familiar with the plan": the people, not the object pronoun.
+_THOSE_SOURCE_RE = re.compile(
+    r"(?<![\w’'-])[Tt]hose\s+(?:close\s+to|familiar\s+with|with\s+knowledge\s+of|briefed\s+on|"
+    r"involved\s+in)\s+(?:(?!(?:said|says|say|told|is|are|was|were|has|have|had|will|would|who|"
+    r"which|that)\b)[\w’'.-]+\s+){1,6}$")
 # The words up to the head of such a source ("Western experts" of "Western experts on X").
 _TOPIC_HEAD_RE = re.compile(
     r"(.*?\b(?:[Ee]xperts?|[Ss]pecialists?|[Aa]nalysts?|[Ss]cholars?|[Rr]esearchers?))\s+(?:on|of)\s")
@@ -1500,8 +1506,11 @@ def phrase_after(text: str, pos: int, hi: int, titles: Titles | None = None,
             if not allow_nominal:
                 return None
             # "the source", "a spokesman for the ministry"
-            while j + 1 < len(toks) and j < 4 and _possessor(toks[j + 1][2]).rstrip(".").isalpha() \
-                    and toks[j + 1][2].lower() not in _NOT_HEAD and not toks[j][2].endswith(".") \
+            while j + 1 < len(toks) and j < 4 and _plain_word(toks[j + 1][2]) \
+                    and (toks[j + 1][2].lower() not in _NOT_HEAD
+                         or (toks[j + 1][2].lower() in _MODIFIER_WORDS and j + 2 < len(toks)
+                             and _plain_word(toks[j + 2][2]))) \
+                    and not toks[j][2].endswith(".") \
                     and toks[j + 1][2].lower().rstrip(".") not in _CAP_TIME:
                 j += 1
             if toks[j][2].lower() in _NOT_HEAD or toks[j][2].lower() in _DETERMINERS:
@@ -1539,6 +1548,17 @@ def phrase_after(text: str, pos: int, hi: int, titles: Titles | None = None,
                     _match_vocab([x[2].lower() for x in toks[j + 2:k]], 0, t.roles, t.max_len)[1]:
                 appos = (toks[j + 2][0], _name_end(text, toks[k - 1]))
     return s, end, appos
+
+
+# Words of _NOT_HEAD that modify a following noun ("a new report", "the first study").
+_MODIFIER_WORDS = frozenset({"new", "first", "last", "other", "same", "own"})
+
+
+def _plain_word(tok: str) -> bool:
+    """A word of letters, possibly hyphenated or with a number ("post-debate", "52-count",
+    "ministry's"), as a lower-case source phrase may hold."""
+    core = _possessor(tok).rstrip(".").replace("-", "")
+    return core.isalnum() and any(c.isalpha() for c in core)
 
 
 def _possessor(word: str) -> str:
