@@ -1134,7 +1134,7 @@ def _reported(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, k: int, records
             continue
         if cs is not None and cs >= m.end() and _cue_after_short_run(d, cs, ce):
             continue  # "a statement posted online, said ...": the participle is no cue
-        if _NOT_DONE_RE.search(text, max(ss, m.start() - 20), m.start()):
+        if low.endswith("ing") and _NOT_DONE_RE.search(text, max(ss, m.start() - 20), m.start()):
             continue  # "stopped short of calling X Y", "without saying that": not said
         if cs is not None and cs >= m.end() and _TO_ADDRESSEE_RE.match(text, cs):
             continue  # "protested to Russia", "complained to the ambassador": no clause

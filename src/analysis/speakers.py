@@ -937,8 +937,8 @@ def subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
         (``X, the foreign minister, said``), else None.
     """
     found = _subject_before(text, lo, pos, titles, allow_nominal=allow_nominal)
-    if allow_nominal and (found is None or _PREP_OR_ON_BEFORE_RE.search(
-            text, max(lo, found[0] - 8), found[0])):
+    if allow_nominal and (found is None or text[max(lo, found[0] - 4):found[0]] in (" on ",
+                                                                                    " of ")):
         topic = _topic_source(text, lo, pos)
         if topic is not None:
             return topic
@@ -946,7 +946,8 @@ def subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
         return found
     start = found[0]
     lead = _ARTICLE_LEAD_RE.search(text, max(lo, start - 40), start) \
-        if _is_cap(text[start:start + 1]) else None
+        if text.find(" of ", max(lo, start - 80), start) >= 0 and _is_cap(text[start:start + 1]) \
+        else None
     if lead and _CAP_OF_BEFORE_RE.search(text, max(lo, lead.start() - 40), lead.start()):
         start = lead.start()  # "X of | the opposition | National Action Party"
     if text[start:found[1]].lower() in PRONOUNS or \
@@ -1056,6 +1057,8 @@ def subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
 def _topic_source(text: str, lo: int, pos: int) -> tuple[int, int, None] | None:
     """"Experts on nuclear nonproliferation said": a source named by its field, which may be
     all lower case. The phrase must open the sentence or follow a comma or a conjunction."""
+    if not _TOPIC_HINT_RE.search(text, max(lo, pos - 120), pos):
+        return None  # the common case, without running the patterns below
     m = _TOPIC_SOURCE_RE.search(text, max(lo, pos - 120), pos) or \
         _THOSE_SOURCE_RE.search(text, max(lo, pos - 120), pos)
     if m is None:
@@ -1075,6 +1078,7 @@ _TOPIC_SOURCE_RE = re.compile(
     r"[\w’'.-]+\s+){1,6}$")
 
 
+_TOPIC_HINT_RE = re.compile(r"(?i)expert|specialist|analyst|scholar|researcher|those ")
 # "Those close to him", "those familiar with the plan": the people, not the object pronoun.
 _THOSE_SOURCE_RE = re.compile(
     r"(?<![\w’'-])[Tt]hose\s+(?:close\s+to|familiar\s+with|with\s+knowledge\s+of|briefed\s+on|"

@@ -94,6 +94,9 @@ _WIDE_SPACES = {c: " " for c in (0x85, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x2
                                  0x202F, 0x205F, 0x3000)}
 
 
+_WIDE_SPACE_RE = re.compile("[" + "".join(map(chr, _WIDE_SPACES)) + "]")
+
+
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Offsets of the sentences of ``text[start:end]`` (usually one paragraph).
 
@@ -134,7 +137,9 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     if chunk.strip():
         # sentencex indexes bytes internally and panics on some multi-byte spaces before a
         # full stop ("vitamin D\u00a0."); one ASCII space for one space keeps every offset.
-        for b in get_sentence_boundaries("en", chunk.translate(_WIDE_SPACES)):
+        if _WIDE_SPACE_RE.search(chunk):
+            chunk = chunk.translate(_WIDE_SPACES)
+        for b in get_sentence_boundaries("en", chunk):
             if b["is_paragraph_break"]:
                 continue
             s, e = _strip(text, start + b["start_index"], start + b["end_index"])
