@@ -2215,3 +2215,23 @@ def test_nominal_sources_with_modifiers(text, speaker):
 def test_addressee_and_adjunct_before_the_reported_clause(text, content):
     (r,) = rows(text)
     assert r["text"] == content
+
+
+def test_clause_after_and_is_no_description_of_the_name_before_it():
+    (r,) = rows("Kadzik's refusal to answer fully did not go over well with Republicans, and the "
+                "meeting deteriorated from there, said one GOP source in the room.")
+    assert r["speaker_mention"].startswith("one GOP source")
+    assert r["text"].startswith("Kadzik's refusal")
+
+
+@pytest.mark.parametrize(("text", "speaker"), [
+    ("In her favor, all the experts I interviewed said her proposals were more detailed.",
+     "the experts I interviewed"),
+    ("Mr. Schultz generally supported Democrats during his time on MSNBC, which let him go in "
+     "2015, and said he did not support Mr. Trump.", "Mr. Schultz"),
+    ("Kall -- co-editor of a book analyzing the debates -- said the candidate tended to make "
+     "announcements at those encounters.", "Kall"),
+])
+def test_subjects_with_clauses_and_asides(text, speaker):
+    (r,) = rows(text)
+    assert r["speaker_mention"].endswith(speaker)

@@ -650,9 +650,14 @@ def _coordinated_subject(d: _Doc, s: int, e: int) -> tuple | None:
             spk = None
     if verb is None:
         return None
-    if any(w.lower() in _SUBORDINATORS for w in _WORD_RE.findall(d.text, verb.end(), e)):
+    # A relative clause set off by commas (", which let him go in 2015,") is an aside.
+    rest = _ASIDE_RELATIVE_RE.sub(",", d.text[verb.end():e])
+    if any(w.lower() in _SUBORDINATORS for w in _WORD_RE.findall(rest)):
         return None
     return spk
+
+
+_ASIDE_RELATIVE_RE = re.compile(r",\s*(?:which|who|whom|whose|where)\b[^,]*,")
 
 
 _NOT_DONE_RE = re.compile(r"(?:short of|without|instead of|rather than|refrained from|"

@@ -856,6 +856,8 @@ def _role_run_end(toks, i: int, titles: Titles, need_name: bool = True) -> int |
             k += 1  # "foreign policy" in "said EU foreign policy spokeswoman X"
         else:
             break
+    if not need_name and k == i and toks[k][2].rstrip(".,") in ("source", "sources"):
+        return k  # "said one GOP source in the room"
     if not need_name and k < len(toks) and toks[k][2].islower() and \
             toks[k][2].rstrip(".,") in titles.org_heads:
         # "according to the UN refugee agency", "the British maritime security agency",
@@ -937,6 +939,25 @@ def subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
         (``X, the foreign minister, said``), else None.
     """
     found = _subject_before(text, lo, pos, titles, allow_nominal=allow_nominal)
+    if found is None and allow_nominal:
+        contact = _CONTACT_CLAUSE_RE.search(text, max(lo, pos - 30), pos)
+        if contact:
+            # "all the experts I interviewed said": a relative clause without "that".
+            head = _subject_before(text, lo, contact.start(), titles, allow_nominal=True)
+            if head is not None and head[1] >= contact.start() - 1 and \
+                    text[head[0]:head[1]].lower() not in PRONOUNS:
+                return head[0], contact.end(1), None
+    if found is None and text[max(lo, pos - 4):pos].endswith(("-- ", "— ", "– ")):
+        # "Kall -- co-editor of X -- said": a description between dashes.
+        dash = max(text.rfind(d, lo, pos - 3) for d in (" -- ", " — ", " – "))
+        if dash > lo:
+            found = _subject_before(text, lo, dash + 1, titles, allow_nominal=allow_nominal)
+            if found is not None:
+                close = _rstrip_ws(text, dash, pos)  # after the description's last word
+                while close > dash and text[close - 1] in "-—–":
+                    close -= 1
+                return found[0], found[1], (_lstrip_ws(text, dash + 1, pos),
+                                            _rstrip_ws(text, dash, close))
     if allow_nominal and (found is None or text[max(lo, found[0] - 4):found[0]] in (" on ",
                                                                                     " of ")):
         topic = _topic_source(text, lo, pos)
@@ -1078,6 +1099,8 @@ _TOPIC_SOURCE_RE = re.compile(
     r"[\w’'.-]+\s+){1,6}$")
 
 
+_CONTACT_CLAUSE_RE = re.compile(r"\s((?:I|we|you|he|she|they)\s+[a-z]+(?:ed|ew|ok|ard|ught))\s+$")
+_CONJUNCTIONS = frozenset({"and", "but", "or", "so", "yet", "then", "while", "nor"})
 _TOPIC_HINT_RE = re.compile(r"(?i)expert|specialist|analyst|scholar|researcher|those ")
 # "Those close to him", "those familiar with the plan": the people, not the object pronoun.
 _THOSE_SOURCE_RE = re.compile(
@@ -1087,6 +1110,12 @@ _THOSE_SOURCE_RE = re.compile(
 # The words up to the head of such a source ("Western experts" of "Western experts on X").
 _TOPIC_HEAD_RE = re.compile(
     r"(.*?\b(?:[Ee]xperts?|[Ss]pecialists?|[Aa]nalysts?|[Ss]cholars?|[Rr]esearchers?))\s+(?:on|of)\s")
+
+
+def _lstrip_ws(text: str, s: int, e: int) -> int:
+    while s < e and (text[s].isspace() or text[s] in "-—–"):
+        s += 1
+    return s
 
 
 def _rstrip_ws(text: str, s: int, e: int) -> int:
@@ -1261,7 +1290,9 @@ def _subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
                         # "A border guard stationed near X, who asked not to be named,
                         # said": X is where the source is, not who speaks.
                         return toks[place][0], _name_end(text, toks[name_end]), None
-                    if (first.lower() in _DETERMINERS or first.islower() or j - k <= 4
+                    if first.lower() in _CONJUNCTIONS:
+                        pass  # "... with Republicans, and the meeting ..., said": a clause
+                    elif (first.lower() in _DETERMINERS or first.islower() or j - k <= 4
                             or _match_vocab([x[2].lower() for x in toks[k + 1:j]], 0, t.roles,
                                             t.max_len)[1]
                             or (first.lower(),) in t.countries):
