@@ -2235,3 +2235,19 @@ def test_clause_after_and_is_no_description_of_the_name_before_it():
 def test_subjects_with_clauses_and_asides(text, speaker):
     (r,) = rows(text)
     assert r["speaker_mention"].endswith(speaker)
+
+
+@pytest.mark.parametrize(("text", "speaker", "start"), [
+    ('In a Facebook message posted Friday, Cruz said he has had "areas of significant '
+     'disagreement" with Trump.', "Cruz", "he has had"),
+    ("Despite questions about the potency of the nuclear test, experts say it underscores the "
+     "regime's determination to mass-produce warheads.", "experts", "it underscores"),
+    ('Protesters marching through the streets chanted "What curfew?" and kept going.',
+     "Protesters marching through the streets", "What curfew"),
+    ("Scott's relatives, who asked authorities to show them video of the shooting, watched it "
+     "on Thursday, attorneys for the family said.", "attorneys for the family",
+     "Scott's relatives"),
+])
+def test_the_subject_is_not_inside_an_adjunct_or_a_relative_clause(text, speaker, start):
+    got = rows(text)
+    assert [(r["speaker_mention"], r["text"][:len(start)]) for r in got] == [(speaker, start)]

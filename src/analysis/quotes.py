@@ -575,6 +575,18 @@ def _sentence_subject(d: _Doc, s: int, e: int) -> tuple | None:
     return None
 
 
+def _after_preposition(text: str, ss: int, pos: int) -> bool:
+    """Whether the words before ``pos`` are only a preposition opening the sentence at ``ss``
+    ("In a Facebook message posted ...": the phrase is the preposition's object)."""
+    prev = _PREV_WORD_RE.search(text, ss, pos)
+    return prev is not None and prev.group(1).lower() in _PREPOSITIONS and \
+        not _WORD_RE.search(text, ss, prev.start(1))
+
+
+_PREV_WORD_RE = re.compile(r"(\w+)\s+$")
+_RELATIVE_SUBJ = frozenset({"who", "which", "that"})
+
+
 def _closing_attribution(d: _Doc, spk, m: re.Match, se: int) -> bool:
     """Whether source ``spk`` and speech cue ``m`` close their sentence as its attribution
     ("..., the minister said on Tuesday."): nothing but an adverb between them, and nothing
@@ -992,6 +1004,10 @@ def _reported(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, k: int, records
         else:
             voice = _passive_voice(d, ss, m)
             spk = subject_before(text, ss, m.start(), d.titles)
+            if spk is not None and group == "report" and _after_preposition(text, ss, spk[0]):
+                # "In a Facebook message posted Friday, Cruz said": the object of a
+                # preposition, with a participle, is no subject.
+                continue
             anchor = spk[0] if spk else m.start()
             if spk and spk[2] and spk[2][0] < anchor:
                 # "..., and its foreign minister, X, said": the source opens with the
@@ -1102,9 +1118,13 @@ def _reported(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, k: int, records
                 cs, ce = last_end or ss, _rstrip(text, ss, first_word, _WS + ",—–")  # "..., X said."
                 if emitted and all(r["start"] >= ss and r["end"] <= ce
                                    for r in records[-emitted:]) and \
-                        _n_words(text, last_end, ce) < 3 and _closing_attribution(d, spk, m, se):
-                    # "Poland has asked Washington to ..., the minister said": the clause with
-                    # a cue of its own is what the minister reports, whole.
+                        (_n_words(text, last_end, ce) < 3 or all(
+                            r["spk"] and text[r["spk"][0]:r["spk"][1]].lower() in _RELATIVE_SUBJ
+                            for r in records[-emitted:])) and \
+                        _closing_attribution(d, spk, m, se):
+                    # "Poland has asked Washington to ..., the minister said", "X's relatives,
+                    # who asked ..., watched it, attorneys said": the clause with a cue of its
+                    # own is what the minister reports, whole.
                     del records[-emitted:]
                     emitted, last_end, cs = 0, None, ss
                 if last_end is not None:
@@ -1191,7 +1211,8 @@ _EXPLETIVE_RE = re.compile(
     r"(?:\s+not)?)?\s*$", re.IGNORECASE)
 _PASSIVE_AGENT_RE = re.compile(r"(?<![\w’'])as\s*$|(?<![\w’'])(?:and|but|or)\s*$", re.IGNORECASE)
 _PREPOSITIONS = frozenset("""by with for from in of on at about over after during before into
-against among between through under since until without within upon toward towards""".split())
+against among between through under since until without within upon toward towards despite amid
+amidst""".split())
 # Prepositions that, right after a cue, show it is not used as a verb of saying.
 _NOT_SAID_PREP = frozenset({"by", "into", "during"})
 # Participles read as adjectives: the subject holds the attitude ("Roe is worried that").
@@ -1367,7 +1388,7 @@ def _lacks_clause(d: _Doc, m: re.Match, se: int) -> bool:
     return True
 
 
-_CLAUSE_SUBJECTS = frozenset("he she they we i there".split())
+_CLAUSE_SUBJECTS = frozenset("he she they we i there it".split())
 
 
 def _starts_clause(text: str, s: int, e: int) -> bool:

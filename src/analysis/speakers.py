@@ -159,6 +159,7 @@ leaders voters residents witnesses ministry department government administration
 campaign committee agency police prosecutors investigators authorities reporters
 journalists media newspaper paper story article website analysis estimate estimates
 figures numbers records emails email tweet post video interview percent
+family families relatives lawyer lawyers attorney attorneys
 """.split())
 
 # \u0080-\u00bf: control characters and symbols that mojibake leaves inside names
@@ -966,6 +967,10 @@ def subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
     if found is None:
         return found
     start = found[0]
+    crowd = _CROWD_PARTICIPLE_RE.search(text, max(lo, start - 60), start) \
+        if text.find("ing ", max(lo, start - 30), start) >= 0 else None
+    if crowd and crowd.group(1).lower() in _CROWD_NOUNS | _NOMINAL_SOURCES:
+        return crowd.start(1), found[1], None  # "Protesters marching through the streets"
     lead = _ARTICLE_LEAD_RE.search(text, max(lo, start - 40), start) \
         if text.find(" of ", max(lo, start - 80), start) >= 0 and _is_cap(text[start:start + 1]) \
         else None
@@ -1100,6 +1105,13 @@ _TOPIC_SOURCE_RE = re.compile(
 
 
 _CONTACT_CLAUSE_RE = re.compile(r"\s((?:I|we|you|he|she|they)\s+[a-z]+(?:ed|ew|ok|ard|ught))\s+$")
+_CROWD_PARTICIPLE_RE = re.compile(
+    r"(?<![\w’'])(\w+)\s+\w+ing\s+(?:through|in|at|outside|near|along|on)\s+$")
+_CROWD_NOUNS = frozenset({"protesters", "demonstrators", "marchers", "supporters", "crowds",
+                          "residents", "students", "workers", "activists", "people"})
+# Nouns ending in -ly, not adverbs ("the family said", "an ally said").
+_LY_NOUNS = frozenset({"family", "ally", "assembly", "rally", "supply", "monopoly", "reply",
+                       "anomaly", "homily"})
 _CONJUNCTIONS = frozenset({"and", "but", "or", "so", "yet", "then", "while", "nor"})
 _TOPIC_HINT_RE = re.compile(r"(?i)expert|specialist|analyst|scholar|researcher|those ")
 # "Those close to him", "those familiar with the plan": the people, not the object pronoun.
@@ -1133,7 +1145,8 @@ _POSTMOD_RE = re.compile(r"\b(?:" + "|".join(sorted(_POSTMOD_HEADS)) + r")\s+(?:
 # Role nouns that name no role of titles.yml ("the head of X"): the holder speaks, without a role.
 _ROLELESS_HEADS = frozenset({"head", "heads", "chief", "chiefs", "member", "members",
                              "speaker", "speakers",
-                             "commander", "commanders", "expert", "experts", "specialist",
+                             "commander", "commanders", "lawyer", "lawyers", "attorney",
+                             "attorneys", "expert", "experts", "specialist",
                              "specialists", "researcher", "researchers", "scholar", "scholars"})
 
 # Nouns for people who speak for an organisation named after them ("a spokesperson for X");
@@ -1192,7 +1205,8 @@ def _subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
     skipped = 0
     while j >= 0 and skipped < 3:
         w = toks[j][2].lower()
-        if w in _SKIP_BEFORE_CUE or (w.endswith("ly") and toks[j][2].islower() and len(w) > 4):
+        if w in _SKIP_BEFORE_CUE or (w.endswith("ly") and toks[j][2].islower() and len(w) > 4
+                                     and w not in _LY_NOUNS):
             j -= 1
             skipped += 1
         else:
