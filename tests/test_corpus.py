@@ -384,3 +384,21 @@ def test_document_without_a_metadata_row_is_reported(tmp_path):
     assert corpus.documents["doc_id"].tolist() == ["a", "b"]
     row = corpus.errors.set_index("doc_id").loc["b"]
     assert row["severity"] == "warning" and "no metadata row" in row["reason"]
+
+
+@pytest.mark.parametrize("value", ['{"x": 1}', "[1, 2]", "true"])
+def test_jsonl_doc_id_that_is_no_string_or_number_is_refused(tmp_path, value):
+    path = tmp_path / "docs.jsonl"
+    path.write_text(f'{{"doc_id": {value}, "text": "Fine."}}\n{{"doc_id": "b", "text": "Ok."}}\n',
+                    encoding="utf-8")
+    corpus = load_corpus(path)
+    assert corpus.documents["doc_id"].tolist() == ["b"]
+    assert "string or a number" in corpus.errors.loc[0, "reason"]
+
+
+def test_jsonl_without_the_columns_lists_what_it_found(tmp_path):
+    path = tmp_path / "docs.jsonl"
+    path.write_text('{"id": "a", "body": "Fine."}\n{"id": "b", "body": "Ok."}\n',
+                    encoding="utf-8")
+    with pytest.raises(CorpusError, match="no line has both 'doc_id' and 'text'.*body, id"):
+        load_corpus(path)

@@ -399,6 +399,9 @@ def _stringify_mixed(records: list[dict], errors: _Collector) -> None:
 def _valid_doc_id(doc_id) -> str:
     if doc_id is None or (isinstance(doc_id, float) and pd.isna(doc_id)):
         raise CorpusError("missing doc_id")
+    if isinstance(doc_id, bool | dict | list):
+        raise CorpusError(f"doc_id must be a string or a number, got {type(doc_id).__name__} "
+                          f"{doc_id!r}")
     doc_id = str(doc_id).strip()
     if not doc_id:
         raise CorpusError("empty doc_id")
@@ -542,17 +545,20 @@ def _table_rows(path: Path, errors: _Collector, encoding: str) -> Iterable[tuple
         for line, row in sorted(rows, key=lambda r: r[0]):
             yield f"{path}:{line}", row
         return
-    seen_columns = False
+    seen_columns, bad_lines, keys = False, False, set()
     for lineno, row, reason in jsonl_records(text):
         source = f"{path}:{lineno}"
         if reason:
             errors.add(source, reason, doc_id=f"(line {lineno})")
+            bad_lines = True
             yield source, None
             continue
         seen_columns = seen_columns or {"doc_id", "text"} <= set(row)
+        keys.update(map(str, row))
         yield source, row
-    if not seen_columns and not errors.rows:
-        raise CorpusError(f"{path}: no line has both 'doc_id' and 'text'")
+    if not seen_columns and not bad_lines:
+        raise CorpusError(f"{path}: no line has both 'doc_id' and 'text' (keys found: "
+                          f"{', '.join(sorted(keys)) or 'none'})")
 
 
 def read_parquet_records(path: Path) -> tuple[list[dict], list[str]]:
