@@ -402,3 +402,21 @@ def test_jsonl_without_the_columns_lists_what_it_found(tmp_path):
                     encoding="utf-8")
     with pytest.raises(CorpusError, match="no line has both 'doc_id' and 'text'.*body, id"):
         load_corpus(path)
+
+
+@pytest.mark.parametrize(("value", "reason"), [
+    ("April 20", "no year"),
+    ("02/03/2017", "day and month"),
+])
+def test_incomplete_or_ambiguous_dates_are_warned(tmp_path, value, reason):
+    (tmp_path / "a.txt").write_text("Text.", encoding="utf-8")
+    (tmp_path / "metadata.csv").write_text(f"doc_id,date\na,{value}\n", encoding="utf-8")
+    corpus = load_corpus(tmp_path)
+    assert any(reason in r for r in corpus.errors["reason"])
+    assert corpus.documents.loc[0, "date"] == value
+
+
+def test_unambiguous_dates_are_not_warned(tmp_path):
+    (tmp_path / "a.txt").write_text("Text.", encoding="utf-8")
+    (tmp_path / "metadata.csv").write_text("doc_id,date\na,2017-03-02\n", encoding="utf-8")
+    assert load_corpus(tmp_path).errors.empty

@@ -411,6 +411,10 @@ def _valid_doc_id(doc_id) -> str:
     return doc_id
 
 
+_YEAR_RE = re.compile(r"(?<!\d)\d{4}(?!\d)")
+_SLASH_DATE_RE = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.]\d{2,4}")
+
+
 def _read_metadata(path: Path, errors: _Collector, encoding: str = "utf-8") -> pd.DataFrame:
     """Read ``metadata.csv`` (in the documents' encoding); problems become warnings,
     documents still load."""
@@ -436,9 +440,19 @@ def _read_metadata(path: Path, errors: _Collector, encoding: str = "utf-8") -> p
     meta = meta.loc[~dup]
     if "date" in meta.columns:
         for doc_id, value in zip(meta["doc_id"], meta["date"], strict=True):
-            if value and pd.isna(pd.to_datetime(value, errors="coerce", format="mixed")):
+            if not value:
+                continue
+            if pd.isna(pd.to_datetime(value, errors="coerce", format="mixed")):
                 errors.add(path, f"unparsable date {value!r} for doc_id {doc_id!r}; kept as text",
                            doc_id=doc_id, severity="warning")
+            elif not _YEAR_RE.search(value):
+                errors.add(path, f"date {value!r} for doc_id {doc_id!r} has no year; kept as "
+                           "text, compare by date with care", doc_id=doc_id, severity="warning")
+            elif (m := _SLASH_DATE_RE.fullmatch(value.strip())) and m.group(1) != m.group(2) \
+                    and int(m.group(1)) <= 12 and int(m.group(2)) <= 12:
+                errors.add(path, f"date {value!r} for doc_id {doc_id!r}: day and month cannot be "
+                           "told apart; write it as YYYY-MM-DD", doc_id=doc_id,
+                           severity="warning")
     return meta
 
 
