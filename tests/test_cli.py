@@ -404,3 +404,12 @@ def test_stance_jsonl_line_with_a_lone_surrogate_is_a_refused_line(tmp_path):
     assert code == 0 and pd.read_csv(out)["id"].tolist() == ["a"]
     bad = pd.read_csv(tmp_path / "out.errors.csv")
     assert bad["row"].tolist() == ["line 2"] and "surrogate" in bad["reason"].iloc[0]
+
+
+def test_whole_number_metadata_stays_whole_in_the_quotes_table(tmp_path):
+    src = tmp_path / "docs.jsonl"
+    src.write_text('{"doc_id": "a", "text": "\\u201cWe agree,\\u201d Roe said.", "page": 3}\n'
+                   '{"doc_id": "b", "text": "\\u201cNo,\\u201d Doe said."}\n', encoding="utf-8")
+    assert main(["run", str(src), "--out", str(tmp_path / "out")]) == 0
+    quotes = pd.read_csv(tmp_path / "out" / "quotes.csv", dtype=str, keep_default_na=False)
+    assert quotes["page"].tolist() == ["3", ""]

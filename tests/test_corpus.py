@@ -420,3 +420,12 @@ def test_unambiguous_dates_are_not_warned(tmp_path):
     (tmp_path / "a.txt").write_text("Text.", encoding="utf-8")
     (tmp_path / "metadata.csv").write_text("doc_id,date\na,2017-03-02\n", encoding="utf-8")
     assert load_corpus(tmp_path).errors.empty
+
+
+def test_whole_number_metadata_with_a_gap_stays_whole(tmp_path):
+    # Found in review: a column of whole numbers with a missing value became floats ("3.0").
+    path = tmp_path / "docs.jsonl"
+    path.write_text('{"doc_id": "a", "text": "Fine.", "page": 3}\n'
+                    '{"doc_id": "b", "text": "Fine."}\n', encoding="utf-8")
+    docs = load_corpus(path).documents
+    assert docs["page"].tolist()[0] == 3 and str(docs["page"].dtype) == "Int64"

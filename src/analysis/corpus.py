@@ -717,6 +717,12 @@ def load_corpus(
         documents = pd.DataFrame(columns=DOCUMENT_COLUMNS)
     meta_cols = [c for c in documents.columns if c not in DOCUMENT_COLUMNS]
     documents = documents[DOCUMENT_COLUMNS + meta_cols].reset_index(drop=True)
+    for column in meta_cols:
+        values = [r[column] for r in records if r.get(column) is not None]
+        if values and all(type(v) is int for v in values) and \
+                documents[column].dtype.kind == "f":
+            # Whole numbers with a gap: pandas made floats ("3.0"); keep them whole.
+            documents[column] = documents[column].astype("Int64")
     documents["doc_id"] = documents["doc_id"].astype(str)
     documents["story_end"] = documents["story_end"].astype(int)
     return Corpus(documents=documents, errors=collector.frame(), n_found=found)

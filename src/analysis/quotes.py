@@ -1771,4 +1771,8 @@ def extract_quotes(documents: pd.DataFrame, *, cues=None, roster=None,
             parts.append(pd.DataFrame(rows, columns=QUOTE_COLUMNS + meta_cols))
     if not parts:
         return _empty(meta_cols)
-    return _types(pd.concat(parts, ignore_index=True))
+    out = _types(pd.concat(parts, ignore_index=True))
+    for c in meta_cols:
+        if str(documents[c].dtype) == "Int64":
+            out[c] = out[c].astype("Int64")  # whole numbers with a gap stay whole
+    return out
