@@ -2251,3 +2251,36 @@ def test_subjects_with_clauses_and_asides(text, speaker):
 def test_the_subject_is_not_inside_an_adjunct_or_a_relative_clause(text, speaker, start):
     got = rows(text)
     assert [(r["speaker_mention"], r["text"][:len(start)]) for r in got] == [(speaker, start)]
+
+
+# Headlines that name the speaker before a colon (PolNeAR's missed mixed rows); tests first.
+@pytest.mark.parametrize(("text", "speaker", "content"), [
+    ("Pence: Gennifer Flowers Won\u2019t Be at Debate, Trump Was \u2018Mocking\u2019 Clinton "
+     "Camp.\n\nOn this day Pence went on campaigning.", "Pence",
+     "Gennifer Flowers Won\u2019t Be at Debate, Trump Was \u2018Mocking\u2019 Clinton Camp"),
+    ("Obama on Climate Change: The Trends Are 'Terrifying.'\n\nABSTRACT. Obama spoke.", "Obama",
+     "The Trends Are 'Terrifying.'"),
+])
+def test_headline_speaker_before_a_colon(text, speaker, content):
+    got = rows(text)
+    assert [(r["speaker_mention"], r["text"], r["kind"]) for r in got] == [
+        (speaker, content, "mixed")]
+
+
+@pytest.mark.parametrize("text", [
+    "Update: the talks were postponed.\n\nMore later.",
+    "Analysis: Why the talks failed.\n\nMore later.",
+    "Timeline: 'A long war' in ten dates\n\nMore later.",
+])
+def test_headline_label_before_a_colon_is_no_speaker(text):
+    assert rows(text) == []
+
+
+def test_headline_title_before_a_colon_is_no_speaker():
+    # "Stealth Over Health" names no one in the story: a title, not a source.
+    assert rows("Stealth Over Health: Clinton Was Headed to ER\n\nThe campaign went on.") == []
+
+
+def test_headline_label_is_skipped_and_the_rest_read():
+    (r,) = rows("The Latest: Trump urges supporters to monitor polling places\n\nTrump spoke.")
+    assert (r["speaker_mention"], r["text"]) == ("Trump", "supporters to monitor polling places")

@@ -385,6 +385,14 @@ def _find_quotes(text: str, paras: list[tuple[int, int]]) -> list[_Quote]:
 
 # A transcript turn: an upper-case speaker label and a colon opening the paragraph.
 _TRANSCRIPT_RE = re.compile(r"[\"“]?([A-Z][A-Z.'’\- ]{1,30}[A-Z.]):[ \t]+")
+# A headline that opens with a name and a colon ("Pence: ...", "Obama on Climate Change: ...").
+_HEADLINE_SPEAKER_RE = re.compile(r"([A-Z][\w.’'-]*(?:[ \t]+[A-Z][\w.’'-]*){0,3})"
+                                  r"(?:[ \t]+on[ \t]+[^:\n]{1,60})?:[ \t]+(?=\S)")
+# Labels of news genres, not speakers ("Analysis: ...").
+_HEADLINE_LABELS = frozenset("""update analysis opinion editorial exclusive watch breaking factbox
+timeline explainer live video photos poll review comment correction clarification note
+interview q&a factcheck gallery podcast""".split()) | {"the latest", "fact check",
+                                                     "photo gallery", "live updates"}
 
 _WS = " \t\r\n\u00a0\u2009\u202f"
 _WORD_RE = re.compile(r"[\w’'\-]+")
@@ -793,6 +801,28 @@ def extract_document(text: str, doc_id: str = "doc", *, story_end: int | None = 
                                 "fragments": [], "cue": None, "para": k,
                                 "spk": (label.start(1), label.end(1), None),
                                 "transcript": True})
+            continue
+        head = _HEADLINE_SPEAKER_RE.match(text, ps, pe) if k == 0 and pe - ps <= _HEADLINE_MAX \
+            else None
+        if head and head.group(1).lower() in _HEADLINE_LABELS:
+            ps = head.end()  # "Analysis: ...", "The Latest: ...": a label, not a speaker
+            head = None
+        if head and parse_mention(head.group(1), d.titles).kind in ("person", "org") and \
+                _has_3_words(text, head.end(), pe) and \
+                text.find(head.group(1).split()[-1], pe) >= 0:
+            # (The name must come back in the story: "Stealth Over Health: ..." is a title.)
+            # "Pence: Gennifer Flowers Won't Be at Debate, Trump Was 'Mocking' Clinton Camp.",
+            # "Obama on Climate Change: The Trends Are 'Terrifying.'": the headline reports
+            # what the name before the colon said.
+            ce = _rstrip(text, head.end(), pe, _WS + ".")
+            if pq and text[pe - 1:pe] in _ALL_MARKS:
+                ce = pe  # keep the closing mark of a quotation that ends the headline
+            for q in pq:
+                q.kind = "fragment"
+            records.append({"kind": "mixed" if pq else "indirect", "start": head.end(),
+                            "end": ce,
+                            "fragments": [(q.start, _rstrip(text, q.start, q.end)) for q in pq],
+                            "cue": ":", "para": k, "spk": (head.start(1), head.end(1), None)})
             continue
         has_cue = d.has_cue(ps, pe)
         if not pq and not has_cue:
