@@ -2284,3 +2284,41 @@ def test_headline_title_before_a_colon_is_no_speaker():
 def test_headline_label_is_skipped_and_the_rest_read():
     (r,) = rows("The Latest: Trump urges supporters to monitor polling places\n\nTrump spoke.")
     assert (r["speaker_mention"], r["text"]) == ("Trump", "supporters to monitor polling places")
+
+
+@pytest.mark.parametrize(("text", "speaker"), [
+    ("Instead, the study, which notes that 58 companies would owe billions in taxes, lists "
+     "ways to fix it.", "which"),
+    ("The Senate majority leader in 2010 said the party's goal was to beat Obama.",
+     "The Senate majority leader"),
+    ("He met the Senate majority leader, who in 2010 said the party's goal was to beat Obama.",
+     "who"),
+])
+def test_relative_which_and_a_year_before_the_cue(text, speaker):
+    (r,) = rows(text)
+    assert r["speaker_mention"] == speaker
+
+
+def test_trailing_as_attribution_reports_the_clause_before_it():
+    (r,) = rows("It also does not answer whether Scott had a gun, as police have said.")
+    assert (r["speaker_mention"], r["text"]) == (
+        "police", "It also does not answer whether Scott had a gun")
+
+
+def test_relative_which_never_reports_the_clause_before_it():
+    got = rows("My father died 22 years ago of brain cancer, which confirmed what I always knew.")
+    assert not any(r["text"].startswith("My father") for r in got)
+
+
+def test_relative_which_reports_its_own_clause_only():
+    got = [r["text"] for r in rows(
+        "Apple's tax bill levied by the European Union, which contended that Ireland "
+        "undertaxed the company, is a good example of money kept offshore.")
+        if r["speaker_mention"] == "which"]
+    assert got == ["that Ireland undertaxed the company"]
+
+
+def test_relative_which_resolves_to_the_body_before_it():
+    (r,) = rows("The Indian Army, which said its troops had responded effectively, gave no "
+                "figures.")
+    assert (r["speaker_mention"], r["speaker"]) == ("which", "Indian Army")

@@ -616,6 +616,9 @@ def _closing_attribution(d: _Doc, spk, m: re.Match, se: int) -> bool:
     return _adjunct_or_nothing(text, m.end(), end) and _n_words(text, m.end(), end) <= 6
 
 
+_AS_BEFORE_RE = re.compile(r",\s*as\s+$")
+_MAIN_CLAUSE_GOES_ON_RE = re.compile(r",\s+(?:is|was|are|were|has|have|had|will|would|can|"
+                                     r"could|may|might|must|should)\b")
 _NOT_SUBJECT_END = TIME_WORDS | {"week", "month", "year", "who", "which", "that"}
 
 
@@ -1129,6 +1132,21 @@ def _reported(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, k: int, records
                     if spk and _n_words(text, spk[2][1] if spk[2] else spk[1], end) <= 6:
                         cs, ce = ss, _rstrip(text, ss, m.start(), _WS + ",")
                 if cs is None:
+                    continue
+            elif spk is not None and text[spk[0]:spk[1]].lower() in _RELATIVE_SUBJ:
+                # "the Saudi government, which has denied ...", "the EU, which contended that
+                # A, is ...": a relative clause reports its own words, up to where the
+                # main clause goes on (", is ...").
+                cs = _content_start(d, m, se)
+                ce = _content_end(d, cs, se, skip)
+                main = _MAIN_CLAUSE_GOES_ON_RE.search(text, cs, ce)
+                if main:
+                    ce = _rstrip(text, cs, main.start(), _WS + ",")
+            elif spk is not None and tail_words == 0 and \
+                    (as_m := _AS_BEFORE_RE.search(text, max(ss, anchor - 12), anchor)):
+                # "..., as police have said.": the clause before "as" is what they said.
+                cs, ce = last_end or ss, _rstrip(text, ss, as_m.start(), _WS + ",")
+                if _n_words(text, cs, ce) < 3:
                     continue
             elif pre in (",", "—", "–") and after_comma:
                 # "The museum, Mr. Obama said, would make ...": the reported clause is

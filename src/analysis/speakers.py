@@ -74,7 +74,7 @@ _GENDERS = ("f", "m", "")
 
 #: Personal pronouns that can be a speaker, with the gender they imply.
 PRONOUNS = {"he": "m", "she": "f", "they": None, "it": None, "we": None, "i": None,
-            "you": None, "who": None}
+            "you": None, "who": None, "which": None}
 
 # Capitalised words that start sentences or clauses and are never part of a name.
 _CAP_STOP = frozenset("""
@@ -879,6 +879,11 @@ _TIME_LEADS = frozenset({"on", "late", "early", "earlier", "later"})
 _WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 
 
+_YEAR_TOKEN_RE = re.compile(r"(?:19|20)\d\d")
+_MONTHS = frozenset("""january february march april may june july august september october
+november december jan. feb. mar. apr. jun. jul. aug. sep. sept. oct. nov. dec.""".split())
+
+
 def _skip_time_phrase(toks, j: int) -> int:
     """Index of the last token before a time phrase ending at token ``j`` ("X on Tuesday
     said", "X late Friday said", "X earlier this week said"); ``j`` when there is none. A
@@ -900,6 +905,10 @@ def _skip_time_phrase(toks, j: int) -> int:
         k -= 1  # lower case only: "Russia Today", "USA Today" are names
     elif low[-1] in ("week", "month") and low[-2] in ("this", "last"):
         k -= 2
+    elif _YEAR_TOKEN_RE.fullmatch(low[-1]) and low[-2] in ("in", "since"):
+        k -= 2  # "X in 2010 said"
+    elif _YEAR_TOKEN_RE.fullmatch(low[-1]) and low[-2] in _MONTHS and low[-3] in ("in", "since"):
+        k -= 3  # "X in March 2015 said"
     else:
         return j
     if k >= 0 and toks[k][2].lower() in _TIME_LEADS:
@@ -2250,6 +2259,16 @@ class DocumentPeople:
             # the speaker is where they are, not their country.
             country = None
         if sp.kind == "pronoun":
+            if sp.name.lower() == "which":
+                # "The Indian Army, which said ...": the phrase before the comma.
+                comma = self.text.rfind(",", max(0, start - 3), start)
+                if comma < 0:
+                    return None, None, None
+                lo = max(0, self.text.rfind(".", 0, comma) + 1, comma - 150)
+                head = subject_before(self.text, lo, comma, self.titles)
+                if head is None or self.text[head[0]:head[1]].lower() in PRONOUNS:
+                    return None, None, None
+                return self.resolve(self.text[head[0]:head[1]], head[0])
             if sp.name.lower() == "it":
                 country = self._sentence_country(start)
                 return (country, "government", country) if country else (None, None, None)
