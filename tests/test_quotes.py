@@ -2322,3 +2322,9 @@ def test_relative_which_resolves_to_the_body_before_it():
     (r,) = rows("The Indian Army, which said its troops had responded effectively, gave no "
                 "figures.")
     assert (r["speaker_mention"], r["speaker"]) == ("which", "Indian Army")
+
+
+def test_narrator_of_an_ad_speaks():
+    assert direct("\u201cSo why didn\u2019t he pay his taxes?\u201d a narrator in the Clinton ad "
+                  "asks. The spot ends.") == [("So why didn\u2019t he pay his taxes?",
+                                               "a narrator in the Clinton ad")]

@@ -159,7 +159,9 @@ leaders voters residents witnesses ministry department government administration
 campaign committee agency police prosecutors investigators authorities reporters
 journalists media newspaper paper story article website analysis estimate estimates
 figures numbers records emails email tweet post video interview percent
-family families relatives lawyer lawyers attorney attorneys
+family families relatives lawyer lawyers attorney attorneys narrator narrators announcer
+moderator moderators commentator commentators columnist columnists correspondent
+correspondents
 """.split())
 
 # \u0080-\u00bf: control characters and symbols that mojibake leaves inside names
@@ -1155,6 +1157,7 @@ _POSTMOD_RE = re.compile(r"\b(?:" + "|".join(sorted(_POSTMOD_HEADS)) + r")\s+(?:
 _ROLELESS_HEADS = frozenset({"head", "heads", "chief", "chiefs", "member", "members",
                              "speaker", "speakers",
                              "commander", "commanders", "lawyer", "lawyers", "attorney",
+                             "narrator", "narrators", "announcer", "moderator", "moderators",
                              "attorneys", "expert", "experts", "specialist",
                              "specialists", "researcher", "researchers", "scholar", "scholars"})
 
@@ -2279,7 +2282,10 @@ class DocumentPeople:
         # may be a surname read as a title ("Mr. King").
         role_holder = sp.kind == "nominal" and sp.role and any(
             w.islower() for w in mention.split())
-        if (sp.kind == "nominal" and not role_holder) or (sp.kind == "person" and any(
+        holder = _ROLE_HOLDER_RE.search(mention) if sp.kind == "nominal" else None
+        roleless = holder is not None and holder.group(1).lower() in _ROLELESS_HEADS
+        if (sp.kind == "nominal" and not role_holder and not roleless) or (
+                sp.kind == "person" and any(
                 w.islower() for w in mention.split()[1:])):
             # "Roe’s summit meeting with ... Doe": the people named in it.
             i = bisect.bisect_left(self._offsets, start)
