@@ -385,7 +385,7 @@ def _find_quotes(text: str, paras: list[tuple[int, int]]) -> list[_Quote]:
 
 # A transcript turn: an upper-case speaker label and a colon opening the paragraph.
 _TRANSCRIPT_RE = re.compile(r"[\"“]?([A-Z][A-Z.'’\- ]{1,30}[A-Z.]):[ \t]+")
-# A headline that opens with a name and a colon ("Pence: ...", "Obama on Climate Change: ...").
+# A headline that opens with a name and a colon ("Roe: ...", "Obama on Climate Change: ...").
 _HEADLINE_SPEAKER_RE = re.compile(r"([A-Z][\w.’'-]*(?:[ \t]+[A-Z][\w.’'-]*){0,3})"
                                   r"(?:[ \t]+on[ \t]+[^:\n]{1,60})?:[ \t]+(?=\S)")
 # Labels of news genres, not speakers ("Analysis: ...").
@@ -814,7 +814,7 @@ def extract_document(text: str, doc_id: str = "doc", *, story_end: int | None = 
                 _has_3_words(text, head.end(), pe) and \
                 text.find(head.group(1).split()[-1], pe) >= 0:
             # (The name must come back in the story: "Stealth Over Health: ..." is a title.)
-            # "Pence: Gennifer Flowers Won't Be at Debate, Trump Was 'Mocking' Clinton Camp.",
+            # "Roe: Doe Won't Be at Debate, Trump Was 'Mocking' Clinton Camp.",
             # "Obama on Climate Change: The Trends Are 'Terrifying.'": the headline reports
             # what the name before the colon said.
             ce = _rstrip(text, head.end(), pe, _WS + ".")
