@@ -2224,8 +2224,10 @@ class DocumentPeople:
             and nominal speakers: the phrase as written without a leading
             determiner, with any country adjective; but a body named by lower-case
             words ("Iran's foreign ministry", "the Iranian foreign ministry") is those
-            words ("foreign ministry"), its country in the country column. Unresolved
-            pronouns and an unresolved "the two": all None.
+            words ("foreign ministry"), its country in the country column, and so is a body
+            at home in its capital ("the foreign ministry in Jakarta"). A relative "which"
+            is the phrase before its comma. Unresolved pronouns and an unresolved "the two":
+            all None.
         """
         if _PAIR_RE.fullmatch(mention) or _NUMERAL_SUBJECT_RE.fullmatch(mention):
             pair = self._last_two(start) if _PAIR_RE.fullmatch(mention) else None
