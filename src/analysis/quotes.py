@@ -586,7 +586,7 @@ def _sentence_subject(d: _Doc, s: int, e: int) -> tuple | None:
 def _after_preposition(text: str, ss: int, pos: int) -> bool:
     """Whether the words before ``pos`` are only a preposition opening the sentence at ``ss``
     ("In a Facebook message posted ...": the phrase is the preposition's object)."""
-    prev = _PREV_WORD_RE.search(text, ss, pos)
+    prev = _PREV_WORD_RE.search(text, max(ss, pos - 30), pos)
     return prev is not None and prev.group(1).lower() in _PREPOSITIONS and \
         not _WORD_RE.search(text, ss, prev.start(1))
 
