@@ -67,3 +67,10 @@ def test_unbalanced_quote_marks_flags_strays_but_not_continuations():
 ])
 def test_guillemets_and_low_marks_are_checked_too(text, flagged):
     assert bool(unbalanced_quote_marks(text)) is flagged
+
+
+def test_escape_surrogates_writes_a_lone_half_as_an_escape():
+    from analysis.text import escape_surrogates
+
+    assert escape_surrogates("caf\udce9.txt") == "caf\\udce9.txt"
+    assert escape_surrogates("caf\u00e9 \U0001F600") == "caf\u00e9 \U0001F600"

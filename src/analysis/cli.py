@@ -98,13 +98,10 @@ def _read_rows(path: Path, encoding: str = "utf-8") -> tuple[pd.DataFrame, list[
 
 def _has_surrogate(record: dict) -> bool:
     """Whether a key or string value holds a lone surrogate (cannot be written as UTF-8)."""
-    for v in (*record.keys(), *record.values()):
-        if isinstance(v, str):
-            try:
-                v.encode("utf-8")
-            except UnicodeEncodeError:
-                return True
-    return False
+    from analysis.text import escape_surrogates
+
+    return any(isinstance(v, str) and escape_surrogates(v) != v
+               for v in (*record.keys(), *record.values()))
 
 
 def cmd_quotes(args) -> int:

@@ -49,6 +49,7 @@ import pandas as pd
 
 from analysis.config import load_yaml
 from analysis.paths import BOILERPLATE_FILE
+from analysis.text import escape_surrogates
 
 DOCUMENT_COLUMNS = ["doc_id", "text", "story_end", "source"]
 ERROR_COLUMNS = ["source", "doc_id", "stage", "severity", "reason"]
@@ -103,16 +104,6 @@ class Corpus:
         return int(bad.sum())
 
 
-def _writable(value: str) -> str:
-    """``value`` with any lone surrogate written as an escape ("\\udce9"), so that the error
-    table naming a badly encoded file name can itself be written as UTF-8."""
-    try:
-        value.encode("utf-8")
-        return value
-    except UnicodeEncodeError:
-        return value.encode("utf-8", "backslashreplace").decode("utf-8")
-
-
 class _Collector:
     """Gathers error rows, or raises at the first error when ``errors='raise'``."""
 
@@ -126,8 +117,8 @@ class _Collector:
         if severity == "error" and self.mode == "raise":
             raise CorpusError(f"{source}: {reason}")
         self.rows.append(
-            {"source": _writable(str(source)), "doc_id": _writable(str(doc_id)),
-             "stage": "load", "severity": severity, "reason": _writable(str(reason))}
+            {"source": escape_surrogates(str(source)), "doc_id": escape_surrogates(str(doc_id)),
+             "stage": "load", "severity": severity, "reason": escape_surrogates(str(reason))}
         )
 
     def frame(self) -> pd.DataFrame:

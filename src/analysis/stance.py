@@ -113,6 +113,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._lexicon import STANCE_LEXICON_FILE, stance_lexicon, stance_valences
 from .paths import MODELS_DIR, TARGETS_FILE
+from .text import escape_surrogates
 
 __all__ = [
     "STANCES",
@@ -943,15 +944,6 @@ def _offset(value) -> int | None:
     return int(number)
 
 
-def _escaped(value: str) -> str:
-    """``value`` with lone surrogates written as escapes (so it can be written as UTF-8)."""
-    try:
-        value.encode("utf-8")
-        return value
-    except UnicodeEncodeError:
-        return value.encode("utf-8", "backslashreplace").decode("utf-8")
-
-
 def _validate_rows(df: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
     """Resolve target spans and collect bad rows with reasons (never drops silently)."""
     missing = {"text", "target"} - set(df.columns)
@@ -986,13 +978,13 @@ def _validate_rows(df: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
             at = pos if where is None else where[pos]
             rid, label = f"(position {at})", f"row at position {at} (no id)"
         else:
-            rid = _escaped(str(given_id))
+            rid = escape_surrogates(str(given_id))
             label = f"row {rid!r}"
         s = e = None
         reason = None
         span = (cols["target_start"][pos], cols["target_end"][pos]) if has_span else (None, None)
         odd = next((name for name, v in (("id", given_id), ("text", text), ("target", target))
-                    if isinstance(v, str) and _escaped(v) != v), None)
+                    if isinstance(v, str) and escape_surrogates(v) != v), None)
         if odd:
             reason = (f"{odd} holds an unpaired surrogate (half of a character; not valid "
                       "Unicode)")

@@ -17,8 +17,8 @@ from collections.abc import Iterable
 
 from sentencex import get_sentence_boundaries
 
-__all__ = ["DAYS_AND_MONTHS", "paragraph_spans", "sentence_spans", "trie_regex",
-           "unbalanced_quote_marks"]
+__all__ = ["DAYS_AND_MONTHS", "escape_surrogates", "paragraph_spans", "sentence_spans",
+           "trie_regex", "unbalanced_quote_marks"]
 
 #: Weekday and month names, capitalised as written: words of dates, never names.
 DAYS_AND_MONTHS = frozenset("""Monday Tuesday Wednesday Thursday Friday Saturday Sunday January
@@ -222,6 +222,19 @@ def _curly_balance(para: str) -> tuple[int, int]:
             else:
                 stray += 1
     return len(stack), stray
+
+
+def escape_surrogates(value: str) -> str:
+    """``value`` with each lone UTF-16 surrogate written as an escape ("\\udce9").
+
+    A lone surrogate (half of a character: a cut emoji, a "\\ud800" JSON escape, a file name in
+    another encoding) is not text and cannot be written as UTF-8. Callers compare the result
+    with ``value`` to detect one, and use it to name the input in an error."""
+    try:
+        value.encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def trie_regex(words: Iterable[str]) -> str:
