@@ -1096,7 +1096,7 @@ def _reported(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, k: int, records
                 cs = _lstrip(text, last_end or ss, se, _WS + ",”’\"")
                 ce = _rstrip(text, cs, passive.start(), _WS + ",")
             elif spk is None and prev_spk is not None and before_word.endswith("and") and \
-                    records and _tense(records[-1]["cue"]) and _tense(cue) and \
+                    emitted and _tense(records[-1]["cue"]) and _tense(cue) and \
                     _tense(records[-1]["cue"]) != _tense(cue) and \
                     not _THAT_RE.match(text, records[-1]["start"]):
                 # "Police say he posed a threat and refused to ...": a predicate in another
