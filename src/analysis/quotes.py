@@ -583,12 +583,19 @@ def _sentence_subject(d: _Doc, s: int, e: int) -> tuple | None:
     return None
 
 
-def _after_preposition(text: str, ss: int, pos: int) -> bool:
+def _after_preposition(text: str, ss: int, pos: int, any_word: bool = False) -> bool:
     """Whether the words before ``pos`` are only a preposition opening the sentence at ``ss``
-    ("In a Facebook message posted ...": the phrase is the preposition's object)."""
+    ("In a Facebook message posted ...": the phrase is the preposition's object); with
+    ``any_word``, whether the word just before ``pos`` is a preposition, wherever it is."""
     prev = _PREV_WORD_RE.search(text, max(ss, pos - 30), pos)
-    return prev is not None and prev.group(1).lower() in _PREPOSITIONS and \
-        not _WORD_RE.search(text, ss, prev.start(1))
+    if prev is None or prev.group(1).lower() not in _TRUE_PREPOSITIONS:
+        return False
+    return any_word or not _WORD_RE.search(text, ss, prev.start(1))
+
+
+# Prepositions that never open a clause ("After the IAEA reported ..." is a clause).
+_TRUE_PREPOSITIONS = frozenset("""in at on by with from through via during under within amid
+amidst despite into onto of for to""".split())
 
 
 _PREV_WORD_RE = re.compile(r"(\w+)\s+$")
@@ -616,14 +623,44 @@ def _closing_attribution(d: _Doc, spk, m: re.Match, se: int) -> bool:
     return _adjunct_or_nothing(text, m.end(), end) and _n_words(text, m.end(), end) <= 6
 
 
+def _which_names_a_source(d: _Doc, ss: int, which: int) -> bool:
+    """Whether the phrase before ", which" is a source (a name or a nominal source such as
+    "the agency"), not a place or a whole clause ("to the region, which signals ...")."""
+    prev = _PREV_WORD_RE.search(d.text, max(ss, which - 30), which)
+    if prev is not None and prev.group(1)[:1].isupper():
+        return True  # "the Chicago Police Department which reported ..."
+    comma = max(d.text.rfind(",", ss, which), d.text.rfind("--", ss, which),
+                d.text.rfind("—", ss, which))
+    if comma < 0:
+        return False
+    head = subject_before(d.text, ss, comma, d.titles)
+    if head is None:
+        return False
+    words = d.text[head[0]:head[1]].split()
+    if not words:
+        return False
+    if words[-1][:1].isupper():
+        return True  # a name, also after a preposition ("levied by the European Union, which")
+    return words[-1].lower().strip(".,") in _SOURCE_NOUNS and \
+        not _after_preposition(d.text, ss, head[0], any_word=True)
+
+
+# Lower-case heads that name a source before ", which said ..." ("the agency, which").
+_SOURCE_NOUNS = frozenset("""agency ministry government army military police committee
+council commission court office embassy company firm group party union alliance bloc
+organisation organization authority authorities report study survey poll statement
+department service navy guard coalition campaign administration""".split())
 _AS_BEFORE_RE = re.compile(r",\s*as\s+$")
+_ARTICLE_ADJECTIVE_RE = re.compile(r"(?:a|an|the)\s+(?:formal|strong|strongly|sharp|fresh|"
+                                   r"new|official|written|diplomatic|verbal|public|joint|"
+                                   r"formal)")
 _MAIN_CLAUSE_GOES_ON_RE = re.compile(r",\s+(?:is|was|are|were|has|have|had|will|would|can|"
                                      r"could|may|might|must|should)\b")
 _NOT_SUBJECT_END = TIME_WORDS | {"week", "month", "year", "who", "which", "that"}
 
 
 # Report cues that may stand before their source at the end of a sentence.
-_INVERTED_REPORT = frozenset({"wrote", "reported", "found"})
+_INVERTED_REPORT = frozenset({"reported"})
 
 
 def _tense(cue: str) -> str | None:
@@ -634,6 +671,22 @@ def _tense(cue: str) -> str | None:
     if low in ("say", "says") or (low.endswith("s") and not low.endswith("ss")
                                   and " " not in low):
         return "present"
+    return None
+
+
+def _clause_tense(text: str, s: int, e: int) -> str | None:
+    """Tense of the first verb of the clause text[s:e] that shows one ("he posed ..." past,
+    "Kyiv needs ..." present), None when unsure."""
+    for n, w in enumerate(_WORD_RE.findall(text, s, e)):
+        low = w.lower()
+        if low in ("was", "were", "had", "did") or low in _PAST_IRREGULAR or \
+                (n and low.endswith("ed") and w.islower()):
+            return "past"
+        if low in ("is", "are", "has", "have", "does", "do") or \
+                (n and low.endswith("s") and not low.endswith("ss") and w.islower()):
+            return "present"
+        if low in _FINITE or n >= 6:
+            return None
     return None
 
 
@@ -674,10 +727,18 @@ def _coordinated_subject(d: _Doc, s: int, e: int) -> tuple | None:
     if verb is None:
         return None
     # A relative clause set off by commas (", which let him go in 2015,") is an aside.
-    rest = _ASIDE_RELATIVE_RE.sub(",", d.text[verb.end():e])
+    rest = _OWN_AND_RE.sub("", _ASIDE_RELATIVE_RE.sub(",", d.text[verb.end():e]))
     if any(w.lower() in _SUBORDINATORS for w in _WORD_RE.findall(rest)):
         return None
+    # A new clause before the cue ("... and Israel released prisoners and said", "..., and
+    # Lavrov left and said", "...; the navy tracked it and said") has its own subject.
+    if ";" in rest or _NEW_CLAUSE_RE.search(rest):
+        return None
     return spk
+
+
+_OWN_AND_RE = re.compile(r",?\s*and\s*$")  # the cue's own "and" ("... and said")
+_NEW_CLAUSE_RE = re.compile(r",\s*(?:and|but)\s|\s(?:and|but)\s+[A-Z]")
 
 
 _ASIDE_RELATIVE_RE = re.compile(r",\s*(?:which|who|whom|whose|where)\b[^,]*,")
@@ -810,9 +871,14 @@ def extract_document(text: str, doc_id: str = "doc", *, story_end: int | None = 
         if head and head.group(1).lower() in _HEADLINE_LABELS:
             ps = head.end()  # "Analysis: ...", "The Latest: ...": a label, not a speaker
             head = None
-        if head and parse_mention(head.group(1), d.titles).kind in ("person", "org") and \
-                _has_3_words(text, head.end(), pe) and \
-                text.find(head.group(1).split()[-1], pe) >= 0:
+        label = parse_mention(head.group(1), d.titles) if head else None
+        if label is not None and (label.kind != "person" or label.country is not None
+                                  or d.has_cue(head.end(), pe)):
+            # "New Delhi: ...", "Ukraine: ...": a place tag, not a speaker; a headline with a
+            # cue of its own ("X: Y said ...") is read as any sentence.
+            ps, head = head.end(), None
+        if head and _has_3_words(text, head.end(), pe) and \
+                re.search(r"\b" + re.escape(head.group(1).split()[-1]) + r"\b", text[pe:]):
             # (The name must come back in the story: "Stealth Over Health: ..." is a title.)
             # "Roe: Doe Won't Be at Debate, Trump Was 'Mocking' Clinton Camp.",
             # "Obama on Climate Change: The Trends Are 'Terrifying.'": the headline reports
@@ -1013,6 +1079,7 @@ def _reported(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, k: int, records
         cs = ce = None
         spk = None
         skip_to = 0
+        nested = False
         if group == "phrase":  # according to
             spk = phrase_after(text, _lstrip(text, m.end(), se), se, d.titles)
             if not spk:
@@ -1037,6 +1104,8 @@ def _reported(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, k: int, records
         else:
             voice = _passive_voice(d, ss, m)
             spk = subject_before(text, ss, m.start(), d.titles)
+            if spk is not None and _ARTICLE_ADJECTIVE_RE.fullmatch(text, spk[0], spk[1]):
+                continue  # "lodged a formal protest": the cue word is a noun here
             if spk is not None and group == "report" and _after_preposition(text, ss, spk[0]):
                 # "In a Facebook message posted Friday, Cruz said": the object of a
                 # preposition, with a participle, is no subject.
@@ -1098,7 +1167,8 @@ def _reported(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, k: int, records
             elif spk is None and prev_spk is not None and before_word.endswith("and") and \
                     emitted and _tense(records[-1]["cue"]) and _tense(cue) and \
                     _tense(records[-1]["cue"]) != _tense(cue) and \
-                    not _THAT_RE.match(text, records[-1]["start"]):
+                    _clause_tense(text, records[-1]["start"], records[-1]["end"]) == _tense(cue) \
+                    and not _THAT_RE.match(text, records[-1]["start"]):
                 # "Police say he posed a threat and refused to ...": a predicate in another
                 # tense than the cue's continues the reported clause, not the speaker's words.
                 ce = _content_end(d, _lstrip(text, m.end(), se), se, skip)
@@ -1134,14 +1204,23 @@ def _reported(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, k: int, records
                 if cs is None:
                     continue
             elif spk is not None and text[spk[0]:spk[1]].lower() in _RELATIVE_SUBJ:
-                # "the Saudi government, which has denied ...", "the EU, which contended that
-                # A, is ...": a relative clause reports its own words, up to where the
-                # main clause goes on (", is ...").
+                # "the EU, which contended that A, is ...": a relative clause reports its own
+                # words, up to the comma that closes it; a "which" after a whole clause
+                # ("..., which signals that") or with a plain object ("which claims Taiwan as
+                # its own") reports nothing.
+                if text[spk[0]:spk[1]].lower() == "which" and not _which_names_a_source(
+                        d, ss, spk[0]):
+                    continue
                 cs = _content_start(d, m, se)
                 ce = _content_end(d, cs, se, skip)
-                main = _MAIN_CLAUSE_GOES_ON_RE.search(text, cs, ce)
-                if main:
-                    ce = _rstrip(text, cs, main.start(), _WS + ",")
+                if text[_rstrip(text, ss, spk[0]) - 1:spk[0]].strip() in (",", "-", "—"):
+                    comma = text.find(",", cs, ce)
+                    if comma > cs:
+                        ce = _rstrip(text, cs, comma, _WS + ",")
+                if not (_THAT_RE.match(text, cs) or _starts_clause(text, cs, ce)
+                        or text.startswith("to ", cs) or low in d.cues.address
+                        or any(cs <= q.open < ce for q in frags)):
+                    continue  # a plain object ("which claims Taiwan as its own"): no words
             elif spk is not None and tail_words == 0 and \
                     (as_m := _AS_BEFORE_RE.search(text, max(ss, anchor - 12), anchor)):
                 # "..., as police have said.": the clause before "as" is what they said.
@@ -1164,17 +1243,15 @@ def _reported(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, k: int, records
                     not _opening_adjunct(text, last_end or ss, spk[0]):
                 first_word = min(spk[0], spk[2][0]) if spk[2] else spk[0]
                 cs, ce = last_end or ss, _rstrip(text, ss, first_word, _WS + ",—–")  # "..., X said."
+                nested = False
                 if emitted and all(r["start"] >= ss and r["end"] <= ce
                                    for r in records[-emitted:]) and \
-                        (_n_words(text, last_end, ce) < 3 or all(
-                            r["spk"] and text[r["spk"][0]:r["spk"][1]].lower() in _RELATIVE_SUBJ
-                            for r in records[-emitted:])) and \
                         _closing_attribution(d, spk, m, se):
-                    # "Poland has asked Washington to ..., the minister said", "X's relatives,
-                    # who asked ..., watched it, attorneys said": the clause with a cue of its
-                    # own is what the minister reports, whole.
-                    del records[-emitted:]
-                    emitted, last_end, cs = 0, None, ss
+                    # "Biden told Xi that ..., the White House said", "Poland has asked
+                    # Washington to ..., the minister said": the clause with a cue of its own
+                    # is what the closing source reports, whole; the inner attribution stays
+                    # (nested, as PolNeAR annotates it).
+                    nested, cs = True, ss
                 if last_end is not None:
                     # "... that A, but B, the source added": B starts after the conjunction.
                     cs = _lstrip(text, cs, ce, _WS + ",;—–")
@@ -1210,7 +1287,15 @@ def _reported(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, k: int, records
         if low.endswith("ing") and _NOT_DONE_RE.search(text, max(ss, m.start() - 20), m.start()):
             continue  # "stopped short of calling X Y", "without saying that": not said
         if cs is not None and cs >= m.end() and _TO_ADDRESSEE_RE.match(text, cs):
-            continue  # "protested to Russia", "complained to the ambassador": no clause
+            # "protested to Russia", "complained to the ambassador": an addressee, then a
+            # "that" clause or nothing; a participle after it keeps the source ("protested to
+            # Washington, saying ...").
+            that = _THAT_RE.search(text, cs, ce)
+            if that is None or "," in text[cs:that.start()] or \
+                    any(d.cue_matches(cs, that.start(), ())):
+                prev_spk = spk or prev_spk
+                continue
+            cs = that.start()
         if cs is not None and cs >= m.end():
             first = _WORD_RE.match(text, cs)
             if first is not None and first.group().lower() in _NOT_SAID_PREP:
@@ -1225,7 +1310,7 @@ def _reported(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, k: int, records
             continue
         if cs >= m.end() and _lacks_clause(d, m, se):
             continue
-        if last_end is not None and cs < last_end:
+        if last_end is not None and cs < last_end and not (nested and cs == ss):
             continue
         _emit(d, records, cs, ce, cue, spk, frags, k)
         emitted += 1
@@ -1429,7 +1514,9 @@ def _lacks_clause(d: _Doc, m: re.Match, se: int) -> bool:
     # few words, before any "to" ("adding he would ..." vs "adding fuel to the list").
     for n, w in enumerate(_WORD_RE.finditer(text, i, se)):
         low = w.group().lower()
-        if low == "that" or (n == 0 and low in _CLAUSE_SUBJECTS) or (n and low in _FINITE):
+        if low == "that" or (n == 0 and low in _CLAUSE_SUBJECTS and not (
+                low == "it" and _OBJECT_IT_NEXT_RE.match(text, w.end()))) or \
+                (n and low in _FINITE):
             return False
         if low == "to" or n >= 5:
             break
@@ -1437,6 +1524,8 @@ def _lacks_clause(d: _Doc, m: re.Match, se: int) -> bool:
 
 
 _CLAUSE_SUBJECTS = frozenset("he she they we i there it".split())
+# "added it to the list", "recognised it as ...": "it" is an object, not a subject.
+_OBJECT_IT_NEXT_RE = re.compile(r"\s+(?:to|as|into|on|off|in|for|from|with|by|at|up|down|out)\b")
 
 
 def _starts_clause(text: str, s: int, e: int) -> bool:
@@ -1508,6 +1597,8 @@ def _clause_before_that(d: _Doc, s: int, e: int) -> bool:
     first = _WORD_RE.match(text, s)
     if first is None:
         return False
+    if first.group().lower() in ("who", "whom"):
+        return False  # "told reporters who accompanied him that ...": part of the addressee
     if first.group().lower() in _CLAUSE_SUBJECTS:
         return True
     if first.group().lower() not in _ADJUNCT_FIRST | _CIRCUMSTANCE | {"as"}:
@@ -1552,9 +1643,11 @@ def _content_start(d: _Doc, m: re.Match, se: int) -> int:
         if obj:
             pos = _lstrip(text, obj[1], se)
             when = _TIME_AFTER_OBJECT_RE.match(text, pos, se)
-            if when and not _THAT_RE.match(text, when.end()):
+            if when and not _THAT_RE.match(text, when.end()) and \
+                    not _POSSESSIVE_NEXT_RE.match(text, when.end()) and \
+                    text[when.end() - 1:when.end()].isspace():
                 return when.end()  # "told X this weekend he would ...": after the time phrase
-        far = _THAT_RE.search(text, pos, min(se, pos + 120))
+        far = _THAT_RE.search(text, pos, min(se, pos + 120)) if not obj else None
         if far and "," not in text[pos:far.start()] and \
                 not _MARK_RE.search(text, pos, far.start()) and \
                 not _clause_before_that(d, pos, far.start()) and \
@@ -1589,6 +1682,7 @@ _OBJECT_THEN_TO_RE = re.compile(
     r"[\w’'.-]+\s+){1,5}?)((?:never|not)\s+)?to\s", re.IGNORECASE)
 _OBJECT_PRONOUNS = frozenset({"her", "him", "them", "us", "me", "you", "it"})
 
+_POSSESSIVE_NEXT_RE = re.compile(r"(?:morning|afternoon|evening|night)?['’]s\b")
 # A time phrase between an addressee and the reported clause ("told X this weekend he ...").
 _TIME_AFTER_OBJECT_RE = re.compile(
     r"(?:(?:on|late|early|earlier|last|this|next)\s+)?(?:" + "|".join(sorted(TIME_WORDS))

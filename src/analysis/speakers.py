@@ -963,13 +963,21 @@ def subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
         # "Kall -- co-editor of X -- said": a description between dashes.
         dash = max(text.rfind(d, lo, pos - 3) for d in (" -- ", " — ", " – "))
         if dash > lo:
-            found = _subject_before(text, lo, dash + 1, titles, allow_nominal=allow_nominal)
-            if found is not None:
-                close = _rstrip_ws(text, dash, pos)  # after the description's last word
-                while close > dash and text[close - 1] in "-—–":
-                    close -= 1
-                return found[0], found[1], (_lstrip_ws(text, dash + 1, pos),
-                                            _rstrip_ws(text, dash, close))
+            inner_s = _lstrip_ws(text, dash + 1, pos)
+            close = _rstrip_ws(text, dash, pos)  # after the aside's last word
+            while close > dash and text[close - 1] in "-—–":
+                close -= 1
+            inner_e = _rstrip_ws(text, inner_s, close)
+            inner = text[inner_s:inner_e].split()
+            before = subject_before(text, lo, dash + 1, titles, allow_nominal=allow_nominal)
+            if inner and all(_is_cap(w) for w in inner) and len(inner) <= 4:
+                # "The head of the IAEA -- Rafael Grossi -- said": the name speaks, the phrase
+                # before it describes them.
+                return inner_s, inner_e, ((before[0], before[1]) if before else None)
+            if before is not None:
+                # "Kall -- co-editor of X -- said", "A senior official in Kyiv -- who asked not
+                # to be named -- said": the source before the aside.
+                return before[0], before[1], (inner_s, inner_e)
     if allow_nominal and (found is None or text[max(lo, found[0] - 4):found[0]] in (" on ",
                                                                                     " of ")):
         topic = _topic_source(text, lo, pos)
