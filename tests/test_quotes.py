@@ -2463,3 +2463,10 @@ def test_article_and_adjective_before_a_noun_cue_is_no_speaker():
     got = rows("Vietnam lodged a formal protest with China on Wednesday after a Chinese vessel "
                "rammed a fishing boat, officials in Hanoi said.")
     assert [r["speaker_mention"] for r in got] == ["officials in Hanoi"]
+
+
+def test_relative_which_clause_with_a_verb_of_its_own():
+    got = [r for r in rows("Israel, which says Hamas uses hospitals as command centres, denies "
+                           "targeting civilians.") if r["speaker_mention"] == "which"]
+    assert [(r["speaker"], r["text"]) for r in got] == [
+        ("Israel", "Hamas uses hospitals as command centres")]

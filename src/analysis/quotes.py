@@ -1218,6 +1218,7 @@ def _reported(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, k: int, records
                     if comma > cs:
                         ce = _rstrip(text, cs, comma, _WS + ",")
                 if not (_THAT_RE.match(text, cs) or _starts_clause(text, cs, ce)
+                        or _clause_tense(text, cs, ce) is not None
                         or text.startswith("to ", cs) or low in d.cues.address
                         or any(cs <= q.open < ce for q in frags)):
                     continue  # a plain object ("which claims Taiwan as its own"): no words
