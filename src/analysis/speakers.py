@@ -881,7 +881,8 @@ _TIME_LEADS = frozenset({"on", "late", "early", "earlier", "later"})
 _WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 
 
-_YEAR_TOKEN_RE = re.compile(r"(?:19|20)\d\d")
+def _is_year(word: str) -> bool:
+    return len(word) == 4 and word[:2] in ("19", "20") and word.isdigit()
 _MONTHS = frozenset("""january february march april may june july august september october
 november december jan. feb. mar. apr. jun. jul. aug. sep. sept. oct. nov. dec.""".split())
 
@@ -907,9 +908,9 @@ def _skip_time_phrase(toks, j: int) -> int:
         k -= 1  # lower case only: "Russia Today", "USA Today" are names
     elif low[-1] in ("week", "month") and low[-2] in ("this", "last"):
         k -= 2
-    elif _YEAR_TOKEN_RE.fullmatch(low[-1]) and low[-2] in ("in", "since"):
+    elif _is_year(low[-1]) and low[-2] in ("in", "since"):
         k -= 2  # "X in 2010 said"
-    elif _YEAR_TOKEN_RE.fullmatch(low[-1]) and low[-2] in _MONTHS and low[-3] in ("in", "since"):
+    elif _is_year(low[-1]) and low[-2] in _MONTHS and low[-3] in ("in", "since"):
         k -= 3  # "X in March 2015 said"
     else:
         return j
@@ -951,7 +952,8 @@ def subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
         (``X, the foreign minister, said``), else None.
     """
     found = _subject_before(text, lo, pos, titles, allow_nominal=allow_nominal)
-    if found is None and allow_nominal:
+    if found is None and allow_nominal and \
+            text[max(lo, pos - 8):pos].rstrip().endswith(("ed", "ew", "ok", "ard", "ught")):
         contact = _CONTACT_CLAUSE_RE.search(text, max(lo, pos - 30), pos)
         if contact:
             # "all the experts I interviewed said": a relative clause without "that".
