@@ -651,9 +651,9 @@ council commission court office embassy company firm group party union alliance 
 organisation organization authority authorities report study survey poll statement
 department service navy guard coalition campaign administration""".split())
 _AS_BEFORE_RE = re.compile(r",\s*as\s+$")
-_ARTICLE_ADJECTIVE_RE = re.compile(r"(?:a|an|the)\s+(?:formal|strong|strongly|sharp|fresh|"
-                                   r"new|official|written|diplomatic|verbal|public|joint|"
-                                   r"formal)")
+# An article and an adjective only: before a cue word used as a noun ("a formal protest").
+_ARTICLE_ADJECTIVE_RE = re.compile(r"(?:a|an|the)\s+(?:formal|strong|sharp|fresh|new|official|"
+                                   r"written|diplomatic|verbal|public|joint)")
 _MAIN_CLAUSE_GOES_ON_RE = re.compile(r",\s+(?:is|was|are|were|has|have|had|will|would|can|"
                                      r"could|may|might|must|should)\b")
 _NOT_SUBJECT_END = TIME_WORDS | {"week", "month", "year", "who", "which", "that"}
@@ -1244,7 +1244,6 @@ def _reported(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, k: int, records
                     not _opening_adjunct(text, last_end or ss, spk[0]):
                 first_word = min(spk[0], spk[2][0]) if spk[2] else spk[0]
                 cs, ce = last_end or ss, _rstrip(text, ss, first_word, _WS + ",—–")  # "..., X said."
-                nested = False
                 if emitted and all(r["start"] >= ss and r["end"] <= ce
                                    for r in records[-emitted:]) and \
                         _closing_attribution(d, spk, m, se):
