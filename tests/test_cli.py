@@ -204,6 +204,9 @@ def test_stance_duplicate_ids_are_refused(tmp_path):
     assert code == 0 and pd.read_csv(out)["id"].tolist() == ["a"]
     bad = pd.read_csv(tmp_path / "out.errors.csv")
     assert "duplicate id" in bad["reason"].iloc[0]
+    # Found by a robustness review: the message names where both rows are.
+    assert "position 1" in bad["row"].iloc[0] + bad["reason"].iloc[0]
+    assert "position 0" in bad["reason"].iloc[0]
 
 
 def test_stance_keep_going_always_rewrites_the_errors_file(tmp_path):
@@ -373,14 +376,6 @@ def test_stance_keep_going_keeps_file_positions_after_a_refused_line(tmp_path):
                         '{"text": "We praise Peru.", "target": "Peru"}\n', "--keep-going")
     assert code == 0
     assert pd.read_csv(out, dtype=str)["id"].tolist() == ["0", "2"]
-
-
-def test_stance_duplicate_id_names_the_positions(tmp_path):
-    code, out = _stance(tmp_path, "dup.csv", "id,text,target\na,We praise Chile.,Chile\n"
-                        "a,We praise Peru.,Peru\n", "--keep-going")
-    bad = pd.read_csv(tmp_path / "out.errors.csv")
-    assert "position 1" in bad["row"].iloc[0] + bad["reason"].iloc[0]
-    assert "position 0" in bad["reason"].iloc[0]
 
 
 def test_file_name_in_another_encoding_is_an_error_row_not_an_abort(tmp_path):

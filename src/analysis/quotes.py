@@ -1684,15 +1684,16 @@ _OBJECT_PRONOUNS = frozenset({"her", "him", "them", "us", "me", "you", "it"})
 
 _POSSESSIVE_NEXT_RE = re.compile(r"(?:morning|afternoon|evening|night)?['’]s\b")
 # A time phrase between an addressee and the reported clause ("told X this weekend he ...").
-_TIME_AFTER_OBJECT_RE = re.compile(
-    r"(?:(?:on|late|early|earlier|last|this|next)\s+)?(?:" + "|".join(sorted(TIME_WORDS))
-    + r"|week|weekend|month|year)(?:\s+(?:morning|afternoon|evening|night))?,?\s+(?=\w)",
-    re.IGNORECASE)
+def _time_phrase(units: str, tail: str) -> re.Pattern:
+    """A time phrase ("on Tuesday", "late Monday night", "last week") ending in ``tail``."""
+    return re.compile(r"(?:(?:on|late|early|earlier|last|this|next)\s+)?(?:"
+                      + "|".join(sorted(TIME_WORDS)) + "|" + units
+                      + r")(?:\s+(?:morning|afternoon|evening|night))?" + tail, re.IGNORECASE)
+
+
+_TIME_AFTER_OBJECT_RE = _time_phrase(r"week|weekend|month|year", r",?\s+(?=\w)")
 # A time phrase between a cue and its infinitive ("on Tuesday", "late Monday", "last week").
-_TIME_THEN_TO_RE = re.compile(
-    r"(?:(?:on|late|early|earlier|last|this|next)\s+)?(?:" + "|".join(sorted(TIME_WORDS))
-    + r"|week|month|year)(?:\s+(?:morning|afternoon|evening|night))?\s+(?=to\s)",
-    re.IGNORECASE)
+_TIME_THEN_TO_RE = _time_phrase(r"week|month|year", r"\s+(?=to\s)")
 
 
 def _emit(d: _Doc, records: list, cs: int, ce: int, cue: str, spk, frags, k: int) -> None:
