@@ -2470,3 +2470,35 @@ def test_relative_which_clause_with_a_verb_of_its_own():
                            "targeting civilians.") if r["speaker_mention"] == "which"]
     assert [(r["speaker"], r["text"]) for r in got] == [
         ("Israel", "Hamas uses hospitals as command centres")]
+
+
+# Found on PolNeAR: a pronoun went to a capitalised phrase that names no one (a war, a
+# headline's words, a song title), because the person it meant was only ever written with a
+# title and a surname ("President Roe", "Ms. Lee") and so was never introduced.
+@pytest.mark.parametrize("text, speaker", [
+    ("The siege shaped the end of the Cold War. On Monday, President Roe toured the old "
+     "walls to warn of a new cold war.\n\n“It is alarming,” he said in an interview.",
+     "Roe"),
+    ("Teaming Up With Ruritania.\n\nMs. Lee drew lessons from the summit. A pact cannot be "
+     "a club of rich states, she said.", "Lee"),
+    ("The crowd cheered when Ms. Lee, closing her set with the ballad “The Tide Is "
+     "Turning,” she added the words “Vote today.”", "Lee"),
+])
+def test_bug_pronoun_skips_phrases_that_name_no_one(text, speaker):
+    assert rows(text)[-1]["speaker"] == speaker
+
+
+@pytest.mark.parametrize("text", [
+    "Teaming Up With Ruritania.\n\nA pact cannot be a club of rich states, he said.",
+    "Climate Change is on the agenda; climate talks on change. “It works,” he said.",
+])
+def test_bug_phrase_of_common_words_is_no_person(text):
+    assert rows(text)[-1]["speaker"] is None
+
+
+# Found with the rule above: a headline's verb ended a name only by dropping the whole run,
+# so the person it opened was lost.
+def test_headline_verb_ends_a_name():
+    text = ("Jo Roe Goes After Bo Lee In Debate.\n\nThe two sparred for an hour. “He is wrong,” "
+            "Roe said. Later she said the debate was a success.")
+    assert rows(text)[-1]["speaker"] == "Jo Roe"

@@ -107,6 +107,11 @@ _CONNECTORS = frozenset({"of", "for", "the", "de", "del", "da", "van", "von", "b
 _INNER_CONNECTORS = _CONNECTORS - {"the"}
 #: Surname particles, which may come two in a row ("von der", "van den", "de la").
 _PARTICLES = _INNER_CONNECTORS - {"of", "for"} | {"den", "di"}
+#: Words no personal name holds (verbs and prepositions of headlines and titles of works),
+#: which end a capitalised run; short words that are also surnames ("An", "Do", "To", "On")
+#: are left out.
+_NOT_IN_NAMES = frozenset("""is are was were be been goes gonna with without into from
+against it its and or""".split())
 
 
 def _particle_pair(toks, i: int, step: int) -> bool:
@@ -1765,6 +1770,11 @@ class DocumentPeople:
             if len(toks) > 1 and toks[0].isupper() and \
                     all(w.isupper() and len(w) > 2 for w in toks):
                 continue  # a dateline or heading in capitals ("OTTAWA FALLS, ..."), not a name
+            cut = next((k for k, w in enumerate(toks) if k and w.lower() in _NOT_IN_NAMES), 0)
+            if cut:
+                # A headline's verb or preposition ends the name ("Jo Roe Goes After X",
+                # "Teaming Up With X", a song called "The Tide Is Turning").
+                toks = toks[:cut]
             if len(toks) == 1:
                 singles.append((s, toks[0]))
                 continue
@@ -1772,6 +1782,9 @@ class DocumentPeople:
             if sp.kind != "person":
                 continue
             words = _drop_particles([w for w in sp.name.split() if not _is_initial(w)])
+            if len(words) >= 2 and not (sp.role or sp.gender) and self._names_no_one(words) \
+                    and self.roster.lookup(sp.name) is None:
+                continue
             if len(words) == 2 and words[0][:1].isupper() and \
                     words[0].lower() in _PARTICLES and self._particle_surname(words):
                 # "Van Roon" opening a sentence after "Pieter van Roon": the surname again.
@@ -1796,6 +1809,23 @@ class DocumentPeople:
                     # "Prime Minister Roe", "Mr. Doe": remember what the title says.
                     self._pending_titles.append((words[0], sp))
         self._surnames = surnames
+        introduced: dict[str, _Person] = {}
+        for w, sp in self._pending_titles:
+            # "President Roe", "Ms. Lee" with no full name anywhere in the story: the title
+            # says this is a person, who is introduced by the surname alone, so that "Roe"
+            # and "he" find her (else a pronoun falls to any phrase before). A given name
+            # before an initial ("Rep. Robert C.", a name broken by a nickname) is not.
+            low = _strip_possessive(w).lower()
+            if sp.name.split()[-1] != w or (
+                    low in surnames and low not in introduced) or self.link_first_word(w):
+                continue
+            p = introduced.get(low) or self._add(sp)
+            introduced[low] = p
+            surnames.setdefault(low, set()).add(p.key)
+            spelled.setdefault(low, _strip_possessive(w))
+            cand = self.roster.by_surname.get(low)
+            if p.roster is None and sp.role and cand is not None and cand.get("role") == sp.role:
+                p.roster = cand  # the rule of ``resolve``: the roster when the title agrees
         for s, w in singles:
             key = self.link_surname(w)
             if key:
@@ -1825,6 +1855,19 @@ class DocumentPeople:
         self._first_at: dict[str, int] = {}
         for o, key in self.mentions:
             self._first_at.setdefault(key, o)
+
+    def _names_no_one(self, words: list[str]) -> bool:
+        """Whether untitled capitalised words are a heading or a title of a work rather than a
+        name: every one is also written in lower case in the story ("Cold War", "Climate
+        Change")."""
+        low = [_strip_possessive(w).lower() for w in words]
+        seen = self._lower_seen
+        for w in low:
+            if w not in seen:
+                seen[w] = _lower_in_text(self.text, w)
+            if not seen[w]:
+                return False
+        return True
 
     def _initial_common(self, s: int, tok: str) -> bool:
         low = tok.lower().rstrip(".")
