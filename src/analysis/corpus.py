@@ -387,6 +387,22 @@ def _stringify_mixed(records: list[dict], errors: _Collector) -> None:
         errors.add(f"column {column!r}", f"{why}; kept as text", severity="warning")
 
 
+def _warn_identical(records: list[dict], errors: _Collector) -> None:
+    """Warn of each document whose text equals an earlier one's (a copy, a symbolic link,
+    one wire story saved under two names): both are kept, since syndicated copies may be
+    meant, but counted twice they weigh twice in every comparison."""
+    first: dict[str, str] = {}
+    for record in records:
+        text = record["text"]
+        if not text.strip():
+            continue  # empty documents are refused or reported on their own
+        earlier = first.setdefault(text, record["doc_id"])
+        if earlier != record["doc_id"]:
+            errors.add(record["source"], f"same text as doc_id {earlier!r}; both are kept "
+                       "and counted, remove one if it is a copy", doc_id=record["doc_id"],
+                       severity="warning")
+
+
 def _valid_doc_id(doc_id) -> str:
     if doc_id is None or (isinstance(doc_id, float) and pd.isna(doc_id)):
         raise CorpusError("missing doc_id")
@@ -701,6 +717,7 @@ def load_corpus(
                           f"to the text length {len(record['text'])}; found from patterns "
                           "instead", doc_id=record["doc_id"], severity="warning")
         record["story_end"] = find_story_end(record["text"], patterns)
+    _warn_identical(records, collector)
     _stringify_mixed(records, collector)
 
     documents = pd.DataFrame.from_records(records)
