@@ -408,3 +408,16 @@ def test_whole_number_metadata_stays_whole_in_the_quotes_table(tmp_path):
     assert main(["run", str(src), "--out", str(tmp_path / "out")]) == 0
     quotes = pd.read_csv(tmp_path / "out" / "quotes.csv", dtype=str, keep_default_na=False)
     assert quotes["page"].tolist() == ["3", ""]
+
+
+# Left by the robustness review: a run that stopped before writing anything (here an input
+# table without a text column) left the empty output folder it had made, which looks like a
+# run that produced nothing. A folder that already existed is left as it was.
+def test_failed_run_leaves_no_output_folder_it_made(tmp_path, capsys):
+    (tmp_path / "bad.csv").write_text("doc_id,body\na,Text.\n")
+    assert main(["run", str(tmp_path / "bad.csv"), "--out", str(tmp_path / "new" / "o")]) == 2
+    assert "text" in capsys.readouterr().err
+    assert not (tmp_path / "new").exists()
+    (tmp_path / "old").mkdir()
+    assert main(["run", str(tmp_path / "bad.csv"), "--out", str(tmp_path / "old")]) == 2
+    assert (tmp_path / "old").is_dir()

@@ -187,10 +187,22 @@ def cmd_run(args) -> int:
     # Before the work, so that an output path that is the input or cannot be a folder stops
     # the run at once.
     check_output_folder(args.input, args.out)
-    Path(args.out).mkdir(parents=True, exist_ok=True)
-    result = run(args.input, stance_method=args.method, progress=args.progress,
-                 encoding=args.encoding, own_targets=args.own_targets)
-    written = write_outputs(result, args.out)
+    out = Path(args.out).absolute()
+    made = [p for p in (out, *out.parents) if not p.exists()]
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        result = run(args.input, stance_method=args.method, progress=args.progress,
+                     encoding=args.encoding, own_targets=args.own_targets)
+        written = write_outputs(result, args.out)
+    except BaseException:
+        # An empty folder left behind looks like a run that found nothing: remove the
+        # folders this run made, innermost first, while they are still empty.
+        for p in made:
+            try:
+                p.rmdir()
+            except OSError:
+                break
+        raise
     docs = result.manifest["documents"]
     print(f"wrote {len(written)} files to {args.out}", file=sys.stderr)
     print(_summary(docs["found"], docs["with_quotations"], docs["without_quotations"],
