@@ -312,7 +312,7 @@ def test_run_refuses_an_unknown_own_targets_before_any_work(monkeypatch):
     monkeypatch.setattr(pipeline, "load_corpus",
                         lambda *a, **k: pytest.fail("loaded the corpus"))
     with pytest.raises(ValueError, match=r"own_targets 'drop' not known; allowed: score, "
-                                         r"neutral"):
+                                         r"not_against, neutral"):
         run(SAMPLE_CORPUS_DIR, own_targets="drop")
 
 

@@ -700,6 +700,43 @@ def test_own_targets_neutral_sets_the_speakers_own_targets_to_neutral(country, s
             assert (r.stance, r.p_favor, r.evidence) == (b.stance, b.p_favor, b.evidence)
 
 
+# Found on blind sets 17 and 18 (helper-written security stories coded with our codebook):
+# not one of 56 mentions of the speaker's own country was "against", but every method
+# called a third to a half of them so, reading the tone of a threat-laden sentence ("Tokyo
+# lodged a protest over the reckless launch") as stance toward the speaker's own side.
+def _hostile_own_case(country="Brazil"):
+    doc = ("Ana Ruiz said Brazil faced a brutal, reckless and illegal attack and blamed "
+           "Mexico for the deadly violence.")
+    mentions, quotes, docs = _one_quote(doc, "Brazil", "violence", "Brazil", "indirect")
+    c = doc.index("Mexico")
+    mentions = pd.concat([mentions, pd.DataFrame({
+        "doc_id": ["d"], "quote_id": ["d:0"], "target": ["Mexico"], "mention": ["Mexico"],
+        "mention_start": [c], "mention_end": [c + len("Mexico")]})], ignore_index=True)
+    return mentions, quotes.assign(speaker=["Ana Ruiz"], speaker_country=[country]), docs
+
+
+def test_own_targets_not_against_keeps_the_more_probable_of_favor_and_neutral():
+    mentions, quotes, docs = _hostile_own_case()
+    base = score_stance(mentions, quotes, docs, method="rules")
+    assert list(base["stance"]) == ["against", "against"]
+    out = score_stance(mentions, quotes, docs, method="rules", own_targets="not_against")
+    own, other = out.iloc[0], out.iloc[1]
+    b = base.iloc[0]
+    want = "favor" if b.p_favor >= b.p_neutral else "neutral"
+    assert own.stance == want
+    # The probabilities are the method's, the against share moved to the label kept.
+    assert own.p_against == 0.0
+    assert own.p_favor + own.p_neutral == pytest.approx(1.0)
+    assert own.evidence.startswith(f"own target of the speaker (Brazil): not against; rules "
+                                   f"said against {b.p_against:.2f}")
+    assert (other.stance, other.p_against, other.evidence) == (
+        "against", base.iloc[1].p_against, base.iloc[1].evidence)
+    # Another speaker's country is left alone.
+    elsewhere = score_stance(*_hostile_own_case("Chile"), method="rules",
+                             own_targets="not_against")
+    assert list(elsewhere["stance"]) == ["against", "against"]
+
+
 @pytest.mark.parametrize("speaker", ["U.S", "U.S.", "the White House"])
 def test_own_targets_speaker_abbreviation_without_its_last_period(speaker):
     # Found in review: the extractor drops a name's final period ("The U.S. said" gives
@@ -736,8 +773,11 @@ def test_own_targets_neutral_needs_speaker_columns_and_a_known_value():
     with pytest.raises(StanceInputError, match=r"own_targets='neutral'.*speaker_country"):
         score_stance(mentions, quotes.drop(columns="speaker_country"), docs,
                      own_targets="neutral")
+    with pytest.raises(StanceInputError, match=r"own_targets='not_against'.*speaker_country"):
+        score_stance(mentions, quotes.drop(columns="speaker_country"), docs,
+                     own_targets="not_against")
     with pytest.raises(ValueError, match=r"own_targets 'ignore' not known; allowed: score, "
-                                         r"neutral"):
+                                         r"not_against, neutral"):
         score_stance(mentions, quotes, docs, own_targets="ignore")
 
 

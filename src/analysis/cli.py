@@ -22,7 +22,7 @@ from analysis import __version__
 # that module here would load scikit-learn (about 2 s) for every command, --help included.
 STANCE_METHODS = ("hybrid", "model", "rules", "cnn", "neural", "transformer")
 DEFAULT_STANCE_METHOD = "cnn"
-OWN_TARGETS = ("score", "neutral")
+OWN_TARGETS = ("score", "not_against", "neutral")
 
 
 def _summary(found: int, with_quotes: int, without: int, errors: int) -> str:
@@ -267,8 +267,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"stance method (default {DEFAULT_STANCE_METHOD})")
     p.add_argument("--own-targets", default="score", choices=OWN_TARGETS,
                    help="stance toward the speaker's own country or organisation: 'score' "
-                   "it like any target (default) or make it 'neutral' (a speaker's account "
-                   "of their own side is no stance toward it)")
+                   "it like any target (default), score it but never 'against' "
+                   "('not_against': the more probable of favor and neutral), or make it "
+                   "'neutral' (a speaker's account of their own side is no stance toward it)")
     p.add_argument("--progress", action="store_true", help="show progress bars")
     p.add_argument("--encoding", default="utf-8",
                    help="text encoding of the input (default utf-8; never guessed)")

@@ -259,9 +259,10 @@ def run(input_path: str | Path, *, stance_method: str = "cnn", batch_size: int =
         Show progress bars.
     encoding : str, default "utf-8"
         Encoding of the input's text (as :func:`analysis.corpus.load_corpus`; never guessed).
-    own_targets : {"score", "neutral"}, default "score"
-        Stance toward the speaker's own country or organisation: scored like any target, or
-        neutral by convention (see :func:`analysis.stance.score_stance`).
+    own_targets : {"score", "not_against", "neutral"}, default "score"
+        Stance toward the speaker's own country or organisation: scored like any target,
+        scored but never against, or neutral by convention (see
+        :func:`analysis.stance.score_stance`).
 
     Returns
     -------

@@ -133,9 +133,11 @@ METHODS = ("hybrid", "model", "rules", "cnn", "neural", "transformer")
 #: The method used when none is named.
 DEFAULT_METHOD = "cnn"
 #: How a quotation's stance toward its own speaker's country or organisation is given
-#: (``own_targets`` of :func:`score_stance`): ``"score"`` as for any target, ``"neutral"``
-#: by the convention that a speaker's account of their own side is no stance toward it.
-OWN_TARGETS = ("score", "neutral")
+#: (``own_targets`` of :func:`score_stance`): ``"score"`` as for any target;
+#: ``"not_against"`` scored, but never against (the more probable of favor and neutral);
+#: ``"neutral"`` by the convention that a speaker's account of their own side is no stance
+#: toward it.
+OWN_TARGETS = ("score", "not_against", "neutral")
 #: Shipped model, stem only: ``.npz`` holds the arrays, ``.json`` the vocabulary and settings.
 MODEL_FILE = MODELS_DIR / "stance_model"
 PRONOUNS = {"he", "she", "it", "they", "him", "her", "them", "his", "its", "their", "we", "us",
@@ -1283,10 +1285,16 @@ def score_stance(mentions: pd.DataFrame, quotes: pd.DataFrame,
     model : TargetStanceClassifier, optional
         The linear model used by methods ``"model"`` and ``"hybrid"`` (ignored by the
         others); defaults to the shipped one.
-    own_targets : {"score", "neutral"}, default "score"
+    own_targets : {"score", "not_against", "neutral"}, default "score"
         ``"score"``: a mention of the speaker's own country or organisation is scored like
         any other (the project codebook, ``data/annotations/README.md``: a country promoting
-        its own cooperation is favor). ``"neutral"``: such mentions are neutral with
+        its own cooperation is favor). ``"not_against"``: scored, but an "against" becomes
+        the more probable of favor and neutral (which takes the against probability); the
+        methods read the tone of a threat-laden sentence ("Tokyo lodged a protest over the
+        reckless launch") as stance toward the speaker's own side, while ministers and their
+        spokespeople seldom oppose it. It would be wrong for an opposition politician who
+        attacks their own government by the country's name; the evidence starts with "own
+        target of the speaker" and keeps what the method said. ``"neutral"``: such mentions are neutral with
         probabilities (0, 0, 1), by the convention that a speaker's account of their own
         side is no stance toward it; the evidence starts with "own target of the speaker"
         and keeps what the method said. Own targets are the quotation's ``speaker_country``
@@ -1317,9 +1325,10 @@ def score_stance(mentions: pd.DataFrame, quotes: pd.DataFrame,
     says what the speaker does to it; the evidence names the words read. Direct quotations are scored on their own words.
     """
     check_options(method, own_targets)
-    if own_targets == "neutral" and "speaker_country" not in quotes.columns:
-        raise StanceInputError("own_targets='neutral' needs the speaker_country column in "
-                               "quotes (the quotes table of analysis.quotes or `analysis run`)")
+    if own_targets != "score" and "speaker_country" not in quotes.columns:
+        raise StanceInputError(f"own_targets={own_targets!r} needs the speaker_country column "
+                               "in quotes (the quotes table of analysis.quotes or `analysis "
+                               "run`)")
     need_m = {"doc_id", "quote_id", "target", "mention", "mention_start", "mention_end"}
     need_q = {"quote_id", "start", "text"}
     for name, frame, need in (("mentions", mentions, need_m), ("quotes", quotes, need_q)):
@@ -1363,18 +1372,28 @@ def score_stance(mentions: pd.DataFrame, quotes: pd.DataFrame,
     # Say which words outside the quotation were read, so the evidence can be checked.
     evidence = [f"{ev} [read with the reporting words {r!r}]" if r else ev
                 for ev, r in zip(evidence, frame["read"], strict=True)]
-    if own_targets == "neutral":
+    if own_targets != "score":
         speakers = qmap["speaker"] if "speaker" in qmap.columns else None
         own = {qid: _speaker_targets(None if speakers is None else speakers.loc[qid],
                                      qmap.at[qid, "speaker_country"], targets)
                for qid in mentions["quote_id"].unique()}
         for k, (qid, target) in enumerate(zip(mentions["quote_id"], mentions["target"],
                                               strict=True)):
-            if target in own[qid]:
-                evidence[k] = (f"own target of the speaker ({target}): neutral; {method} said "
-                               f"{labels[k]} {probs[k].max():.2f}; {evidence[k]}")
+            if target not in own[qid]:
+                continue
+            said = f"{method} said {labels[k]} {probs[k].max():.2f}; {evidence[k]}"
+            if own_targets == "neutral":
+                evidence[k] = f"own target of the speaker ({target}): neutral; {said}"
                 labels[k] = "neutral"
                 probs[k] = [0.0, 0.0, 1.0]
+            elif labels[k] == "against":
+                # The against share goes to the label kept, so the row still sums to one.
+                keep = 1 if probs[k][1] >= probs[k][2] else 2
+                evidence[k] = (f"own target of the speaker ({target}): not against; {method} "
+                               f"said against {probs[k][0]:.2f}; {evidence[k]}")
+                probs[k][keep] += probs[k][0]
+                probs[k][0] = 0.0
+                labels[k] = STANCES[keep]
     out = mentions[list(need_m)].copy()[["doc_id", "quote_id", "target", "mention",
                                          "mention_start", "mention_end"]]
     out["stance"] = labels
