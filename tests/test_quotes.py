@@ -2502,3 +2502,34 @@ def test_headline_verb_ends_a_name():
     text = ("Jo Roe Goes After Bo Lee In Debate.\n\nThe two sparred for an hour. “He is wrong,” "
             "Roe said. Later she said the debate was a success.")
     assert rows(text)[-1]["speaker"] == "Jo Roe"
+
+
+# Found on blind set 19: in wire copy a story filed from a capital names its own country's
+# officials without a country adjective ("TOKYO — ... Defence Minister X said"), and every
+# one of them had no country (country right on 60 of 134 quotations).
+_TOKYO = "TOKYO — Japan's cabinet on Friday approved a record defence budget.\n\n"
+
+
+@pytest.mark.parametrize("text, country", [
+    (_TOKYO + "“We must be ready,” Defence Minister Jo Roe said.", "Japan"),
+    (_TOKYO + "Opposition leader Bo Lee said the budget was reckless. “It is a gamble,” she "
+     "said.", "Japan"),
+    (_TOKYO + "The Finance Ministry said the budget was sound.", "Japan"),
+    (_TOKYO + "A Defence Ministry official said the budget was sound.", "Japan"),
+    # Filed elsewhere than the lede's country: a venue, not a home.
+    ("VIENNA — Talks between Iran and European envoys broke up on Friday.\n\n"
+     "Foreign Minister Jo Roe said talks would resume.", None),
+    # People of international bodies, foreigners without a country, and anonymous sources
+    # are not the home country's.
+    ("BERLIN — Germany will send more troops to Lithuania.\n\nNATO Secretary-General Jo Roe "
+     "said the move was welcome.", None),
+    (_TOKYO + "A Western diplomat said the plan was bold.", None),
+    (_TOKYO + "“It is bold,” said Jo Roe, an analyst at the Lowy Institute in Sydney.", None),
+    # A country written with the name still wins.
+    (_TOKYO + "U.S. Ambassador Jo Roe said the budget was welcome.", "United States"),
+    # No dateline, no guess.
+    ("Japan's cabinet on Friday approved a record defence budget.\n\n“We must be ready,” "
+     "Defence Minister Jo Roe said.", None),
+])
+def test_dateline_country_for_officials_named_without_one(text, country):
+    assert rows(text)[-1]["speaker_country"] == country

@@ -77,7 +77,7 @@ from analysis.speakers import (
     phrase_after,
     subject_before,
 )
-from analysis.text import paragraph_spans, sentence_spans, trie_regex
+from analysis.text import dateline_end, paragraph_spans, sentence_spans, trie_regex
 
 __all__ = [
     "QUOTE_COLUMNS",
@@ -900,7 +900,7 @@ def extract_document(text: str, doc_id: str = "doc", *, story_end: int | None = 
         opens = [q.open for q in pq]
         sents = _merge_sentences(d, sentence_spans(text, ps, pe), pq) if (pq or has_cue) \
             else []
-        dateline = _dateline_end(text, ps, pe)
+        dateline = dateline_end(text, ps, pe)
         if dateline and sents and sents[0][0] < dateline < sents[0][1]:
             # "OSLO, May 2 — ...": the place and date are neither speaker nor words.
             sents[0] = (dateline, sents[0][1])
@@ -921,26 +921,6 @@ def extract_document(text: str, doc_id: str = "doc", *, story_end: int | None = 
     return _finish(d, doc_id, records)
 
 
-# A wire dateline opening a paragraph: a place in capitals (three letters or more, or an
-# abbreviation such as "ST."; not "OK" or "U.S."), then an optional region ("South Korea"),
-# date ("Jan. 9", "3 December") and agency ("(Reuters)"), then a dash and a capital. With
-# none of region, date or agency the dash must be long ("—", "–", "--"), so that "NATO -
-# and ..." or "EU - U.S. talks" stay text.
-_DATELINE_RE = re.compile(
-    r"(?:[A-Z]{2}\.|[A-Z][A-Z'’\-]{2,})(?: (?:[A-Z]{2}\.|[A-Z][A-Z'’\-]+)){0,3}"
-    r"(?P<region>,\s*[A-Z][a-z]+(?: [A-Z][a-z]+){0,3})?"
-    r"(?P<date>,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})(?:,\s*\d{4})?)?"
-    r"(?P<agency>\s*\([^()\n]{1,40}\))?"
-    r"\s*(?P<dash>—|–|--|-)\s+(?=[A-Z“\"‘'])")
-
-
-def _dateline_end(text: str, ps: int, pe: int) -> int | None:
-    """Where a wire dateline opening the paragraph at ``ps`` ends, else None."""
-    m = _DATELINE_RE.match(text, ps, pe)
-    if m is None or not (m.group("region") or m.group("date") or m.group("agency")
-                         or m.group("dash") != "-"):
-        return None
-    return m.end()
 
 
 def _classify_direct(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, headline: bool

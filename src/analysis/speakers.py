@@ -26,8 +26,12 @@ Limits
 ------
 The rules see capitalisation and a fixed vocabulary, not syntax. A capitalised
 phrase that is neither a title, a country nor an organisation head word is read
-as a name; a country is never guessed from a dateline or from the story's topic
-(a minister named without a country adjective or description has no country); a
+as a name; a country is not guessed from the story's topic: a minister named without a
+country adjective or description has none, except in a story whose wire dateline is its
+own country's capital and whose lede is about that country alone ("OSLO — Norway's cabinet
+..."), where people (not analysts or envoys, nor anyone of an international body) and
+ministries take that country, as wire copy identifies every foreigner (an unlabelled
+foreign minister there gets the wrong country); a
 surname shared by two people in one document stays unresolved (it is returned as
 written); pronouns are resolved by gender, sentence subjects and recency, not
 syntax: the subject is taken to be the first name of the sentence after any
@@ -49,7 +53,7 @@ import pandas as pd
 
 from analysis.config import ConfigError, load_yaml
 from analysis.paths import CONFIG_DIR, ROSTER_FILE
-from analysis.text import DAYS_AND_MONTHS, paragraph_spans, sentence_spans
+from analysis.text import DAYS_AND_MONTHS, dateline, paragraph_spans, sentence_spans
 
 __all__ = [
     "TITLES_FILE",
@@ -555,6 +559,17 @@ def _parse_mention(mention: str, t: Titles) -> Speaker:
 # sentence: "In Ankara, defence ministry spokesman X said", "In Oslo, a government
 # spokesman said".
 _GOVERNMENT_RE = re.compile(r"(?i)\b(?:ministry|government)\b")
+# International bodies, whose people belong to no home country, and a description that
+# places a person at an institution somewhere ("an analyst at the X Institute in Y").
+_INTERNATIONAL_RE = re.compile(
+    r"\b(?:NATO|U\.?N\.?|United Nations|EU|E\.U\.|European (?:Union|Commission|Council)|"
+    r"IAEA|OSCE|ASEAN|African Union|World Bank|IMF|Red Cross|Interpol|secretary-general|"
+    r"Secretary-General)\b")
+# Roles whose holders a story names without a country whatever their nationality.
+_UNAFFILIATED_ROLES = frozenset({"analyst", "expert", "researcher", "scholar", "professor",
+                                 "fellow", "economist", "historian", "envoy", "mediator"})
+_COORDINATED_RE = re.compile(r"[’']?s?\s*(?:and|or|,)\s+(?:the\s+)?[A-Z]")
+_AFFILIATION_RE = re.compile(r"\b(?:at|of|with)\s+(?:the\s+)?[A-Z][\w-]*.*\bin\s+[A-Z]")
 # Capitalised words that may precede it ("the Foreign Ministry", "External Affairs Ministry"),
 # and the words that may follow it (a spokesperson, an official, "of Foreign Affairs").
 _STATE_BODY_WORDS = frozenset("""the a an foreign defence defense interior external affairs home
@@ -1852,6 +1867,7 @@ class DocumentPeople:
                 p.gender = p.gender or sp.gender
         self.mentions.sort()
         self._offsets = [o for o, _ in self.mentions]
+        self._home: str | None | bool = False  # found when first asked
         self._first_at: dict[str, int] = {}
         for o, key in self.mentions:
             self._first_at.setdefault(key, o)
@@ -2260,6 +2276,79 @@ class DocumentPeople:
     def resolve(self, mention: str, start: int, appositive: str | None = None
                 ) -> tuple[str | None, str | None, str | None]:
         """Canonical speaker, role and country for a mention at offset ``start``.
+
+        As :meth:`_resolve`, then a person, or a body or official of a ministry or
+        government, left without a country takes the story's home country
+        (:meth:`home_country`), unless the mention or its description names an
+        international organisation or an affiliation elsewhere ("an analyst at X in Y")."""
+        name, role, country = self._resolve(mention, start, appositive)
+        if name is None or country is not None or ";" in name:
+            return name, role, country
+        home = self.home_country()
+        if home is None:
+            return name, role, country
+        sp = _parse_shared(mention, self.titles)
+        if not (sp.kind in ("person", "pronoun")
+                or _GOVERNMENT_RE.search(mention) is not None) or role in _UNAFFILIATED_ROLES:
+            return name, role, country
+        described = f"{mention} {appositive or ''}"
+        if _INTERNATIONAL_RE.search(described) or _AFFILIATION_RE.search(appositive or ""):
+            return name, role, country
+        return name, role, home
+
+    def home_country(self) -> str | None:
+        """The country a story was filed from, when its wire dateline is that country's
+        capital or names it ("OSLO — ", "MANILA, Philippines — ") and the sentence after
+        the dateline names the same country; else None. Wire copy names its home country's
+        officials without a country adjective and identifies every foreigner, so a venue
+        ("VIENNA — Talks between Iran and ...") gives no home."""
+        if self._home is not False:
+            return self._home
+        self._home = None
+        text = self.text
+        for ps, pe in paragraph_spans(text, 0, min(self._end, 2000))[:3]:
+            m = dateline(text, ps, pe)
+            if m is None:
+                continue
+            where = m.group("region") or m.group("place")
+            home = self.titles.countries.get(tuple(where.lower().split()))
+            if home is None:
+                break
+            # The lede's first country must be the home and stand alone: "MUSCAT, Oman —
+            # Negotiators for Yemen's government ..." and "NEW DELHI — India and Pakistan
+            # accused each other ..." report on others, whose officials come unlabelled too.
+            lede = text[m.end():pe].split(". ", 1)[0]
+            named = [c for c, _ in self._countries_in(lede)]
+            if named[:1] == [home] and not _COORDINATED_RE.match(
+                    lede, self._countries_in(lede)[0][1]):
+                self._home = home
+            break
+        return self._home
+
+    def _countries_in(self, text: str) -> list[tuple[str, int]]:
+        """Countries named in ``text`` by name, adjective or capital, in order, each with the
+        offset just after its mention."""
+        out = []
+        for run in _CAPRUN_RE.finditer(text):
+            words = run.group().split()
+            low = [_strip_possessive(w).lower() for w in words]
+            i = 0
+            while i < len(low):
+                for k in (2, 1):
+                    c = self.titles.countries.get(tuple(low[i:i + k]))
+                    if c and len(low[i:i + k]) == k:
+                        end = run.start() + len(" ".join(words[:i + k]))
+                        out.append((c, end))
+                        i += k
+                        break
+                else:
+                    i += 1
+        return out
+
+    def _resolve(self, mention: str, start: int, appositive: str | None = None
+                 ) -> tuple[str | None, str | None, str | None]:
+        """Canonical speaker, role and country for a mention at offset ``start``, from the
+        mention, its description and what the document says of the person.
 
         Parameters
         ----------

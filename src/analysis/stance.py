@@ -1290,7 +1290,7 @@ def score_stance(mentions: pd.DataFrame, quotes: pd.DataFrame,
         any other (the project codebook, ``data/annotations/README.md``: a country promoting
         its own cooperation is favor). ``"not_against"``: scored, but an "against" becomes
         the more probable of favor and neutral (which takes the against probability); the
-        methods read the tone of a threat-laden sentence ("Tokyo lodged a protest over the
+        methods read the tone of a threat-laden sentence ("Oslo lodged a protest over the
         reckless launch") as stance toward the speaker's own side, while ministers and their
         spokespeople seldom oppose it. It would be wrong for an opposition politician who
         attacks their own government by the country's name; the evidence starts with "own

@@ -262,3 +262,32 @@ def trie_regex(words: Iterable[str]) -> str:
         return body
 
     return build(trie)
+
+
+# A wire dateline opening a paragraph: a place in capitals (three letters or more, or an
+# abbreviation such as "ST."; not "OK" or "U.S."), then an optional region ("South Korea"),
+# date ("Jan. 9", "3 December") and agency ("(Reuters)"), then a dash and a capital. With
+# none of region, date or agency the dash must be long ("—", "–", "--"), so that "NATO -
+# and ..." or "EU - U.S. talks" stay text.
+_DATELINE_RE = re.compile(
+    r"(?P<place>(?:[A-Z]{2}\.|[A-Z][A-Z'’\-]{2,})(?: (?:[A-Z]{2}\.|[A-Z][A-Z'’\-]+)){0,3})"
+    r"(?:,\s*(?P<region>[A-Z][a-z]+(?: [A-Z][a-z]+){0,3}))?"
+    r"(?P<date>,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})(?:,\s*\d{4})?)?"
+    r"(?P<agency>\s*\([^()\n]{1,40}\))?"
+    r"\s*(?P<dash>—|–|--|-)\s+(?=[A-Z“\"‘'])")
+
+
+def dateline(text: str, ps: int, pe: int) -> re.Match | None:
+    """The wire dateline opening the paragraph at ``ps`` ("SEOUL — ", "MANILA, Philippines
+    (AP) — "), else None; groups ``place`` and ``region`` name where it was filed."""
+    m = _DATELINE_RE.match(text, ps, pe)
+    if m is None or not (m.group("region") or m.group("date") or m.group("agency")
+                         or m.group("dash") != "-"):
+        return None
+    return m
+
+
+def dateline_end(text: str, ps: int, pe: int) -> int | None:
+    """Where a wire dateline opening the paragraph at ``ps`` ends, else None."""
+    m = dateline(text, ps, pe)
+    return None if m is None else m.end()
