@@ -2533,3 +2533,33 @@ _TOKYO = "TOKYO — Japan's cabinet on Friday approved a record defence budget.\
 ])
 def test_dateline_country_for_officials_named_without_one(text, country):
     assert rows(text)[-1]["speaker_country"] == country
+
+
+# Found on blind sets 17-19: pronouns went to named operations and exercises ("Under
+# Operation X, ...", "code-named X") and to a region ("the South Caucasus"); an
+# organisation's acronym after "Ambassador to" joined the name and lost the ambassador's
+# country; and "an Iran analyst" (an analyst of Iran) was given Iran as her country.
+@pytest.mark.parametrize("text, speaker", [
+    ("Navy chief Jo Roe spoke on Monday. Under Operation Blue Harbor, launched in March, the "
+     "navy has sent boats to the shoal. “We will keep going back,” he said.", "Jo Roe"),
+    ("Defence Minister Jo Roe spoke on Monday. The exercise, code-named Vigilant Eagle, will "
+     "involve bombers, he said.", "Jo Roe"),
+    ("The European Union's envoy for the South Caucasus, Ms. Lee, said she was alarmed by "
+     "the fighting. “There is no military solution,” she said.", "Lee"),
+])
+def test_bug_pronoun_skips_operations_exercises_and_regions(text, speaker):
+    assert rows(text)[-1]["speaker"] == speaker
+
+
+def test_bug_ambassador_to_an_organisation_keeps_name_and_country():
+    text = ("U.S. Ambassador to NATO Tom Whitby welcomed the decision but said allies had a "
+            "long way to go. “Every euro counts,” he told reporters.")
+    assert [(r["speaker"], r["speaker_role"], r["speaker_country"]) for r in rows(text)] == \
+        [("Tom Whitby", "ambassador", "United States")] * 2
+
+
+def test_bug_country_before_analyst_is_the_subject_not_the_nationality():
+    text = ("Lea Faraz, an Iran analyst at the Centre for Gulf Studies in London, said Iran "
+            "could wait out the West. “Every month adds leverage,” she said.")
+    assert [(r["speaker"], r["speaker_country"]) for r in rows(text)] == \
+        [("Lea Faraz", "United Kingdom")] * 2

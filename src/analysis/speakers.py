@@ -111,6 +111,20 @@ _CONNECTORS = frozenset({"of", "for", "the", "de", "del", "da", "van", "von", "b
 _INNER_CONNECTORS = _CONNECTORS - {"the"}
 #: Surname particles, which may come two in a row ("von der", "van den", "de la").
 _PARTICLES = _INNER_CONNECTORS - {"of", "for"} | {"den", "di"}
+#: First words of capitalised phrases that name operations, exercises, agreements, events
+#: and regions, never people ("Operation X", "Exercise X"; two words only for a region,
+#: "South Caucasus", since "South African Minister X" opens with a country).
+_THING_FIRST_WORDS = frozenset("""operation operations exercise exercises drill drills summit
+treaty pact accord agreement plan programme program campaign declaration conference forum
+initiative doctrine strategy mission project resolution convention charter code""".split()) | (
+    _COMPASS_WORDS := frozenset("""north south east west northern southern eastern western
+central""".split()))
+# Roles named by their field ("an Iran analyst", "a China expert").
+_FIELD_ROLE_RE = re.compile(r"(?<=\s)(?:analyst|expert|specialist|watcher|scholar|researcher|"
+                            r"hand|observer|correspondent)s?\b")
+#: Words that introduce the name of a thing ("code-named X", "a paper titled X").
+_NAMED_THING_RE = re.compile(r"\b(?:code-?named|codenamed|titled|entitled|dubbed)\s+$",
+                             re.IGNORECASE)
 #: Words no personal name holds (verbs and prepositions of headlines and titles of works),
 #: which end a capitalised run; short words that are also surnames ("An", "Do", "To", "On")
 #: are left out.
@@ -497,7 +511,32 @@ def _parse_shared(mention: str, t: Titles) -> Speaker:
     return hit
 
 
+def _sent_to_name(mention: str, t: Titles) -> Speaker | None:
+    """"U.S. Ambassador to NATO Tom Roe", "Envoy to the United Nations Jo Lee": the person
+    after the place or body an ambassador or envoy is sent to, with the title and country
+    written before it (not the place's); None when the mention is not of that form."""
+    m = _SENT_TO_NAME_RE.match(mention)
+    if m is None:
+        return None
+    words = m.group("rest").split()
+    for k in (2, 3):
+        if len(words) <= k:
+            break
+        dest = [w.lower() for w in words[:-k]]
+        known = t.countries.get(tuple(dest)) or (len(words[:-k]) == 1 and words[0].isupper()
+                                                 and words[0].isalpha()) or \
+            dest[-1] in t.org_heads or _INTERNATIONAL_RE.fullmatch(" ".join(words[:-k]))
+        if known:
+            sp = _parse_words(f"{m.group('pre')} {' '.join(words[-k:])}", t)
+            if sp.kind == "person":
+                return sp
+    return None
+
+
 def _parse_mention(mention: str, t: Titles) -> Speaker:
+    sent = _sent_to_name(mention, t) if _SENT_TO_NAME_RE.match(mention) else None
+    if sent is not None:
+        return sent
     # "a spokesperson for the embassy", "a spokeswoman for President X", "officials at the
     # ministry": the role-holder (written in lower case) speaks for what follows.
     m = _ROLE_HOLDER_RE.search(mention)
@@ -583,6 +622,9 @@ _OWNED_RE = re.compile(r"\w(?:['’]s|s['’])\s+(.+)$")
 _OF_ORG_RE = re.compile(r"\s(?:for|of|at|from)\s")
 # Role nouns of people sent to a country or body ("the envoy to Sudan").
 _SENT_ROLES = frozenset({"envoy", "ambassador"})
+_SENT_TO_NAME_RE = re.compile(
+    r"(?P<pre>.*\b(?:[Aa]mbassador|[Ee]nvoy|[Rr]epresentative))\s+(?:to|at)\s+(?:the\s+)?"
+    r"(?P<rest>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){2,5})$")
 # "<body> in <place>" at the end of a mention; bodies that sit abroad take no country from it.
 _IN_PLACE_RE = re.compile(r"(\w+)\s+in\s+([A-Z][\w.’'\- ]*)$")
 _ABROAD_HEADS = frozenset({"embassy", "embassies", "consulate", "mission", "delegation",
@@ -825,6 +867,9 @@ def _cap_run_back(toks, j, titles: Titles):
             k -= 1
         elif low in titles.descriptors and prev.islower():
             k -= 1
+        elif low in ("to", "at") and k - 2 >= 0 and _is_cap(toks[k - 2][2]) and \
+                toks[k - 2][2].lower().rstrip("s") in _SENT_ROLES and j - k >= 2:
+            k -= 1  # "U.S. Ambassador to NATO Tom Roe": the title runs on over "to"
         elif low in titles.portfolios and prev.islower() and toks[k][2].islower() and \
                 (toks[k][2] in titles.descriptors or toks[k][2] in titles.portfolios):
             # "EU foreign policy spokeswoman X"; not the topic in "On migration Hungary said"
@@ -1785,6 +1830,17 @@ class DocumentPeople:
             if len(toks) > 1 and toks[0].isupper() and \
                     all(w.isupper() and len(w) > 2 for w in toks):
                 continue  # a dateline or heading in capitals ("OTTAWA FALLS, ..."), not a name
+            first = toks[0].lower()
+            if (first in _THING_FIRST_WORDS and not (
+                    first in _COMPASS_WORDS and (len(toks) > 2 or tuple(
+                        w.lower() for w in toks[:2]) in titles.countries))) or \
+                    _NAMED_THING_RE.search(text, max(0, s - 16), s):
+                # "Operation Blue Harbor", "the South Caucasus", "code-named Vigilant Eagle":
+                # an operation, a region, a named thing, not a person.
+                continue
+            if len(toks) >= 3 and len(toks[0]) >= 3 and toks[0].isalpha() and toks[0].isupper():
+                toks = toks[1:]  # "Ambassador to NATO Tom Roe": the organisation is not his
+                s = text.index(toks[0], s)
             cut = next((k for k, w in enumerate(toks) if k and w.lower() in _NOT_IN_NAMES), 0)
             if cut:
                 # A headline's verb or preposition ends the name ("Jo Roe Goes After X",
@@ -2137,6 +2193,7 @@ class DocumentPeople:
     def _description(self, appositive: str) -> Speaker | None:
         """The parse of a description written beside a name ("the foreign minister"), or
         None when its title belongs to someone else it names."""
+        appositive = self._without_field(appositive)
         extra = _parse_shared(appositive, self.titles)
         pp = _PP_RE.search(appositive)
         head = appositive[:pp.start()].lower().split() if pp else []
@@ -2165,6 +2222,22 @@ class DocumentPeople:
                         or (near.country and near.country == extra.country)):
                     return None
         return extra
+
+    def _without_field(self, description: str) -> str:
+        """``description`` without a country's name written as the field of an expert ("an
+        Iran analyst", "a leading Russia watcher"): that is her subject, not her
+        country. (Adjectives stay: "an Iranian analyst" is Iranian.)"""
+        m = _FIELD_ROLE_RE.search(description)
+        if m is None:
+            return description
+        words = description[:m.start()].split()
+        for k in (2, 1):
+            name = tuple(w.lower() for w in words[-k:])
+            country = self.titles.countries.get(name) if len(words) >= k else None
+            if country is not None and " ".join(name) == country.lower():
+                cut = len(" ".join(words[:-k]))
+                return description[:cut] + " " + description[m.start():]
+        return description
 
     def _learn_description(self, p: _Person, end: int) -> None:
         """Give ``p`` the role and country of a description after its name at ``end``
