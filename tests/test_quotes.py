@@ -2563,3 +2563,26 @@ def test_bug_country_before_analyst_is_the_subject_not_the_nationality():
             "could wait out the West. “Every month adds leverage,” she said.")
     assert [(r["speaker"], r["speaker_country"]) for r in rows(text)] == \
         [("Lea Faraz", "United Kingdom")] * 2
+
+
+# Found on sets 17 and 19: "A State Department spokesperson in Washington said" lost its
+# body ("spokesperson in Washington", no country) and "a foreign ministry spokesperson in
+# Beijing" had no country, although a state body speaking from its capital is that state's
+# ("diplomats in Beijing" are where they are, and stay without one); and "the Han Kuang
+# contingency plan" was read as a person, so "he" went to it.
+@pytest.mark.parametrize("subject, speaker, country", [
+    ("A State Department spokesperson in Washington", "State Department spokesperson in "
+     "Washington", "United States"),
+    ("A foreign ministry spokesperson in Ottawa", "foreign ministry spokesperson in Ottawa",
+     "Canada"),
+    ("A diplomat in Ottawa", "diplomat in Ottawa", None),
+])
+def test_bug_state_body_spokesperson_in_its_capital(subject, speaker, country):
+    (r,) = rows(f"{subject} said the talks had failed.")
+    assert (r["speaker"], r["speaker_country"]) == (speaker, country)
+
+
+def test_bug_the_name_of_a_plan_is_no_person():
+    text = ("Defence Minister Jo Roe spoke on Monday. Under the Blue Kite contingency plan, "
+            "reserve units had been put on standby, he said.")
+    assert rows(text)[-1]["speaker"] == "Jo Roe"

@@ -122,6 +122,13 @@ central""".split()))
 # Roles named by their field ("an Iran analyst", "a China expert").
 _FIELD_ROLE_RE = re.compile(r"(?<=\s)(?:analyst|expert|specialist|watcher|scholar|researcher|"
                             r"hand|observer|correspondent)s?\b")
+# Nouns that follow the name of a plan, an exercise or a place ("the Blue Kite contingency
+# plan", "the Iron Harbor exercise"); a person's name is followed by verbs instead.
+_LOWER_NEXT_RE = re.compile(
+    r" (?:contingency|plan|plans|exercise|exercises|drill|drills|war ?games|operation|"
+    r"operations|talks|summit|initiative|programme|program|project|doctrine|strategy|"
+    r"campaign|framework|agreement|accord|process|format|deal|corridor|region|strait|"
+    r"sea|islands|peninsula|border|line|declaration|treaty|pact|mission|system)\b")
 #: Words that introduce the name of a thing ("code-named X", "a paper titled X").
 _NAMED_THING_RE = re.compile(r"\b(?:code-?named|codenamed|titled|entitled|dubbed)\s+$",
                              re.IGNORECASE)
@@ -598,6 +605,8 @@ def _parse_mention(mention: str, t: Titles) -> Speaker:
 # sentence: "In Ankara, defence ministry spokesman X said", "In Oslo, a government
 # spokesman said".
 _GOVERNMENT_RE = re.compile(r"(?i)\b(?:ministry|government)\b")
+_STATE_BODY_RE = re.compile(r"(?i)\b(?:ministry|government|state department|defen[cs]e "
+                            r"department|foreign office|cabinet office|pentagon|kremlin)\b")
 # International bodies, whose people belong to no home country, and a description that
 # places a person at an institution somewhere ("an analyst at the X Institute in Y").
 _INTERNATIONAL_RE = re.compile(
@@ -644,6 +653,13 @@ def _role_holder(mention: str, head_end: int, org_start: int, t: Titles,
     if not ((head.role or roleless) and head.kind == "nominal"):
         return None
     org_country = None if located else _parse_words(mention[org_start:], t).country
+    if located and _STATE_BODY_RE.search(mention, 0, head_end):
+        # "a foreign ministry spokesperson in Ottawa", "a State Department official in
+        # Washington": a state body speaking from its capital is that state's ("a diplomat
+        # in Ottawa" is only there).
+        low = mention[org_start:].strip().strip(",").lower().split()
+        c, n = _match_vocab(low, 0, t.countries, t.max_len)
+        org_country = c if c and n == len(low) else None
     at = None if located or org_country else _IN_PLACE_RE.search(mention, org_start)
     if at and at.group(1).lower() not in _ABROAD_HEADS:
         # "a researcher at the Centre for Strategic Studies in Jakarta": the body's home.
@@ -1122,6 +1138,14 @@ def subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
                         and _is_cap(toks[k - 1][2])
                         and toks[k - 1][2].lower() not in _CAP_STOP)):
                 k -= 1
+            for n in (2, 1):
+                # "A State Department spokesperson", "a Pentagon official": a state body's
+                # name before the role noun is part of the source.
+                body = " ".join(x[2] for x in toks[max(0, k - n):k])
+                if k >= n and all(_is_cap(x[2]) for x in toks[k - n:k]) and \
+                        _STATE_BODY_RE.fullmatch(body):
+                    k -= n
+                    break
             if k >= 1 and toks[k - 1][2].lower() in ("the", "a", "an"):
                 k -= 1
             elif k >= 1 and toks[k - 1][2].endswith(("'s", "’s")) and _is_cap(toks[k - 1][2]):
@@ -1852,6 +1876,9 @@ class DocumentPeople:
             sp = _parse_shared(" ".join(toks), titles)
             if sp.kind != "person":
                 continue
+            if not (sp.role or sp.gender) and text.endswith("the ", 0, s) and \
+                    _LOWER_NEXT_RE.match(text, s + len(" ".join(toks))):
+                continue  # "the Blue Kite contingency plan": a thing's name before its noun
             words = _drop_particles([w for w in sp.name.split() if not _is_initial(w)])
             if len(words) >= 2 and not (sp.role or sp.gender) and self._names_no_one(words) \
                     and self.roster.lookup(sp.name) is None:
