@@ -2586,3 +2586,12 @@ def test_bug_the_name_of_a_plan_is_no_person():
     text = ("Defence Minister Jo Roe spoke on Monday. Under the Blue Kite contingency plan, "
             "reserve units had been put on standby, he said.")
     assert rows(text)[-1]["speaker"] == "Jo Roe"
+
+
+# Found on blind set 20: "the Shangri-La Dialogue" was read as a person, and "he" went to it.
+@pytest.mark.parametrize("event", ["Blue Lagoon Dialogue", "Halifax Security Forum",
+                                   "Riga Summit"])
+def test_bug_named_meetings_are_no_people(event):
+    text = (f"Defence Secretary Jo Roe spoke on Saturday.\n\nAt the {event} in Oslo, delegates "
+            "met for three days. “We are ready,” he said.")
+    assert rows(text)[-1]["speaker"] == "Jo Roe"
