@@ -27,7 +27,7 @@
 corpus = "../data/raw/sample"
 stance_method = "cnn"  # "cnn" (default), "hybrid", "model", "rules", "neural", "transformer"
 second_method = "hybrid"  # also scored, to show where the method matters; None skips it
-own_targets = "score"  # "score" (our codebook) or "neutral": the speaker's own side coded neutral
+own_targets = "not_against"  # own side never "against" (default); "score": like any target; "neutral"
 group = "speaker"
 max_groups = 20
 tables_dir = "../reports/tables"
@@ -68,9 +68,11 @@ stance.merge(quotes[["quote_id", group]], on="quote_id")[
 #
 # Net stance = share of *favor* − share of *against* among the speaker's mentions of the target
 # (−1 to 1), annotated with the number of mentions. A minister's mentions of their own country
-# are scored like any other under our codebook; with `own_targets = "neutral"` they count as
-# neutral (a speaker's account of their own side as no stance toward it), which is the
-# convention of many stance schemes. Decide before comparing groups.
+# are scored under our codebook but never called "against" (`own_targets = "not_against"`,
+# the default: the methods read a threat-laden sentence's tone as stance toward the speaker's
+# own side); `"score"` scores them like any other target (for opposition critics), and
+# `"neutral"` counts them as neutral (a speaker's account of their own side as no stance toward
+# it), the convention of many stance schemes. Decide before comparing groups.
 
 # %%
 shares = stance_shares(stance, quotes, by=group, n_boot=0)

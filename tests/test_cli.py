@@ -82,8 +82,11 @@ def test_stance_method_choices_match_the_stance_module(tmp_path):
     assert cli.STANCE_METHODS == stance.METHODS
     assert cli.DEFAULT_STANCE_METHOD == stance.DEFAULT_METHOD
     assert cli.OWN_TARGETS == stance.OWN_TARGETS
-    assert inspect.signature(pipeline.run).parameters["own_targets"].default == "score"
-    assert inspect.signature(stance.score_stance).parameters["own_targets"].default == "score"
+    assert cli.DEFAULT_OWN_TARGETS == stance.DEFAULT_OWN_TARGETS
+    assert inspect.signature(pipeline.run).parameters["own_targets"].default == \
+        stance.DEFAULT_OWN_TARGETS
+    assert inspect.signature(stance.score_stance).parameters["own_targets"].default == \
+        stance.DEFAULT_OWN_TARGETS
     for func, name in ((pipeline.run, "stance_method"), (pipeline._config_hashes,
                        "stance_method"), (pipeline._library_versions, "stance_method"),
                        (evaluate.stance_on_gold_quotes, "method")):

@@ -289,7 +289,7 @@ def test_own_targets_option_reaches_stance_and_manifest(sample_run):
     from analysis.paths import SAMPLE_CORPUS_DIR
 
     base, _ = sample_run
-    assert base.manifest["own_targets"] == "score"
+    assert base.manifest["own_targets"] == "not_against"
     result = run(SAMPLE_CORPUS_DIR, own_targets="neutral")
     assert result.manifest["own_targets"] == "neutral"
     quotes = result.quotes.set_index("quote_id")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 
 import numpy as np
@@ -717,7 +718,7 @@ def _hostile_own_case(country="Brazil"):
 
 def test_own_targets_not_against_keeps_the_more_probable_of_favor_and_neutral():
     mentions, quotes, docs = _hostile_own_case()
-    base = score_stance(mentions, quotes, docs, method="rules")
+    base = score_stance(mentions, quotes, docs, method="rules", own_targets="score")
     assert list(base["stance"]) == ["against", "against"]
     out = score_stance(mentions, quotes, docs, method="rules", own_targets="not_against")
     own, other = out.iloc[0], out.iloc[1]
@@ -735,6 +736,24 @@ def test_own_targets_not_against_keeps_the_more_probable_of_favor_and_neutral():
     elsewhere = score_stance(*_hostile_own_case("Chile"), method="rules",
                              own_targets="not_against")
     assert list(elsewhere["stance"]) == ["against", "against"]
+
+
+# Chosen after blind set 20 (eight stories written after the option): not_against gave
+# cnn 32 -> 37 of 74, hybrid 38 -> 42 and neural 42 -> 43, and no set lost by it for cnn
+# or hybrid; so it became the default, and "score" the choice to ask for.
+def test_own_targets_default_is_not_against():
+    mentions, quotes, docs = _hostile_own_case()
+    default = score_stance(mentions, quotes, docs, method="rules")
+    assert default.iloc[0].stance != "against"
+    assert default.iloc[0].evidence.startswith("own target of the speaker (Brazil): not against")
+    scored = score_stance(mentions, quotes, docs, method="rules", own_targets="score")
+    assert scored.iloc[0].stance == "against"
+    from analysis import cli, pipeline, stance
+
+    assert stance.DEFAULT_OWN_TARGETS == "not_against"
+    assert inspect.signature(pipeline.run).parameters["own_targets"].default == "not_against"
+    assert cli.build_parser().parse_args(["run", "x", "--out", "y"]).own_targets == \
+        "not_against"
 
 
 @pytest.mark.parametrize("speaker", ["U.S", "U.S.", "the White House"])
@@ -773,9 +792,6 @@ def test_own_targets_neutral_needs_speaker_columns_and_a_known_value():
     with pytest.raises(StanceInputError, match=r"own_targets='neutral'.*speaker_country"):
         score_stance(mentions, quotes.drop(columns="speaker_country"), docs,
                      own_targets="neutral")
-    with pytest.raises(StanceInputError, match=r"own_targets='not_against'.*speaker_country"):
-        score_stance(mentions, quotes.drop(columns="speaker_country"), docs,
-                     own_targets="not_against")
     with pytest.raises(ValueError, match=r"own_targets 'ignore' not known; allowed: score, "
                                          r"not_against, neutral"):
         score_stance(mentions, quotes, docs, own_targets="ignore")

@@ -23,6 +23,7 @@ from analysis import __version__
 STANCE_METHODS = ("hybrid", "model", "rules", "cnn", "neural", "transformer")
 DEFAULT_STANCE_METHOD = "cnn"
 OWN_TARGETS = ("score", "not_against", "neutral")
+DEFAULT_OWN_TARGETS = "not_against"
 
 
 def _summary(found: int, with_quotes: int, without: int, errors: int) -> str:
@@ -265,11 +266,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="output folder")
     p.add_argument("--method", default=DEFAULT_STANCE_METHOD, choices=STANCE_METHODS,
                    help=f"stance method (default {DEFAULT_STANCE_METHOD})")
-    p.add_argument("--own-targets", default="score", choices=OWN_TARGETS,
-                   help="stance toward the speaker's own country or organisation: 'score' "
-                   "it like any target (default), score it but never 'against' "
-                   "('not_against': the more probable of favor and neutral), or make it "
-                   "'neutral' (a speaker's account of their own side is no stance toward it)")
+    p.add_argument("--own-targets", default=DEFAULT_OWN_TARGETS, choices=OWN_TARGETS,
+                   help="stance toward the speaker's own country or organisation: score it "
+                   "but never 'against' ('not_against', the default: the more probable of "
+                   "favor and neutral), 'score' it like any target (for corpora of "
+                   "opposition critics), or make it 'neutral' (a speaker's account of their "
+                   "own side is no stance toward it)")
     p.add_argument("--progress", action="store_true", help="show progress bars")
     p.add_argument("--encoding", default="utf-8",
                    help="text encoding of the input (default utf-8; never guessed)")

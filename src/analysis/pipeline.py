@@ -244,7 +244,7 @@ def _config_hashes(stance_method: str = "cnn") -> dict:
 
 def run(input_path: str | Path, *, stance_method: str = "cnn", batch_size: int = 200,
         progress: bool = False, encoding: str = "utf-8",
-        own_targets: str = "score") -> RunResult:
+        own_targets: str = "not_against") -> RunResult:
     """Run the whole pipeline on one input.
 
     Parameters
@@ -259,9 +259,9 @@ def run(input_path: str | Path, *, stance_method: str = "cnn", batch_size: int =
         Show progress bars.
     encoding : str, default "utf-8"
         Encoding of the input's text (as :func:`analysis.corpus.load_corpus`; never guessed).
-    own_targets : {"score", "not_against", "neutral"}, default "score"
-        Stance toward the speaker's own country or organisation: scored like any target,
-        scored but never against, or neutral by convention (see
+    own_targets : {"not_against", "score", "neutral"}, default "not_against"
+        Stance toward the speaker's own country or organisation: scored but never against,
+        scored like any target, or neutral by convention (see
         :func:`analysis.stance.score_stance`).
 
     Returns
