@@ -816,3 +816,40 @@ def test_addressee_of_an_infinitive_is_a_scored_target(verb):
         # A request or a warning is no relation cue ("asked Tokyo to host the talks",
         # "warned Kyiv to prepare for a hard winter"): the model decides.
         assert not out["evidence"].iloc[0].startswith("relation cue")
+
+
+# Found on blind set 20: "in close coordination with the United States and Japan" and
+# "working with Australia and Britain" left both partners neutral: "coordination with" and
+# "working with" were no cues (NewsMTSC train: "work(ing) with X" is positive 4 of 5), and a
+# cue reached only the first of two coordinated targets.
+@pytest.mark.parametrize("text,target,stance", [
+    ("The navy acted in close coordination with Japan.", "Japan", "favor"),
+    ("The navy acted in close coordination with the United States and Japan.", "Japan",
+     "favor"),
+    ("The navy acted in close coordination with the United States and Japan.",
+     "United States", "favor"),
+    ("He said Washington was working with Australia and Britain on submarines.", "Britain",
+     "favor"),
+    ("He said Washington was working with Australia, Britain and Japan on submarines.",
+     "Britain", "favor"),
+    ("The bloc agreed new sanctions on Russia and Belarus.", "Belarus", "against"),
+])
+def test_relation_cue_reaches_coordinated_targets(text, target, stance):
+    r = rules_stance(*_span(text, target))
+    assert r["stance"] == stance
+    assert "relation " in r["evidence"]
+
+
+def test_relation_cue_does_not_reach_past_a_non_target():
+    # "and" after an ordinary noun: the cue governs the noun, not the target.
+    r = rules_stance(*_span("We will work with partners and Russia will watch.", "Russia"))
+    assert "relation " not in r["evidence"]
+
+
+@pytest.mark.parametrize("method", ["hybrid", "cnn"])
+def test_coordinated_target_takes_the_cue_in_the_default_and_hybrid_methods(method):
+    row = pd.DataFrame([_row("The navy acted in close coordination with the United States "
+                             "and Japan.", "Japan")])
+    out = predict_stance_rows(row, method=method)
+    assert out["stance"].iloc[0] == "favor"
+    assert out["evidence"].iloc[0].startswith("relation cue ")

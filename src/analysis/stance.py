@@ -317,6 +317,7 @@ def _rules_score(ctx: _Context, lex: dict, val: dict) -> tuple[float, list[str]]
 
 
 _REL_SKIP = ("the", "a", "an")
+_COORDINATORS = frozenset({"and", "or", ","})
 #: Score a matched relation cue adds in the rules method; the sentence tone is damped by
 #: :data:`_REL_TONE` so the cue decides unless the tone is extreme.
 _REL_STRENGTH = 1.5
@@ -332,6 +333,17 @@ def _relation(ctx: _Context, lex: dict) -> tuple[int, list[str]]:
     # Quote marks are typography, not words: partial quotes put them inside cues
     # ('"deeper engagement" by X', 'condemned "X"').
     left, right = _unquoted(ctx.left), _unquoted(ctx.right)
+    # A cue governs every target of a coordination: "cooperation with the United States and
+    # Japan", "sanctions on Russia, Belarus and Iran". Back over "and"/"or"/"," and another
+    # target's name (read as _NAME) to the words before the first.
+    while len(left) > 1 and left[0] in ("and", "or", ",") and left[1] == _NAME:
+        k = 1
+        while k < len(left) and left[k] == _NAME:
+            k += 1
+        if k < len(left) and left[k] in _REL_SKIP and k + 1 < len(left) and \
+                left[k + 1] in (",", "and", "or"):
+            k += 1  # "the United States, the EU and Japan": "the" of the other name
+        left = left[k:]
     # Only cues whose nearest word sits beside the target can match (an article may come
     # between a cue and the target on the left); they are tried in the lexicon's order.
     index = lex["relation_index"]
@@ -1096,8 +1108,12 @@ def _override_by_relation_cues(rows: pd.DataFrame, labels: list, probs: np.ndarr
         # Most targets have no cue word beside them: skip building their context. Cues sit
         # right next to the target (two words on the left, past "'s" on the right).
         lows, _, _, _, i, j = _sides(t, int(s), int(e))
-        if cue_words.isdisjoint(_unquoted(lows[max(0, i - 6):i])[-3:]
-                                + _unquoted(lows[j:j + 8])[:4]):
+        near = _unquoted(lows[max(0, i - 6):i])[-3:]
+        if _COORDINATORS.intersection(near):
+            # A coordinated target ("with the United States and Japan"): the cue may sit
+            # before the first name.
+            near = _unquoted(lows[max(0, i - 14):i])
+        if cue_words.isdisjoint(near + _unquoted(lows[j:j + 8])[:4]):
             continue
         ctx = _Context(t, int(s), int(e), lex, names=True)
         relation = _relation(ctx, lex)
