@@ -333,8 +333,8 @@ def _relation(ctx: _Context, lex: dict) -> tuple[int, list[str]]:
     # Quote marks are typography, not words: partial quotes put them inside cues
     # ('"deeper engagement" by X', 'condemned "X"').
     left, right = _unquoted(ctx.left), _unquoted(ctx.right)
-    # A cue governs every target of a coordination: "cooperation with the United States and
-    # Japan", "sanctions on Russia, Belarus and Iran". Back over "and"/"or"/"," and another
+    # A cue governs every target of a coordination: "cooperation with the Netherlands and
+    # Peru", "sanctions on Russia, Belarus and Iran". Back over "and"/"or"/"," and another
     # target's name (read as _NAME) to the words before the first.
     while len(left) > 1 and left[0] in ("and", "or", ",") and left[1] == _NAME:
         k = 1
@@ -342,7 +342,7 @@ def _relation(ctx: _Context, lex: dict) -> tuple[int, list[str]]:
             k += 1
         if k < len(left) and left[k] in _REL_SKIP and k + 1 < len(left) and \
                 left[k + 1] in (",", "and", "or"):
-            k += 1  # "the United States, the EU and Japan": "the" of the other name
+            k += 1  # "the Netherlands, the EU and Peru": "the" of the other name
         left = left[k:]
     # Only cues whose nearest word sits beside the target can match (an article may come
     # between a cue and the target on the left); they are tried in the lexicon's order.
@@ -1110,7 +1110,7 @@ def _override_by_relation_cues(rows: pd.DataFrame, labels: list, probs: np.ndarr
         lows, _, _, _, i, j = _sides(t, int(s), int(e))
         near = _unquoted(lows[max(0, i - 6):i])[-3:]
         if _COORDINATORS.intersection(near):
-            # A coordinated target ("with the United States and Japan"): the cue may sit
+            # A coordinated target ("with the Netherlands and Peru"): the cue may sit
             # before the first name.
             near = _unquoted(lows[max(0, i - 14):i])
         if cue_words.isdisjoint(near + _unquoted(lows[j:j + 8])[:4]):
