@@ -2595,3 +2595,17 @@ def test_bug_named_meetings_are_no_people(event):
     text = (f"Defence Secretary Jo Roe spoke on Saturday.\n\nAt the {event} in Oslo, delegates "
             "met for three days. “We are ready,” he said.")
     assert rows(text)[-1]["speaker"] == "Jo Roe"
+
+
+# Found on blind set 20: "At a news conference with Foreign Minister X, he said" gave X,
+# the person named in the phrase that opens the pronoun's own sentence, who cannot be its
+# subject.
+@pytest.mark.parametrize("opening", [
+    "At a news conference with Foreign Minister Bo Lee,",
+    "After talks with Bo Lee,",
+    "Standing beside Bo Lee,",
+])
+def test_bug_pronoun_skips_a_name_in_the_opening_phrase_of_its_sentence(opening):
+    text = (f"Prime Minister Jo Roe arrived in the capital on Monday.\n\n{opening} he said "
+            "the talks had gone well.")
+    assert rows(text)[-1]["speaker"] == "Jo Roe"

@@ -838,6 +838,7 @@ _DESCRIPTION_AFTER_RE = re.compile(
     r"(?=\s+(?:who|which|that|whose)\b|[,;:.!?\n]|$)")
 
 # Words opening a sentence with a phrase before its subject ("While ..., X said").
+_OPENING_PREPS = frozenset({"beside", "alongside", "next", "flanked", "together", "speaking"})
 _INTRO_WORDS = frozenset("""while when whenever although though if as because since after before
 unless until despite in on at during following with without after amid by for from under
 asked""".split())
@@ -2038,11 +2039,28 @@ class DocumentPeople:
             return None
         if pronoun.lower() not in ("he", "she"):
             return None
+        opening = self._opening_phrase(pos)
         while i >= 0:
             at, key = self.mentions[i]
+            if opening and opening[0] <= at < opening[1]:
+                i -= 1  # "After talks with X, he said": X is not the subject
+                continue
             if self._fits(key, want, at):
                 return self._sentence_subject(i, want, pos) or key
             i -= 1
+        return None
+
+    def _opening_phrase(self, pos: int) -> tuple[int, int] | None:
+        """Span of the phrase that opens the sentence of a pronoun at ``pos`` when the pronoun
+        follows it directly ("At a news conference with X, he said", "Standing beside X,
+        he ..."), else None."""
+        start = self._sentence_start(pos)
+        head = self.text[start:pos]
+        if not head.endswith(", ") or head.count(",") != 1:
+            return None
+        first = head.lstrip(" “\"").split(" ", 1)[0].lower()
+        if first in _INTRO_WORDS or first.endswith("ing") or first in _OPENING_PREPS:
+            return start, pos
         return None
 
     def _role_before(self, i: int) -> bool:
