@@ -424,3 +424,12 @@ def test_failed_run_leaves_no_output_folder_it_made(tmp_path, capsys):
     (tmp_path / "old").mkdir()
     assert main(["run", str(tmp_path / "bad.csv"), "--out", str(tmp_path / "old")]) == 2
     assert (tmp_path / "old").is_dir()
+
+
+def test_failed_run_never_removes_a_folder_reached_through_dotdot(tmp_path, capsys):
+    # Found in review: "new/../existing" counted the existing folder as made by the run.
+    (tmp_path / "existing").mkdir()
+    out = tmp_path / "new" / ".." / "existing"
+    assert main(["run", str(tmp_path / "nope.txt"), "--out", str(out)]) == 2
+    assert (tmp_path / "existing").is_dir()
+    assert not (tmp_path / "new").exists()

@@ -2609,3 +2609,36 @@ def test_bug_pronoun_skips_a_name_in_the_opening_phrase_of_its_sentence(opening)
     text = (f"Prime Minister Jo Roe arrived in the capital on Monday.\n\n{opening} he said "
             "the talks had gone well.")
     assert rows(text)[-1]["speaker"] == "Jo Roe"
+
+
+# Found by the review of the rules above (2026-12-02), tests first:
+@pytest.mark.parametrize("text, speaker, country", [
+    # the place an ambassador is posted to is not his country
+    ("“We are concerned,” Chinese Ambassador to Canada Xiao Qian said.", "Xiao Qian",
+     "China"),
+    ("“We are concerned,” Canada's Ambassador to Mexico Jo Hill said.", "Jo Hill", "Canada"),
+    ("“We are concerned,” Ambassador to Mexico Jo Hill said.", "Jo Hill", None),
+    # a name of common words stays a person when it is a speaker ("Frank Field")
+    ("“The cuts are cruel,” said Frank Field. He was frank about his fears and said the party "
+     "had lost the field. “We cannot win this,” he said.", "Frank Field", None),
+    # a title that opens with an event word is still a title
+    ("Campaign Manager Tom Hale spoke on Monday. “We are ahead,” Hale said.", "Tom Hale", None),
+])
+def test_bug_review_of_the_new_speaker_rules(text, speaker, country):
+    r = rows(text)[-1]
+    assert (r["speaker"], r["speaker_country"]) == (speaker, country)
+
+
+@pytest.mark.parametrize("text, country", [
+    # ambassadors and a description naming another country are not the dateline's
+    ("OSLO — Norway's prime minister met envoys on Monday.\n\n“Talks matter,” Ambassador "
+     "Jo Glass said.", None),
+    ("OSLO — Norway's spy agency said on Monday that drones had been seen.\n\nJo Kim, the "
+     "sister of Swedish leader Bo Kim, said the report was false.", None),
+    ("OSLO — Norway's government met on Monday.\n\nA Western government official said the "
+     "plan was sound.", None),
+    ("OSLO — Norway's government met on Monday.\n\nA WHO official said the plan was sound.",
+     None),
+])
+def test_bug_review_of_the_dateline_rule(text, country):
+    assert rows(text)[-1]["speaker_country"] == country

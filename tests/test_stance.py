@@ -818,19 +818,18 @@ def test_addressee_of_an_infinitive_is_a_scored_target(verb):
         assert not out["evidence"].iloc[0].startswith("relation cue")
 
 
-# Found on blind set 20: "in close coordination with the United States and Japan" and
-# "working with Australia and Britain" left both partners neutral: "coordination with" and
-# "working with" were no cues (NewsMTSC train: "work(ing) with X" is positive 4 of 5), and a
-# cue reached only the first of two coordinated targets.
+# Found on blind set 20: "cooperation with the United States and Japan" left the second
+# partner neutral: a cue reached only the first of two coordinated targets. (Set 20 also
+# prompted "coordination with X" and "work(ing) with X" as favor cues; the review of the
+# same day found them reporting a third party's collusion as often, so they were dropped.)
 @pytest.mark.parametrize("text,target,stance", [
-    ("The navy acted in close coordination with Japan.", "Japan", "favor"),
-    ("The navy acted in close coordination with the United States and Japan.", "Japan",
+    ("The navy deepened its cooperation with the United States and Japan.", "Japan",
      "favor"),
-    ("The navy acted in close coordination with the United States and Japan.",
+    ("The navy deepened its cooperation with the United States and Japan.",
      "United States", "favor"),
-    ("He said Washington was working with Australia and Britain on submarines.", "Britain",
-     "favor"),
-    ("He said Washington was working with Australia, Britain and Japan on submarines.",
+    ("He said Washington sought cooperation with Australia and Britain on submarines.",
+     "Britain", "favor"),
+    ("He said Washington sought cooperation with Australia, Britain and Japan on submarines.",
      "Britain", "favor"),
     ("The bloc agreed new sanctions on Russia and Belarus.", "Belarus", "against"),
 ])
@@ -848,8 +847,33 @@ def test_relation_cue_does_not_reach_past_a_non_target():
 
 @pytest.mark.parametrize("method", ["hybrid", "cnn"])
 def test_coordinated_target_takes_the_cue_in_the_default_and_hybrid_methods(method):
-    row = pd.DataFrame([_row("The navy acted in close coordination with the United States "
+    row = pd.DataFrame([_row("The navy deepened its cooperation with the United States "
                              "and Japan.", "Japan")])
     out = predict_stance_rows(row, method=method)
     assert out["stance"].iloc[0] == "favor"
     assert out["evidence"].iloc[0].startswith("relation cue ")
+
+
+# Found by the review of 2026-12-02: "work(ing) with X" and "in coordination with X" also
+# report a third party's collusion ("Iran is working with Russia to kill Ukrainians") and
+# refusals ("We refuse to work with China"), so they are no cues; and a cue carried over a
+# coordination crossed into the next clause.
+@pytest.mark.parametrize("text,target", [
+    ("Iran is working with Russia to kill Ukrainians.", "Russia"),
+    ("The Houthis launched the missiles in coordination with Iran.", "Iran"),
+])
+def test_work_with_is_no_relation_cue(text, target):
+    assert "relation " not in rules_stance(*_span(text, target))["evidence"]
+
+
+@pytest.mark.parametrize("text,target", [
+    ("Europe must keep up the pressure on Russia and Ukraine deserves our support.", "Ukraine"),
+    ("We condemned Russia and Ukraine thanked us for it.", "Ukraine"),
+    ("Our partnership with India and Pakistan's provocations are separate issues.",
+     "Pakistan"),
+    ("We deepened cooperation with Peru and Chile is watching nervously.", "Chile"),
+])
+def test_relation_cue_stays_in_its_clause(text, target):
+    evidence = rules_stance(*_span(text, target))["evidence"]
+    assert "(favor)" not in evidence and "relation condemn" not in evidence
+    assert "relation pressure on" not in evidence

@@ -11,6 +11,7 @@ that is the input is refused (2).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -188,7 +189,8 @@ def cmd_run(args) -> int:
     # Before the work, so that an output path that is the input or cannot be a folder stops
     # the run at once.
     check_output_folder(args.input, args.out)
-    out = Path(args.out).absolute()
+    # abspath, not Path.absolute: "new/../existing" must not count "existing" as made.
+    out = Path(os.path.abspath(args.out))
     made = [p for p in (out, *out.parents) if not p.exists()]
     out.mkdir(parents=True, exist_ok=True)
     try:

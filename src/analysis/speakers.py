@@ -124,6 +124,9 @@ _FIELD_ROLE_RE = re.compile(r"(?<=\s)(?:analyst|expert|specialist|watcher|schola
                             r"hand|observer|correspondent)s?\b")
 # Nouns that follow the name of a plan, an exercise or a place ("the Blue Kite contingency
 # plan", "the Iron Harbor exercise"); a person's name is followed by verbs instead.
+_SPEECH_AFTER_RE = re.compile(r",?\s+(?:said|says|told|added|asked|wrote|warned)\b")
+_SPEECH_BEFORE_RE = re.compile(r"\b(?:said|says|added|asked|wrote|warned)\s+$")
+_SENT_TO_BEFORE_RE = re.compile(r"\b(?:[Aa]mbassador|[Ee]nvoy)s?\s+(?:to|at)\s+(?:the\s+)?$")
 _LOWER_NEXT_RE = re.compile(
     r" (?:contingency|plan|plans|exercise|exercises|drill|drills|war ?games|operation|"
     r"operations|talks|summit|initiative|programme|program|project|doctrine|strategy|"
@@ -611,11 +614,15 @@ _STATE_BODY_RE = re.compile(r"(?i)\b(?:ministry|government|state department|defe
 # places a person at an institution somewhere ("an analyst at the X Institute in Y").
 _INTERNATIONAL_RE = re.compile(
     r"\b(?:NATO|U\.?N\.?|United Nations|EU|E\.U\.|European (?:Union|Commission|Council)|"
-    r"IAEA|OSCE|ASEAN|African Union|World Bank|IMF|Red Cross|Interpol|secretary-general|"
+    r"IAEA|OSCE|ASEAN|African Union|World Bank|IMF|Red Cross|Interpol|WHO|ICC|ICJ|UNHCR|"
+    r"UNICEF|WFP|OPEC|G7|G20|Amnesty|Human Rights Watch|secretary-general|"
     r"Secretary-General)\b")
 # Roles whose holders a story names without a country whatever their nationality.
 _UNAFFILIATED_ROLES = frozenset({"analyst", "expert", "researcher", "scholar", "professor",
-                                 "fellow", "economist", "historian", "envoy", "mediator"})
+                                 "fellow", "economist", "historian", "envoy", "mediator",
+                                 "ambassador", "diplomat"})
+_FOREIGN_RE = re.compile(r"\b(?:Western|European|Arab|Asian|African|Latin American|foreign|"
+                         r"international|visiting)\b")
 _COORDINATED_RE = re.compile(r"[’']?s?\s*(?:and|or|,)\s+(?:the\s+)?[A-Z]")
 _AFFILIATION_RE = re.compile(r"\b(?:at|of|with)\s+(?:the\s+)?[A-Z][\w-]*.*\bin\s+[A-Z]")
 # Capitalised words that may precede it ("the Foreign Ministry", "External Affairs Ministry"),
@@ -1856,15 +1863,31 @@ class DocumentPeople:
                     all(w.isupper() and len(w) > 2 for w in toks):
                 continue  # a dateline or heading in capitals ("OTTAWA FALLS, ..."), not a name
             first = toks[0].lower()
-            if (first in _THING_FIRST_WORDS and not (
-                    first in _COMPASS_WORDS and (len(toks) > 2 or tuple(
-                        w.lower() for w in toks[:2]) in titles.countries))) or \
-                    _NAMED_THING_RE.search(text, max(0, s - 16), s):
+            thing = (first in _THING_FIRST_WORDS and not (
+                first in _COMPASS_WORDS and (len(toks) > 2 or tuple(
+                    w.lower() for w in toks[:2]) in titles.countries))) or \
+                _NAMED_THING_RE.search(text, max(0, s - 16), s) is not None
+            if thing and not _parse_shared(" ".join(toks), titles).role:
                 # "Operation Blue Harbor", "the South Caucasus", "code-named Vigilant Eagle":
-                # an operation, a region, a named thing, not a person.
+                # an operation, a region, a named thing, not a person ("Campaign Manager X"
+                # is a title).
                 continue
-            if len(toks) >= 3 and len(toks[0]) >= 3 and toks[0].isalpha() and toks[0].isupper():
-                toks = toks[1:]  # "Ambassador to NATO Tom Roe": the organisation is not his
+            if _SENT_TO_BEFORE_RE.search(text, max(0, s - 24), s):
+                # "Chinese Ambassador to Ruritania Xiao Qian", "Ambassador to NATO Tom Roe":
+                # the place or body he is sent to is not part of his name nor his country.
+                k = 0
+                while k < len(toks) - 2 and (
+                        (toks[k].isalpha() and toks[k].isupper())
+                        or (toks[k].lower(),) in titles.countries
+                        or tuple(w.lower() for w in toks[k:k + 2]) in titles.countries):
+                    k += 2 if tuple(w.lower() for w in toks[k:k + 2]) in titles.countries \
+                        else 1
+                if k:
+                    s = text.index(toks[k], s)
+                    toks = toks[k:]
+            elif len(toks) >= 3 and len(toks[0]) >= 3 and toks[0].isalpha() and \
+                    toks[0].isupper():
+                toks = toks[1:]  # "NATO Tom Roe": the organisation is not part of his name
                 s = text.index(toks[0], s)
             cut = next((k for k, w in enumerate(toks) if k and w.lower() in _NOT_IN_NAMES), 0)
             if cut:
@@ -1882,7 +1905,7 @@ class DocumentPeople:
                 continue  # "the Blue Kite contingency plan": a thing's name before its noun
             words = _drop_particles([w for w in sp.name.split() if not _is_initial(w)])
             if len(words) >= 2 and not (sp.role or sp.gender) and self._names_no_one(words) \
-                    and self.roster.lookup(sp.name) is None:
+                    and self.roster.lookup(sp.name) is None and not self._speaks(s, m.end()):
                 continue
             if len(words) == 2 and words[0][:1].isupper() and \
                     words[0].lower() in _PARTICLES and self._particle_surname(words):
@@ -1955,6 +1978,12 @@ class DocumentPeople:
         self._first_at: dict[str, int] = {}
         for o, key in self.mentions:
             self._first_at.setdefault(key, o)
+
+    def _speaks(self, start: int, end: int) -> bool:
+        """Whether the capitalised phrase at ``start:end`` is a speaker ("said Frank Field",
+        "Frank Field said"): then it is a name even when its words are common ones."""
+        return _SPEECH_AFTER_RE.match(self.text, end) is not None or \
+            _SPEECH_BEFORE_RE.search(self.text, max(0, start - 12), start) is not None
 
     def _names_no_one(self, words: list[str]) -> bool:
         """Whether untitled capitalised words are a heading or a title of a work rather than a
@@ -2410,7 +2439,11 @@ class DocumentPeople:
                 or _GOVERNMENT_RE.search(mention) is not None) or role in _UNAFFILIATED_ROLES:
             return name, role, country
         described = f"{mention} {appositive or ''}"
-        if _INTERNATIONAL_RE.search(described) or _AFFILIATION_RE.search(appositive or ""):
+        if _INTERNATIONAL_RE.search(described) or _AFFILIATION_RE.search(appositive or "") \
+                or _FOREIGN_RE.search(described) or any(
+                    c != home for c, _ in self._countries_in(described)):
+            # An international body, an institution elsewhere, "a Western official", or a
+            # description naming another country ("the sister of Ruritanian leader X").
             return name, role, country
         return name, role, home
 

@@ -318,6 +318,10 @@ def _rules_score(ctx: _Context, lex: dict, val: dict) -> tuple[float, list[str]]
 
 _REL_SKIP = ("the", "a", "an")
 _COORDINATORS = frozenset({"and", "or", ","})
+#: Tokens that may follow the last target of a coordination a cue governs ("with X and Y.",
+#: "with X and Y to ...", "on X and Y over ..."); a verb or "'s" starts another clause.
+_COORDINATION_END = frozenset(". , ; : ! ? ) ” \" and or to on in at for over about as "
+                              "from under after before this next last until by".split())
 #: Score a matched relation cue adds in the rules method; the sentence tone is damped by
 #: :data:`_REL_TONE` so the cue decides unless the tone is extreme.
 _REL_STRENGTH = 1.5
@@ -336,7 +340,10 @@ def _relation(ctx: _Context, lex: dict) -> tuple[int, list[str]]:
     # A cue governs every target of a coordination: "cooperation with the Netherlands and
     # Peru", "sanctions on Russia, Belarus and Iran". Back over "and"/"or"/"," and another
     # target's name (read as _NAME) to the words before the first.
-    while len(left) > 1 and left[0] in ("and", "or", ",") and left[1] == _NAME:
+    # Only when the target ends the coordination: "pressure on Russia and Ukraine deserves
+    # support" joins two clauses, and "Ukraine" is the next one's subject.
+    while len(left) > 1 and left[0] in ("and", "or", ",") and left[1] == _NAME and (
+            not right or right[0] in _COORDINATION_END):
         k = 1
         while k < len(left) and left[k] == _NAME:
             k += 1
