@@ -713,7 +713,8 @@ def _hostile_own_case(country="Brazil"):
     mentions = pd.concat([mentions, pd.DataFrame({
         "doc_id": ["d"], "quote_id": ["d:0"], "target": ["Mexico"], "mention": ["Mexico"],
         "mention_start": [c], "mention_end": [c + len("Mexico")]})], ignore_index=True)
-    return mentions, quotes.assign(speaker=["Ana Ruiz"], speaker_country=[country]), docs
+    return mentions, quotes.assign(speaker=["Ana Ruiz"], speaker_country=[country],
+                                   speaker_role=["foreign minister"]), docs
 
 
 def test_own_targets_not_against_keeps_the_more_probable_of_favor_and_neutral():
@@ -877,3 +878,18 @@ def test_relation_cue_stays_in_its_clause(text, target):
     evidence = rules_stance(*_span(text, target))["evidence"]
     assert "(favor)" not in evidence and "relation condemn" not in evidence
     assert "relation pressure on" not in evidence
+
+
+# Found on blind set 19 and by the review: opposition lawmakers and leaders do attack their
+# own country by name ("Russia is ruled by a murderer"), so not_against holds only for
+# speakers in office for their state (ministers, spokespeople, officials, a government).
+@pytest.mark.parametrize("role, kept", [
+    ("foreign minister", True), ("spokesperson", True), ("government", True),
+    ("official", True), ("lawmaker", False), ("leader", False), ("senator", False),
+    ("analyst", False), ("former official", False), (None, False),
+])
+def test_not_against_only_for_speakers_in_office(role, kept):
+    mentions, quotes, docs = _hostile_own_case()
+    quotes = quotes.assign(speaker_role=[role])
+    out = score_stance(mentions, quotes, docs, method="rules", own_targets="not_against")
+    assert (out.iloc[0].stance != "against") == kept

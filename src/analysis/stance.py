@@ -1279,6 +1279,22 @@ def _speaker_targets(speaker, country, targets: str | Path = TARGETS_FILE) -> se
     return own
 
 
+#: Roles of speakers in office for their state, who seldom oppose it by name
+#: (``own_targets="not_against"``); lawmakers, opposition leaders, analysts and former
+#: officials do.
+_OFFICE_RE = re.compile(r"minister|secretary|president|premier|chancellor|spokes|ambassador|"
+                        r"envoy|official|government|king|emir|general|admiral|commander|"
+                        r"governor|mayor|diplomat|chief")
+
+
+def _in_office(roles, qid) -> bool:
+    role = None if roles is None else roles.loc[qid]
+    if not isinstance(role, str):
+        return False
+    return not role.startswith("former") and all(
+        _OFFICE_RE.search(r) for r in role.split("; ") if r)
+
+
 def check_options(method: str, own_targets: str = DEFAULT_OWN_TARGETS) -> None:
     """Refuse a stance method or ``own_targets`` value that is not known (``ValueError``
     naming the allowed values); :func:`analysis.pipeline.run` calls it before any work."""
@@ -1320,8 +1336,10 @@ def score_stance(mentions: pd.DataFrame, quotes: pd.DataFrame,
         protest over the reckless launch") as stance toward the speaker's own side, while
         ministers and their spokespeople seldom oppose it (none of 107 own-country mentions
         in four blind test sets of government voices, 4 of 16 in one of opposition critics).
-        It is wrong for an opposition politician who attacks their own government by the
-        country's name: use ``"score"`` for such a corpus. The evidence starts with "own
+        It applies only to speakers in office for their state (a ``speaker_role`` of a
+        minister, secretary, president, spokesperson, ambassador, official, government,
+        general, ...; not a lawmaker, leader, analyst or former official), since opposition
+        politicians do attack their own country by name. The evidence starts with "own
         target of the speaker" and keeps what the method said. Without the
         ``speaker_country`` column (a bare quotes table) only a speaker that is itself a
         target counts as own; ``"neutral"`` refuses such a table. ``"neutral"``: such mentions are neutral with
@@ -1405,6 +1423,7 @@ def score_stance(mentions: pd.DataFrame, quotes: pd.DataFrame,
     if own_targets != "score":
         speakers = qmap["speaker"] if "speaker" in qmap.columns else None
         countries = qmap["speaker_country"] if "speaker_country" in qmap.columns else None
+        roles = qmap["speaker_role"] if "speaker_role" in qmap.columns else None
         own = {qid: _speaker_targets(None if speakers is None else speakers.loc[qid],
                                      None if countries is None else countries.loc[qid],
                                      targets)
@@ -1418,7 +1437,7 @@ def score_stance(mentions: pd.DataFrame, quotes: pd.DataFrame,
                 evidence[k] = f"own target of the speaker ({target}): neutral; {said}"
                 labels[k] = "neutral"
                 probs[k] = [0.0, 0.0, 1.0]
-            elif labels[k] == "against":
+            elif labels[k] == "against" and _in_office(roles, qid):
                 # The against share goes to the label kept, so the row still sums to one.
                 keep = 1 if probs[k][1] >= probs[k][2] else 2
                 evidence[k] = (f"own target of the speaker ({target}): not against; {method} "
