@@ -2642,3 +2642,17 @@ def test_bug_review_of_the_new_speaker_rules(text, speaker, country):
 ])
 def test_bug_review_of_the_dateline_rule(text, country):
     assert rows(text)[-1]["speaker_country"] == country
+
+
+# Found on blind sets 19, 20 and 21: "Britain, France and Germany said" lost its first
+# member ("France; Germany"), as did "Australia, the United States and Britain".
+@pytest.mark.parametrize("subject, speaker", [
+    ("Britain, France and Germany", "United Kingdom; France; Germany"),
+    ("Canada, the United States and Britain", "Canada; United States; United Kingdom"),
+    ("In a joint statement, Britain, France and Germany", "United Kingdom; France; Germany"),
+    # a place opening the sentence is no member
+    ("In Paris, France and Germany", "France; Germany"),
+])
+def test_bug_a_list_of_three_sources_keeps_every_member(subject, speaker):
+    (r,) = rows(f"{subject} said in a joint statement that the resolution was needed.")
+    assert r["speaker"] == speaker

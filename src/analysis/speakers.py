@@ -127,6 +127,8 @@ _FIELD_ROLE_RE = re.compile(r"(?<=\s)(?:analyst|expert|specialist|watcher|schola
 _SPEECH_AFTER_RE = re.compile(r",?\s+(?:said|says|told|added|asked|wrote|warned)\b")
 _SPEECH_BEFORE_RE = re.compile(r"\b(?:said|says|added|asked|wrote|warned)\s+$")
 _SENT_TO_BEFORE_RE = re.compile(r"\b(?:[Aa]mbassador|[Ee]nvoy)s?\s+(?:to|at)\s+(?:the\s+)?$")
+# A member of a list of sources: a capitalised name, with "the" ("the United States").
+_LIST_MEMBER_RE = re.compile(r"(?:the )?[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}")
 _LOWER_NEXT_RE = re.compile(
     r" (?:contingency|plan|plans|exercise|exercises|drill|drills|war ?games|operation|"
     r"operations|talks|summit|initiative|programme|program|project|doctrine|strategy|"
@@ -1452,6 +1454,20 @@ def _subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
                                         t)
             if k2 <= k - 2:
                 k = k2
+                # "Britain, France and Germany said": the earlier members of a list that
+                # opens the sentence ("In Paris, France and Germany said" does not).
+                k3 = k
+                while k3 >= 2 and toks[k3 - 1][2] == "," and _is_cap(toks[k3 - 2][2]) and \
+                        toks[k3 - 2][2].lower() not in _CAP_STOP:
+                    k3 = _cap_run_back(toks, k3 - 2, t)
+                    if k3 >= 1 and toks[k3 - 1][2].lower() == "the":
+                        k3 -= 1
+                if k3 < k and (k3 == 0 or toks[k3][0] <= lo + 1
+                               or toks[k3 - 1][2] in (".", "!", "?", "”", '"')
+                               # after an opening phrase: "In a statement, Britain, ..."
+                               or (toks[k3 - 1][2] == "," and k3 >= 2
+                                   and toks[k3 - 2][2].islower())):
+                    k = k3
         return toks[k][0], _name_end(text, toks[j]), appos
     if appos is not None or not allow_nominal:
         return None
@@ -2541,7 +2557,11 @@ class DocumentPeople:
                 and holder.end() <= mention.index(" and ")):
             # ("Officials in X and Y" is one group of people, not two speakers.)
             parts = [p for p in mention.split(" and ") if p.strip()]
-            if len(parts) == 2:
+            if len(parts) == 2 and ", " in parts[0] and all(
+                    _LIST_MEMBER_RE.fullmatch(p) for p in parts[0].split(", ")):
+                # "Britain, France and Germany": every member of the list.
+                parts = [*parts[0].split(", "), parts[1]]
+            if len(parts) >= 2:
                 got = [self.resolve(p.strip(), start + mention.index(p)) for p in parts]
                 if all(g[0] for g in got):
                     return _join_sources(got)
