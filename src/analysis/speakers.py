@@ -127,7 +127,7 @@ _FIELD_ROLE_RE = re.compile(r"(?<=\s)(?:analyst|expert|specialist|watcher|schola
 _SPEECH_AFTER_RE = re.compile(r",?\s+(?:said|says|told|added|asked|wrote|warned)\b")
 _SPEECH_BEFORE_RE = re.compile(r"\b(?:said|says|added|asked|wrote|warned)\s+$")
 _SENT_TO_BEFORE_RE = re.compile(r"\b(?:[Aa]mbassador|[Ee]nvoy)s?\s+(?:to|at)\s+(?:the\s+)?$")
-# A member of a list of sources: a capitalised name, with "the" ("the United States").
+# A member of a list of sources: a capitalised name, with "the" ("the Netherlands").
 _LIST_MEMBER_RE = re.compile(r"(?:the )?[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}")
 _LOWER_NEXT_RE = re.compile(
     r" (?:contingency|plan|plans|exercise|exercises|drill|drills|war ?games|operation|"
