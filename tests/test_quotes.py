@@ -2656,3 +2656,15 @@ def test_bug_review_of_the_dateline_rule(text, country):
 def test_bug_a_list_of_three_sources_keeps_every_member(subject, speaker):
     (r,) = rows(f"{subject} said in a joint statement that the resolution was needed.")
     assert r["speaker"] == speaker
+
+
+# Found on blind set 21: "The minister said" after "Defence Minister X" stayed "minister";
+# a bare office word names the one person whose title ends in it.
+@pytest.mark.parametrize("others, speaker", [
+    ("", "Tomas Wren"),
+    ("Foreign Minister Ana Ruiz agreed. ", "minister"),  # two ministers: not guessed
+])
+def test_bug_the_minister_after_a_full_title(others, speaker):
+    text = ("Defence Minister Tomas Wren said the deployment was needed. " + others +
+            "\n\nThe minister said the troops would stay until spring.")
+    assert rows(text)[-1]["speaker"] == speaker

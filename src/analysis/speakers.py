@@ -129,6 +129,8 @@ _SPEECH_BEFORE_RE = re.compile(r"\b(?:said|says|added|asked|wrote|warned)\s+$")
 _SENT_TO_BEFORE_RE = re.compile(r"\b(?:[Aa]mbassador|[Ee]nvoy)s?\s+(?:to|at)\s+(?:the\s+)?$")
 # A member of a list of sources: a capitalised name, with "the" ("the Netherlands").
 _LIST_MEMBER_RE = re.compile(r"(?:the )?[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}")
+_BARE_OFFICES = frozenset({"minister", "secretary", "spokesperson", "ambassador", "envoy",
+                           "general", "commander", "adviser", "director"})
 _LOWER_NEXT_RE = re.compile(
     r" (?:contingency|plan|plans|exercise|exercises|drill|drills|war ?games|operation|"
     r"operations|talks|summit|initiative|programme|program|project|doctrine|strategy|"
@@ -2423,7 +2425,11 @@ class DocumentPeople:
         found = None
         for key in self.people:
             _, role, country = self.describe(key, said=False)
-            if role != sp.role or (sp.country and country and country != sp.country):
+            # "the minister" after "Defence Minister X": a bare office word names the
+            # holder of a title ending in it.
+            fits = role == sp.role or (sp.role in _BARE_OFFICES and isinstance(role, str)
+                                        and role.endswith(" " + sp.role))
+            if not fits or (sp.country and country and country != sp.country):
                 continue
             if sp.country and country != sp.country and \
                     start > self._first_at.get(key, len(self.text)):
