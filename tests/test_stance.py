@@ -660,14 +660,21 @@ def test_teacher_probabilities_soften_with_temperature():
 
 
 # ------------------------------------------------------- own targets (self-reference)
-def _own_case(speaker_country="Brazil", speaker="Ana Ruiz"):
-    doc = ("Ana Ruiz said Brazil was proud to be a trusted partner and praised Mexico for its "
-           "generous help.")
-    mentions, quotes, docs = _one_quote(doc, "Brazil", "help", "Brazil", "indirect")
+def _brazil_and_mexico(doc, last_word):
+    """One indirect quotation by Ana Ruiz from "Brazil" to ``last_word``, with mentions of
+    Brazil and Mexico."""
+    mentions, quotes, docs = _one_quote(doc, "Brazil", last_word, "Brazil", "indirect")
     c = doc.index("Mexico")
     mentions = pd.concat([mentions, pd.DataFrame({
         "doc_id": ["d"], "quote_id": ["d:0"], "target": ["Mexico"], "mention": ["Mexico"],
         "mention_start": [c], "mention_end": [c + len("Mexico")]})], ignore_index=True)
+    return mentions, quotes, docs
+
+
+def _own_case(speaker_country="Brazil", speaker="Ana Ruiz"):
+    mentions, quotes, docs = _brazil_and_mexico(
+        "Ana Ruiz said Brazil was proud to be a trusted partner and praised Mexico for its "
+        "generous help.", "help")
     quotes = quotes.assign(speaker=[speaker], speaker_country=[speaker_country])
     return mentions, quotes, docs
 
@@ -706,13 +713,9 @@ def test_own_targets_neutral_sets_the_speakers_own_targets_to_neutral(country, s
 # called a third to a half of them so, reading the tone of a threat-laden sentence ("Tokyo
 # lodged a protest over the reckless launch") as stance toward the speaker's own side.
 def _hostile_own_case(country="Brazil"):
-    doc = ("Ana Ruiz said Brazil faced a brutal, reckless and illegal attack and blamed "
-           "Mexico for the deadly violence.")
-    mentions, quotes, docs = _one_quote(doc, "Brazil", "violence", "Brazil", "indirect")
-    c = doc.index("Mexico")
-    mentions = pd.concat([mentions, pd.DataFrame({
-        "doc_id": ["d"], "quote_id": ["d:0"], "target": ["Mexico"], "mention": ["Mexico"],
-        "mention_start": [c], "mention_end": [c + len("Mexico")]})], ignore_index=True)
+    mentions, quotes, docs = _brazil_and_mexico(
+        "Ana Ruiz said Brazil faced a brutal, reckless and illegal attack and blamed Mexico "
+        "for the deadly violence.", "violence")
     return mentions, quotes.assign(speaker=["Ana Ruiz"], speaker_country=[country],
                                    speaker_role=["foreign minister"]), docs
 

@@ -921,8 +921,6 @@ def extract_document(text: str, doc_id: str = "doc", *, story_end: int | None = 
     return _finish(d, doc_id, records)
 
 
-
-
 def _classify_direct(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, headline: bool
                      ) -> None:
     text = d.text

@@ -122,8 +122,6 @@ central""".split()))
 # Roles named by their field ("an Iran analyst", "a China expert").
 _FIELD_ROLE_RE = re.compile(r"(?<=\s)(?:analyst|expert|specialist|watcher|scholar|researcher|"
                             r"hand|observer|correspondent)s?\b")
-# Nouns that follow the name of a plan, an exercise or a place ("the Blue Kite contingency
-# plan", "the Iron Harbor exercise"); a person's name is followed by verbs instead.
 _SPEECH_AFTER_RE = re.compile(r",?\s+(?:said|says|told|added|asked|wrote|warned)\b")
 _SPEECH_BEFORE_RE = re.compile(r"\b(?:said|says|added|asked|wrote|warned)\s+$")
 _SENT_TO_BEFORE_RE = re.compile(r"\b(?:[Aa]mbassador|[Ee]nvoy)s?\s+(?:to|at)\s+(?:the\s+)?$")
@@ -131,6 +129,8 @@ _SENT_TO_BEFORE_RE = re.compile(r"\b(?:[Aa]mbassador|[Ee]nvoy)s?\s+(?:to|at)\s+(
 _LIST_MEMBER_RE = re.compile(r"(?:the )?[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}")
 _BARE_OFFICES = frozenset({"minister", "secretary", "spokesperson", "ambassador", "envoy",
                            "general", "commander", "adviser", "director"})
+# Nouns that follow the name of a plan, an exercise or a place ("the Blue Kite contingency
+# plan", "the Iron Harbor exercise"); a person's name is followed by verbs instead.
 _LOWER_NEXT_RE = re.compile(
     r" (?:contingency|plan|plans|exercise|exercises|drill|drills|war ?games|operation|"
     r"operations|talks|summit|initiative|programme|program|project|doctrine|strategy|"
@@ -548,7 +548,7 @@ def _sent_to_name(mention: str, t: Titles) -> Speaker | None:
 
 
 def _parse_mention(mention: str, t: Titles) -> Speaker:
-    sent = _sent_to_name(mention, t) if _SENT_TO_NAME_RE.match(mention) else None
+    sent = _sent_to_name(mention, t)
     if sent is not None:
         return sent
     # "a spokesperson for the embassy", "a spokeswoman for President X", "officials at the
@@ -1894,12 +1894,12 @@ class DocumentPeople:
                 # "Chinese Ambassador to Ruritania Xiao Qian", "Ambassador to NATO Tom Roe":
                 # the place or body he is sent to is not part of his name nor his country.
                 k = 0
-                while k < len(toks) - 2 and (
-                        (toks[k].isalpha() and toks[k].isupper())
-                        or (toks[k].lower(),) in titles.countries
-                        or tuple(w.lower() for w in toks[k:k + 2]) in titles.countries):
-                    k += 2 if tuple(w.lower() for w in toks[k:k + 2]) in titles.countries \
-                        else 1
+                while k < len(toks) - 2:
+                    two = tuple(w.lower() for w in toks[k:k + 2]) in titles.countries
+                    if not (two or (toks[k].isalpha() and toks[k].isupper())
+                            or (toks[k].lower(),) in titles.countries):
+                        break
+                    k += 2 if two else 1
                 if k:
                     s = text.index(toks[k], s)
                     toks = toks[k:]
@@ -2262,14 +2262,8 @@ class DocumentPeople:
         """The first country named in the sentence before ``pos`` ("Canada ..., it said")."""
         text = self.text
         s = max(text.rfind(". ", 0, pos), text.rfind("\n", 0, pos)) + 1
-        for m in _CAPRUN_RE.finditer(text, s, pos):
-            low = _strip_possessive(m.group()).lower().split()
-            for i in range(len(low)):
-                c = self.titles.countries.get(tuple(low[i:i + 2])) or \
-                    self.titles.countries.get((low[i],))
-                if c:
-                    return c
-        return None
+        named = self._countries_in(text[s:pos])
+        return named[0][0] if named else None
 
     def describe(self, key: str, said: bool = True) -> tuple[str, str | None, str | None]:
         """(canonical name, role, country) of a person; roster values win. ``said=False``
@@ -2491,9 +2485,8 @@ class DocumentPeople:
             # Negotiators for Yemen's government ..." and "NEW DELHI — India and Pakistan
             # accused each other ..." report on others, whose officials come unlabelled too.
             lede = text[m.end():pe].split(". ", 1)[0]
-            named = [c for c, _ in self._countries_in(lede)]
-            if named[:1] == [home] and not _COORDINATED_RE.match(
-                    lede, self._countries_in(lede)[0][1]):
+            named = self._countries_in(lede)
+            if named and named[0][0] == home and not _COORDINATED_RE.match(lede, named[0][1]):
                 self._home = home
             break
         return self._home

@@ -342,13 +342,13 @@ def _relation(ctx: _Context, lex: dict) -> tuple[int, list[str]]:
     # target's name (read as _NAME) to the words before the first.
     # Only when the target ends the coordination: "pressure on Russia and Ukraine deserves
     # support" joins two clauses, and "Ukraine" is the next one's subject.
-    while len(left) > 1 and left[0] in ("and", "or", ",") and left[1] == _NAME and (
+    while len(left) > 1 and left[0] in _COORDINATORS and left[1] == _NAME and (
             not right or right[0] in _COORDINATION_END):
         k = 1
         while k < len(left) and left[k] == _NAME:
             k += 1
         if k < len(left) and left[k] in _REL_SKIP and k + 1 < len(left) and \
-                left[k + 1] in (",", "and", "or"):
+                left[k + 1] in _COORDINATORS:
             k += 1  # "the Netherlands, the EU and Peru": "the" of the other name
         left = left[k:]
     # Only cues whose nearest word sits beside the target can match (an article may come
@@ -1342,8 +1342,8 @@ def score_stance(mentions: pd.DataFrame, quotes: pd.DataFrame,
         politicians do attack their own country by name. The evidence starts with "own
         target of the speaker" and keeps what the method said. Without the
         ``speaker_country`` column (a bare quotes table) only a speaker that is itself a
-        target counts as own; ``"neutral"`` refuses such a table. ``"neutral"``: such mentions are neutral with
-        probabilities (0, 0, 1), by the convention that a speaker's account of their own
+        target counts as own; ``"neutral"`` refuses such a table. ``"neutral"``: such
+        mentions are neutral with probabilities (0, 0, 1), by the convention that a speaker's account of their own
         side is no stance toward it; the evidence starts with "own target of the speaker"
         and keeps what the method said. Own targets are the quotation's ``speaker_country``
         (each of ``"A; B"``) and a ``speaker`` whose whole name is a target ("the
@@ -1432,9 +1432,9 @@ def score_stance(mentions: pd.DataFrame, quotes: pd.DataFrame,
                                               strict=True)):
             if target not in own[qid]:
                 continue
-            said = f"{method} said {labels[k]} {probs[k].max():.2f}; {evidence[k]}"
             if own_targets == "neutral":
-                evidence[k] = f"own target of the speaker ({target}): neutral; {said}"
+                evidence[k] = (f"own target of the speaker ({target}): neutral; {method} said "
+                               f"{labels[k]} {probs[k].max():.2f}; {evidence[k]}")
                 labels[k] = "neutral"
                 probs[k] = [0.0, 0.0, 1.0]
             elif labels[k] == "against" and _in_office(roles, qid):
