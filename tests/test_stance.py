@@ -506,12 +506,13 @@ def test_sample_article_stance_against_gold(method):
     # Measured (see data/models/MODEL_CARD.md): model 22/24, rules and hybrid 23/24, cnn and
     # neural 21/24. Before 2026-12-02: cnn 19, neural 21. The cues of that day put cnn and
     # neural at 22 and 23; reading the reporting clause ("reaffirming the White House's
-    # position", gold neutral, borderline favor) costs them one each.
-    assert right == {"cnn": 21, "hybrid": 23, "model": 22, "rules": 23, "neural": 21}[method]
+    # position", gold neutral, borderline favor) costs them one each. The holder of a reported
+    # position (own_targets="not_against", found on blind sets 17-21) gives it back: 22 each.
+    assert right == {"cnn": 22, "hybrid": 23, "model": 22, "rules": 23, "neural": 22}[method]
     assert (m["method"] == method).all()
     wrong = m[m.stance != m.stance_gold]
     if method in ("cnn", "neural"):
-        assert sorted(wrong["mention"]) == ["Australia", "U.N.", "White House"]
+        assert sorted(wrong["mention"]) == ["Australia", "U.N."]
     # Every method now gets every North Korea mention (the North, provocations by North
     # Korea, the threat emanating from the North, keeping the North in check).
     assert (m[m.target == "North Korea"].stance == "against").all()
@@ -896,3 +897,65 @@ def test_not_against_only_for_speakers_in_office(role, kept):
     quotes = quotes.assign(speaker_role=[role])
     out = score_stance(mentions, quotes, docs, method="rules", own_targets="not_against")
     assert (out.iloc[0].stance != "against") == kept
+
+
+# Found on blind sets 17-21 (coded with our codebook, where "a reported position" is
+# neutral): a government speaker's own state as the holder of a position ("Riyadh supported
+# the UN track", "Paris welcomed the move", "Indonesia's position on ... is well known") was
+# coded neutral 12 times and favor once, but the methods read the position verb as favor
+# towards the state that holds it.
+def _holder_case(doc, quote_from, quote_to, role="foreign minister", country="Brazil"):
+    mentions, quotes, docs = _one_quote(doc, quote_from, quote_to, "Brazil", "indirect")
+    return mentions, quotes.assign(speaker=["Ana Ruiz"], speaker_country=[country],
+                                   speaker_role=[role]), docs
+
+
+@pytest.mark.parametrize("doc, quote_from, quote_to", [
+    ("Ana Ruiz said Brazil hoped for a generous, wise and lasting peace.", "Brazil", "peace"),
+    ("Ana Ruiz said that Brazil strongly supported the excellent peace plan.", "Brazil", "plan"),
+    ("Ana Ruiz said Brazil had always backed a fair and peaceful solution.", "Brazil",
+     "solution"),
+    ("Ana Ruiz said Brazil remained committed to a friendly, lasting peace.", "Brazil",
+     "peace"),
+    ("Ana Ruiz said Brazil's position on the excellent talks was well known.", "Brazil",
+     "known"),
+    ("Ana Ruiz said the talks went well, reaffirming Brazil’s stance that peace is good.",
+     "the talks", "good"),
+])
+def test_own_state_holding_a_reported_position_is_neutral(doc, quote_from, quote_to):
+    mentions, quotes, docs = _holder_case(doc, quote_from, quote_to)
+    scored = score_stance(mentions, quotes, docs, method="rules", own_targets="score")
+    assert scored.iloc[0].stance == "favor"
+    out = score_stance(mentions, quotes, docs, method="rules")
+    row = out.iloc[0]
+    assert (row.stance, row.p_favor, row.p_against, row.p_neutral) == ("neutral", 0, 0, 1)
+    assert row.evidence.startswith("own target of the speaker (Brazil): holder of a reported "
+                                   "position, neutral; rules said favor")
+    # Another state's position stays scored: only the speaker's own side is a holder here.
+    other = score_stance(*_holder_case(doc, quote_from, quote_to, country="Chile"),
+                         method="rules")
+    assert other.iloc[0].stance == "favor"
+    # Opposition speakers, as for not_against, are scored.
+    lawmaker = score_stance(*_holder_case(doc, quote_from, quote_to, role="lawmaker"),
+                            method="rules")
+    assert lawmaker.iloc[0].stance == "favor"
+
+
+@pytest.mark.parametrize("doc, quote_from, quote_to", [
+    # A party to cooperation, not the holder of a position (the codebook's favor).
+    ("Ana Ruiz said Brazil and Chile would hold joint drills with great success.", "Brazil",
+     "success"),
+    ("Ana Ruiz said Brazil would work with its trusted partners and welcomed their help.",
+     "Brazil", "help"),
+    # The object of the position verb, not its subject.
+    ("Ana Ruiz said Chile welcomed Brazil as a trusted and valued partner.", "Chile",
+     "partner"),
+    # A possessive that holds no position.
+    ("Ana Ruiz said Brazil's generous partners had helped greatly.", "Brazil", "greatly"),
+])
+def test_own_state_that_holds_no_reported_position_is_scored(doc, quote_from, quote_to):
+    mentions, quotes, docs = _holder_case(doc, quote_from, quote_to)
+    base = score_stance(mentions, quotes, docs, method="rules", own_targets="score")
+    out = score_stance(mentions, quotes, docs, method="rules")
+    assert "holder of a reported position" not in out.iloc[0].evidence
+    assert out.iloc[0].stance == base.iloc[0].stance

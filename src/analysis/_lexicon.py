@@ -162,6 +162,8 @@ def stance_lexicon(path: str = str(STANCE_LEXICON_FILE)) -> dict:
     -------
     dict
         ``negators`` (set), ``break_punct`` (set), ``break_words`` (set), ``directed`` (set),
+        ``position_verbs`` and ``position_nouns`` (sets: how a speaker reports a position its
+        own side holds),
         ``valence`` (dict word -> float), ``relations`` (list of ``(stance, before, after,
         pattern)``: ``before`` the lower-cased tokens left of the target, nearest first,
         ``after`` those right of it, ``pattern`` the cue as written), and ``relation_index``
@@ -173,11 +175,15 @@ def stance_lexicon(path: str = str(STANCE_LEXICON_FILE)) -> dict:
         does not match needs no closer look).
     """
     data = load_yaml(path)
-    allowed = {"version", "negators", "clause_breaks", "directed", "valence", "relations"}
+    allowed = {"version", "negators", "clause_breaks", "directed", "valence", "relations",
+               "positions"}
     unknown = set(data) - allowed
     if unknown:
         raise ConfigError(f"{path}: unknown key(s) {sorted(unknown)}; allowed: {sorted(allowed)}")
     breaks = data.get("clause_breaks") or {}
+    positions = data.get("positions") or {}
+    if not isinstance(positions, dict) or set(positions) - {"verbs", "nouns"}:
+        raise ConfigError(f"{path}: positions must map 'verbs' and 'nouns' to lists of words")
     valence = {}
     for word, val in (data.get("valence") or {}).items():
         if isinstance(word, bool) or isinstance(val, bool):
@@ -194,6 +200,8 @@ def stance_lexicon(path: str = str(STANCE_LEXICON_FILE)) -> dict:
         "break_punct": {str(w) for w in (breaks.get("punctuation") or [])},
         "break_words": _words(path, "clause_breaks.words", breaks.get("words")),
         "directed": _words(path, "directed", data.get("directed")),
+        "position_verbs": _words(path, "positions.verbs", positions.get("verbs")),
+        "position_nouns": _words(path, "positions.nouns", positions.get("nouns")),
         "valence": valence,
         "relations": relations,
         "relation_index": _relation_index(relations),

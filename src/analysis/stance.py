@@ -1295,6 +1295,37 @@ def _in_office(roles, qid) -> bool:
         _OFFICE_RE.search(r) for r in role.split("; ") if r)
 
 
+# The subject of a reported clause: the quotation's start, or after "that", ";" or ":".
+_SUBJECT_BEFORE_RE = re.compile(r"(?:^|\bthat\s+|[;:]\s+)(?:the\s+)?$", re.IGNORECASE)
+# Auxiliaries and adverbs between a subject and its verb ("had always backed", "remained
+# committed").
+_AUXILIARY_RE = re.compile(r"(?:\s+(?:has|had|have|would|will|was|were|is|are|did|does|do|"
+                           r"not|never|also|always|still|long|remained|remains|stayed|"
+                           r"stays|continued\s+to|continues\s+to|\w+ly))*\s+([a-z]+)\b")
+_POSSESSIVE_RE = re.compile(r"[’']s\s+([a-z]+)(?:\s+([a-z]+))?")
+
+
+def _holds_position(qtext: str, start: int, end: int) -> bool:
+    """Whether the mention at ``start:end`` of ``qtext`` is the holder of a reported
+    position: the subject of a position verb ("Riyadh supported the talks", "Brazil had
+    always backed ...") or the owner of a position noun ("Hanoi's position on ...", the
+    ``positions`` of ``data/lexicons/stance_lexicon.yml``).
+
+    A surface test, no parser: the subject must open the quotation or follow "that", ";"
+    or ":", and only auxiliaries and ``-ly`` adverbs may stand between it and the verb;
+    "Brazil and Chile welcomed ..." is not matched (a coordination makes a party).
+    """
+    lex = stance_lexicon(str(STANCE_LEXICON_FILE))
+    after = qtext[end:end + 80]
+    poss = _POSSESSIVE_RE.match(after)
+    if poss:
+        return any(w in lex["position_nouns"] for w in poss.groups() if w)
+    if not _SUBJECT_BEFORE_RE.search(qtext[max(0, start - 12):start]):
+        return False
+    verb = _AUXILIARY_RE.match(after)
+    return bool(verb) and verb.group(1) in lex["position_verbs"]
+
+
 def check_options(method: str, own_targets: str = DEFAULT_OWN_TARGETS) -> None:
     """Refuse a stance method or ``own_targets`` value that is not known (``ValueError``
     naming the allowed values); :func:`analysis.pipeline.run` calls it before any work."""
@@ -1392,7 +1423,7 @@ def score_stance(mentions: pd.DataFrame, quotes: pd.DataFrame,
     qmap = quotes.drop_duplicates("quote_id").set_index("quote_id")
     doc_text = ({} if documents is None
                 else dict(zip(documents["doc_id"], documents["text"], strict=True)))
-    rows = []
+    rows, spans = [], []
     for idx, m in mentions.iterrows():
         qid = m["quote_id"]
         if qid not in qmap.index:
@@ -1415,6 +1446,7 @@ def score_stance(mentions: pd.DataFrame, quotes: pd.DataFrame,
                 text, ts = read + qtext[:hi], s + len(read)
         rows.append({"id": str(idx), "text": text, "target_start": ts,
                      "target_end": ts + e - s, "read": read.strip()})
+        spans.append((qtext, s, e))
     frame = pd.DataFrame(rows)
     labels, probs, evidence = _predict(frame.drop(columns="read"), method, model)
     # Say which words outside the quotation were read, so the evidence can be checked.
@@ -1437,7 +1469,15 @@ def score_stance(mentions: pd.DataFrame, quotes: pd.DataFrame,
                                f"{labels[k]} {probs[k].max():.2f}; {evidence[k]}")
                 labels[k] = "neutral"
                 probs[k] = [0.0, 0.0, 1.0]
-            elif labels[k] == "against" and _in_office(roles, qid):
+            elif not _in_office(roles, qid):
+                continue
+            elif _holds_position(*spans[k]):
+                evidence[k] = (f"own target of the speaker ({target}): holder of a reported "
+                               f"position, neutral; {method} said {labels[k]} "
+                               f"{probs[k].max():.2f}; {evidence[k]}")
+                labels[k] = "neutral"
+                probs[k] = [0.0, 0.0, 1.0]
+            elif labels[k] == "against":
                 # The against share goes to the label kept, so the row still sums to one.
                 keep = 1 if probs[k][1] >= probs[k][2] else 2
                 evidence[k] = (f"own target of the speaker ({target}): not against; {method} "
