@@ -272,6 +272,13 @@ def test_new_country_in_an_appositive_gives_the_speaker_country():
     ("Samoa Roe", "Samoa Roe", None),
     ("Cuban President Ana Roe", "Ana Roe", "Cuba"),
     ("Georgia's Republican Gov. Ana Roe", "Ana Roe", None),
+    ("Georgia’s Secretary of State Ana Roe", "Ana Roe", None),
+    # Found by a user review: only Georgia is also a place inside another country; the
+    # possessive of the others before a title is the country ("Kenya's Defence Minister").
+    ("Kenya's Defence Minister Ana Roe", "Ana Roe", "Kenya"),
+    ("Jordan’s Foreign Minister Ana Roe", "Ana Roe", "Jordan"),
+    ("Chad's President Ana Roe", "Ana Roe", "Chad"),
+    ("Cuba's Foreign Minister Ana Roe", "Ana Roe", "Cuba"),
 ])
 def test_countries_named_like_people_are_known_by_their_adjectives(mention, name, country):
     # The bare names Chad, Jordan, Kenya and Georgia are no nationality (titles.yml
@@ -291,6 +298,19 @@ def test_countries_not_by_name_must_name_listed_countries(tmp_path):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError, match=r"titles.yml: countries_not_by_name must be a list of "
                                           r"countries of the 'countries' section"):
+        load_titles(path)
+
+
+def test_countries_not_by_possessive_must_be_countries_not_by_name(tmp_path):
+    from analysis.config import ConfigError
+    from analysis.speakers import TITLES_FILE
+
+    text = TITLES_FILE.read_text(encoding="utf-8").replace(
+        "countries_not_by_possessive: [Georgia]", "countries_not_by_possessive: [Peru]")
+    path = tmp_path / "titles.yml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"titles.yml: countries_not_by_possessive must be a "
+                                          r"list of countries of 'countries_not_by_name'"):
         load_titles(path)
 
 

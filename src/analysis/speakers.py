@@ -267,15 +267,23 @@ def _load_titles_cached(path: str, mtime: float) -> Titles:
             map(str, data["countries"])):
         raise ConfigError(f"{path}: countries_not_by_name must be a list of countries of the "
                           f"'countries' section, got {not_by_name!r}")
+    not_by_possessive = data.get("countries_not_by_possessive") or []
+    if not isinstance(not_by_possessive, list) or not set(map(str, not_by_possessive)) <= set(
+            map(str, not_by_name)):
+        raise ConfigError(f"{path}: countries_not_by_possessive must be a list of countries of "
+                          f"'countries_not_by_name', got {not_by_possessive!r}")
     countries: dict = {}
     for country, variants in data["countries"].items():
         if not isinstance(variants, list):
             raise ConfigError(f"{path}: countries.{country} must be a list of adjectives/names")
         for v in [country, *variants]:
-            if v == country and country in not_by_name:
-                continue  # "Chad Roe" is a person, "Georgia's Gov. X" a US state's
-            countries[_words(str(v))] = str(country)
-            # "Hungary's foreign minister": every spelling also as a possessor.
+            bare_name = v == country and country in not_by_name
+            if not bare_name:
+                countries[_words(str(v))] = str(country)
+            elif country in not_by_possessive:
+                continue  # "Georgia's Gov. X" is a US state's
+            # "Hungary's foreign minister": every spelling also as a possessor ("Kenya's
+            # Defence Minister" too, though "Kenya Roe" is a person).
             for mark in ("'s", "’s"):
                 w = _words(str(v) + mark)
                 countries.setdefault(w, str(country))
