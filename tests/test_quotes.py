@@ -609,6 +609,39 @@ def test_bug_lead_with_a_trailing_participle_clause(text):
                    ("that Russia was a threat", "warning", "Defence Minister Anna Roe")]
 
 
+# Found by a user review: in the standard lede "CONTENT, X said (on Friday), days after
+# ...", a trailing time clause was reported as X's words, and when it was long the lead's
+# CONTENT was lost.
+@pytest.mark.parametrize("text, content", [
+    ("India will not accept any change to the status quo “by force or by stealth,” External "
+     "Affairs Minister Priya Roe said on Friday, days after satellite images showed new "
+     "structures.",
+     "India will not accept any change to the status quo “by force or by stealth,”"),
+    ("India will not accept any change by force, Foreign Minister Priya Roe said, days after "
+     "images showed new structures.", "India will not accept any change by force"),
+    ("India will not accept any change by force, Foreign Minister Priya Roe said on Friday, "
+     "just two days before the talks were due to begin in the capital.",
+     "India will not accept any change by force"),
+    ("India will not accept any change by force, Foreign Minister Priya Roe said, a week "
+     "after the talks.", "India will not accept any change by force"),
+    ("India will not accept any change by force, Foreign Minister Priya Roe said, shortly "
+     "after the talks ended without an agreement on the border.",
+     "India will not accept any change by force"),
+])
+def test_bug_lead_with_a_trailing_time_clause(text, content):
+    got = [(r["text"], r["speaker_mention"]) for r in rows(text)]
+    assert len(got) == 1
+    assert got[0][0] == content
+    assert got[0][1].endswith("Priya Roe")
+
+
+# A split clause still is one: "The museum, Mr. Obama said, would make ..." reports both parts.
+def test_split_clause_around_the_attribution_is_still_reported():
+    got = [r["text"] for r in rows("The plan, Foreign Minister Priya Roe said, would take "
+                                   "days after the talks to finish.")]
+    assert got == ["The plan", "would take days after the talks to finish"]
+
+
 # Found on unseen wire stories: after a verb of address, "that" was taken for the
 # addressee and the clause's subject was cut off.
 @pytest.mark.parametrize("text, span", [

@@ -1110,6 +1110,12 @@ def _reported(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, k: int, records
                     tail_words = _n_words(text, m.end(), tail)
                     adjunct_end = clause_end = tail
                     after_comma = False
+                elif _TIME_LEAD_RE.match(text, nxt.start()):
+                    # "..., X said (on Friday), days after ...": a trailing time clause, not
+                    # the second half of a clause split around the attribution.
+                    tail_words = _n_words(text, m.end(), tail)
+                    adjunct_end = tail
+                    after_comma = False
                 elif tail_words > 6 and (nxt.group().lower() in _TRAILING_SUBORD
                                          or nxt.group().endswith("ing")):
                     # "..., X said Friday, as they ...": a trailing subordinate clause.
@@ -1363,6 +1369,12 @@ _WHO_RE = re.compile(r",\s*(who)\s+(?:(?:also|later|then|has|had|\w+ly)\s+)?$")
 # "\bas" written as "as" then a look back (no word character before it), for a literal start.
 _AS_PASSIVE_RE = re.compile(r"as(?<!\was)\s+(?:(?:was|were|is|are|has been|had been)\s+)?$")
 _PLURAL = frozenset({"they", "the two", "both", "the pair", "the two men", "the two women"})
+# A time clause after a comma ("days after ...", "just two days before ...", "shortly after").
+_TIME_LEAD_RE = re.compile(
+    r"(?:(?:just|only|barely|nearly|almost|about|some|less\s+than|more\s+than)\s+)?"
+    r"(?:(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|a\s+few|few|several|"
+    r"\d+)\s+)?(?:minutes?|hours?|days?|weeks?|months?|years?)\s+(?:after|before|since)\b"
+    r"|shortly\s+(?:after|before)\b", re.IGNORECASE)
 _TRAILING_SUBORD = frozenset(
     "as since because while when after before although though even but which who and".split())
 # Where a reported clause usually stops: a semicolon, a dash aside, a contrasting
