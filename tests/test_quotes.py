@@ -2701,3 +2701,22 @@ def test_bug_the_minister_after_a_full_title(others, speaker):
     text = ("Defence Minister Tomas Wren said the deployment was needed. " + others +
             "\n\nThe minister said the troops would stay until spring.")
     assert rows(text)[-1]["speaker"] == speaker
+
+
+# Found by a user review: lower-case titles of wire copy ("Polish lawmaker X", "opposition
+# leader X") were not read as descriptions, so the speaker lost role and country, and in
+# "..., said Polish lawmaker X" the adjective became the speaker.
+@pytest.mark.parametrize("text, role, country", [
+    ("Polish lawmaker Anna Roe said the government had waited too long.", "lawmaker", "Poland"),
+    ("Opposition lawmaker Anna Roe said the government had waited too long.", "lawmaker",
+     None),
+    ("Polish opposition leader Anna Roe said the government had waited too long.", "leader",
+     "Poland"),
+    ("The government had waited too long, said Polish lawmaker Anna Roe.", "lawmaker",
+     "Poland"),
+    ("Kenyan envoy Anna Roe said the talks had failed.", "envoy", "Kenya"),
+    ("Veteran diplomat Anna Roe said the talks had failed.", "diplomat", None),
+])
+def test_bug_lower_case_title_before_a_name(text, role, country):
+    (r,) = rows(text)
+    assert (r["speaker"], r["speaker_role"], r["speaker_country"]) == ("Anna Roe", role, country)

@@ -901,8 +901,9 @@ def _cap_run_back(toks, j, titles: Titles):
                     and k - 3 >= 0 and _is_cap(toks[k - 3][2]))
                 or _particle_pair(toks, k - 1, -1)):
             k -= 1
-        elif low in titles.descriptors and prev.islower():
-            k -= 1
+        elif prev.islower() and (low in titles.descriptors or (
+                toks[k][2].islower() and (low, toks[k][2].lower()) in titles.roles)):
+            k -= 1  # a descriptor, or the first word of a role ("opposition leader X")
         elif low in ("to", "at") and k - 2 >= 0 and _is_cap(toks[k - 2][2]) and \
                 toks[k - 2][2].lower().rstrip("s") in _SENT_ROLES and j - k >= 2:
             k -= 1  # "U.S. Ambassador to NATO Tom Roe": the title runs on over "to"
@@ -958,6 +959,9 @@ def _role_run_end(toks, i: int, titles: Titles, need_name: bool = True) -> int |
                 break
         elif w in titles.portfolios:
             k += 1  # "foreign policy" in "said EU foreign policy spokeswoman X"
+        elif k + 1 < len(toks) and toks[k + 1][2].islower() and \
+                (w, toks[k + 1][2].rstrip(".")) in titles.roles:
+            k += 1  # the first word of a role ("said opposition leader X")
         else:
             break
     if not need_name and k == i and toks[k][2].rstrip(".,") in ("source", "sources"):
