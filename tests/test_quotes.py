@@ -2720,3 +2720,27 @@ def test_bug_the_minister_after_a_full_title(others, speaker):
 def test_bug_lower_case_title_before_a_name(text, role, country):
     (r,) = rows(text)
     assert (r["speaker"], r["speaker_role"], r["speaker_country"]) == ("Anna Roe", role, country)
+
+
+# Found by a user review: a pronoun after a sentence whose subject is a definite description
+# of a person of the story ("The Polish minister dismissed that denial. '...,' he said.")
+# went to the last person named (the Belarusian spokesman) instead.
+@pytest.mark.parametrize("subject, speaker", [
+    ("The Polish minister", "Tomasz Roe"),
+    ("The minister", "Tomasz Roe"),
+    ("The Belarusian spokesman", "Andrei Doe"),
+])
+def test_bug_pronoun_after_a_described_subject(subject, speaker):
+    text = ("Polish Defence Minister Tomasz Roe spoke in Warsaw.\n\n"
+            "Belarusian spokesman Andrei Doe rejected the accusations.\n\n"
+            f"{subject} dismissed that denial. “Minsk says this every time,” he said.")
+    got = [(r["speaker"], r["speaker_mention"]) for r in rows(text)]
+    assert got == [(speaker, "he")]
+
+
+def test_pronoun_after_an_unresolved_description_keeps_the_last_name():
+    # "The official" fits no one person (no title ends in it): the last named person stays.
+    text = ("Polish Defence Minister Tomasz Roe spoke in Warsaw.\n\n"
+            "Belarusian spokesman Andrei Doe rejected the accusations.\n\n"
+            "The official dismissed that denial. “Minsk says this every time,” he said.")
+    assert [r["speaker"] for r in rows(text)] == ["Andrei Doe"]

@@ -127,6 +127,11 @@ _SPEECH_BEFORE_RE = re.compile(r"\b(?:said|says|added|asked|wrote|warned)\s+$")
 _SENT_TO_BEFORE_RE = re.compile(r"\b(?:[Aa]mbassador|[Ee]nvoy)s?\s+(?:to|at)\s+(?:the\s+)?$")
 # A member of a list of sources: a capitalised name, with "the" ("the Netherlands").
 _LIST_MEMBER_RE = re.compile(r"(?:the )?[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}")
+_OPENING_MARKS = frozenset("“\"‘'«")
+# "The (Polish) (defence) minister <verb>": a definite description opening a sentence, before
+# its lower-case verb.
+_DESCRIBED_SUBJECT_RE = re.compile(
+    r"\s*(The\s+(?:[A-Z][\w’'-]*\s+)?(?:[a-z]+\s+){0,2}[a-z]+)\s+(?=[a-z])")
 _BARE_OFFICES = frozenset({"minister", "secretary", "spokesperson", "ambassador", "envoy",
                            "general", "commander", "adviser", "director"})
 # Nouns that follow the name of a plan, an exercise or a place ("the Blue Kite contingency
@@ -2098,6 +2103,10 @@ class DocumentPeople:
             return None
         if pronoun.lower() not in ("he", "she"):
             return None
+        described = self._described_subject(pos)
+        if described is not None and (i < 0 or self.mentions[i][0] < described[0]) and \
+                self._fits(described[1], want, described[0]):
+            return described[1]
         opening = self._opening_phrase(pos)
         while i >= 0:
             at, key = self.mentions[i]
@@ -2107,6 +2116,31 @@ class DocumentPeople:
             if self._fits(key, want, at):
                 return self._sentence_subject(i, want, pos) or key
             i -= 1
+        return None
+
+    def _described_subject(self, pos: int) -> tuple[int, str] | None:
+        """Offset and key of the person that a definite description opening the sentence of
+        a pronoun at ``pos`` names, or, when that sentence opens with a quotation, the
+        sentence before it in the same paragraph ("The Polish minister dismissed the
+        denial. “...,” he said."): the description is the subject the pronoun goes on with.
+        Only a description that :meth:`_office_holder` ties to one person of the document
+        counts ("the official" with no official named does not)."""
+        text = self.text
+        start = self._sentence_start(pos)
+        if text[start:pos].lstrip()[:1] in _OPENING_MARKS:
+            if start == 0 or self._paragraph_of(start - 1) != self._paragraph_of(pos):
+                return None
+            start = self._sentence_start(start - 1)
+        m = _DESCRIBED_SUBJECT_RE.match(text, start, pos)
+        if m is None:
+            return None
+        words = m.group(1).split()
+        for n in range(len(words), 1, -1):
+            phrase = " ".join(words[:n])
+            sp = parse_mention(phrase, self.titles)
+            if sp.kind == "nominal" and sp.role and words[n - 1].lower() in self.titles.descriptors:
+                key = self._office_holder(phrase, sp, m.start(1))
+                return None if key is None else (m.start(1), key)
         return None
 
     def _opening_phrase(self, pos: int) -> tuple[int, int] | None:
