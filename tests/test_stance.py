@@ -902,8 +902,8 @@ def test_not_against_only_for_speakers_in_office(role, kept):
 # Found on blind sets 17-21 (coded with our codebook, where "a reported position" is
 # neutral): a government speaker's own state as the holder of a position ("Riyadh supported
 # the UN track", "Paris welcomed the move", "Indonesia's position on ... is well known") was
-# coded neutral 12 times and favor once, but the methods read the position verb as favor
-# towards the state that holds it.
+# coded neutral 12 times and favor once ("the Philippines welcomed support from ASEAN"), but
+# the methods read the position verb as favor towards the state that holds it.
 def _holder_case(doc, quote_from, quote_to, role="foreign minister", country="Brazil"):
     mentions, quotes, docs = _one_quote(doc, quote_from, quote_to, "Brazil", "indirect")
     return mentions, quotes.assign(speaker=["Ana Ruiz"], speaker_country=[country],
