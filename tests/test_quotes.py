@@ -2744,3 +2744,26 @@ def test_pronoun_after_an_unresolved_description_keeps_the_last_name():
             "Belarusian spokesman Andrei Doe rejected the accusations.\n\n"
             "The official dismissed that denial. “Minsk says this every time,” he said.")
     assert [r["speaker"] for r in rows(text)] == ["Andrei Doe"]
+
+
+# Found by a user review: "his German counterpart, Katrin Vogel," gave Vogel no role and no
+# country, and "The German minister" later became a speaker of its own.
+@pytest.mark.parametrize("intro", [
+    "Polish Defence Minister Tomasz Roe met his German counterpart, Katrin Vogel, in Warsaw.",
+    "Polish Defence Minister Tomasz Roe met his German counterpart Katrin Vogel in Warsaw.",
+    "Polish Defence Minister Tomasz Roe and his German counterpart, Katrin Vogel, met in "
+    "Warsaw.",
+])
+def test_bug_counterpart_takes_the_office_of_the_person_it_is_counterpart_of(intro):
+    text = (intro + "\n\n“Germany stands with Poland,” Vogel said.\n\n"
+            "The German minister also said that Berlin would help Ukraine.")
+    got = [(r["speaker"], r["speaker_role"], r["speaker_country"]) for r in rows(text)]
+    assert got == [("Katrin Vogel", "defense minister", "Germany")] * 2
+
+
+def test_counterpart_without_a_known_office_gets_only_its_country():
+    text = ("Tomasz Roe met his German counterpart, Katrin Vogel, in Warsaw.\n\n"
+            "“Germany stands with Poland,” Vogel said.")
+    (r,) = rows(text)
+    assert (r["speaker"], r["speaker_role"], r["speaker_country"]) == (
+        "Katrin Vogel", None, "Germany")

@@ -127,6 +127,9 @@ _SPEECH_BEFORE_RE = re.compile(r"\b(?:said|says|added|asked|wrote|warned)\s+$")
 _SENT_TO_BEFORE_RE = re.compile(r"\b(?:[Aa]mbassador|[Ee]nvoy)s?\s+(?:to|at)\s+(?:the\s+)?$")
 # A member of a list of sources: a capitalised name, with "the" ("the Netherlands").
 _LIST_MEMBER_RE = re.compile(r"(?:the )?[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}")
+# "his German counterpart, X" / "her counterpart X", just before a name.
+_COUNTERPART_RE = re.compile(r"\b(?:his|her|their|its)\s+((?:[A-Z][\w’'-]*\s+){0,2})"
+                             r"counterpart,?\s+$")
 _OPENING_MARKS = frozenset("“\"‘'«")
 # "The (Polish) (defence) minister <verb>": a definite description opening a sentence, before
 # its lower-case verb.
@@ -1955,6 +1958,7 @@ class DocumentPeople:
                 p = self._add(sp)
                 self._learn_description(p, m.end())
                 self._learn_description_before(p, s, m.end())
+                self._learn_counterpart(p, s)
                 self.mentions.append((s, p.key))
                 for word in (p.surname, _family_name_first(words)):
                     if word:
@@ -2436,6 +2440,34 @@ class DocumentPeople:
             return  # "Her opponent for governor, X": the office is not X's
         p.role = p.role or extra.role
         p.country = p.country or extra.country
+
+    def _learn_counterpart(self, p: _Person, start: int) -> None:
+        """Give ``p`` the office of the person whose counterpart it is and the country of
+        the adjective before "counterpart" ("Defence Minister X met his German counterpart,
+        Y": Y is Germany's defence minister), when ``p`` has none.
+
+        The owner is the last person named before "counterpart" in its sentence; a
+        counterpart of someone without a known office gets only the country, and words
+        before "counterpart" that are no country adjective ("his Foreign Ministry
+        counterpart") give nothing."""
+        text = self.text
+        m = _COUNTERPART_RE.search(text, max(0, start - 60), start)
+        if m is None:
+            return
+        adjective = tuple(m.group(1).lower().split())
+        country = self.titles.countries.get(adjective) if adjective else None
+        if adjective and country is None:
+            return
+        lo = self._sentence_start(m.start())
+        i = bisect.bisect_left(self._offsets_so_far(), m.start()) - 1
+        owner = self.people.get(self.mentions[i][1]) if i >= 0 and \
+            self.mentions[i][0] >= lo else None
+        p.role = p.role or (owner.role if owner is not None else None)
+        p.country = p.country or country
+
+    def _offsets_so_far(self) -> list[int]:
+        # The mentions are being collected in text order; their offsets as a sorted list.
+        return [at for at, _ in self.mentions]
 
     def _office_holder(self, mention: str, sp: Speaker, start: int) -> str | None:
         """Key of the one person of the document holding the office that a definite,
