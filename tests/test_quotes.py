@@ -2767,3 +2767,21 @@ def test_counterpart_without_a_known_office_gets_only_its_country():
     (r,) = rows(text)
     assert (r["speaker"], r["speaker_role"], r["speaker_country"]) == (
         "Katrin Vogel", None, "Germany")
+
+
+# Found by a user review: "Foreign Secretary X" is normalised to "foreign minister", so "the
+# minister" had two holders of a title ending in it and stayed unresolved; only one of them
+# is written with "Minister".
+def test_bug_bare_office_prefers_the_title_as_written():
+    text = ("Philippine Foreign Secretary Ramon Cruz met South Korean Defence Minister Kim "
+            "Ji-hoon.\n\n“What happens at the shoal matters in Busan,” the minister said.")
+    (r,) = rows(text)
+    assert (r["speaker"], r["speaker_role"], r["speaker_country"]) == (
+        "Kim Ji-hoon", "defense minister", "South Korea")
+
+
+def test_bare_office_with_two_holders_written_alike_stays_unresolved():
+    text = ("Foreign Minister Ana Roe met Defence Minister Jo Doe.\n\n"
+            "“We agreed,” the minister said.")
+    (r,) = rows(text)
+    assert r["speaker"] == "minister"

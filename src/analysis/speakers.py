@@ -2494,7 +2494,7 @@ class DocumentPeople:
                 i += 1
             else:
                 return None
-        found = None
+        found = []
         for key in self.people:
             _, role, country = self.describe(key, said=False)
             # "the minister" after "Defence Minister X": a bare office word names the
@@ -2509,10 +2509,18 @@ class DocumentPeople:
                 # minister" is more likely someone else (the host of a visit); "the mayor"
                 # after "Mayor X" is X.
                 continue
-            if found is not None:
-                return None
-            found = key
-        return found
+            found.append(key)
+        if len(found) > 1 and sp.role in _BARE_OFFICES:
+            # "Foreign Secretary X" is a foreign minister too, but "the minister" names the
+            # one whose title is written with the word ("Defence Minister Y").
+            found = [k for k in found if self._titled_with(k, words[-1])]
+        return found[0] if len(found) == 1 else None
+
+    def _titled_with(self, key: str, word: str) -> bool:
+        """Whether a mention of ``key`` is written with a title ending in ``word``."""
+        pattern = re.compile(rf"\b{re.escape(word)}\s+$", re.IGNORECASE)
+        return any(k == key and pattern.search(self.text, max(0, at - 30), at)
+                   for at, k in self.mentions)
 
     def resolve(self, mention: str, start: int, appositive: str | None = None
                 ) -> tuple[str | None, str | None, str | None]:
