@@ -837,6 +837,11 @@ def test_addressee_of_an_infinitive_is_a_scored_target(verb):
     ("He said Washington sought cooperation with Australia, Britain and Japan on submarines.",
      "Britain", "favor"),
     ("The bloc agreed new sanctions on Russia and Belarus.", "Belarus", "against"),
+    # Found by a user review: an article before the last target stopped the cue.
+    ("We value our partnership with France and the United States.", "United States",
+     "favor"),
+    ("The bloc agreed new sanctions on Russia, Iran and the Netherlands.", "Netherlands",
+     "against"),
 ])
 def test_relation_cue_reaches_coordinated_targets(text, target, stance):
     r = rules_stance(*_span(text, target))

@@ -342,6 +342,9 @@ def _relation(ctx: _Context, lex: dict) -> tuple[int, list[str]]:
     # target's name (read as _NAME) to the words before the first.
     # Only when the target ends the coordination: "pressure on Russia and Ukraine deserves
     # support" joins two clauses, and "Ukraine" is the next one's subject.
+    if len(left) > 2 and left[0] in _REL_SKIP and left[1] in _COORDINATORS and \
+            left[2] == _NAME:
+        left = left[1:]  # "... with Peru and the Netherlands": the target's article
     while len(left) > 1 and left[0] in _COORDINATORS and left[1] == _NAME and (
             not right or right[0] in _COORDINATION_END):
         k = 1
