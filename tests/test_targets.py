@@ -309,3 +309,20 @@ def test_guarded_alias_must_be_an_alias(tmp_path):
 def test_review_no_all_caps_false_targets(text):
     # Found in review: all-capitals aliases that are common words in news.
     assert match_text(text) == []
+
+
+# Found by a user review: the threat of a Kenyan story was al-Shabaab, which was no target,
+# so the threat source fell to the speaker's country.
+@pytest.mark.parametrize("text, target", [
+    ("al-Shabaab remained the most immediate threat", "al-Shabaab"),
+    ("Al-Shabab fighters attacked the base", "al-Shabaab"),
+    ("Boko Haram claimed the attack", "Boko Haram"),
+    ("the Kurdistan Workers’ Party, or PKK, said", "PKK"),
+    ("India blamed LeT for the attack", "Lashkar-e-Taiba"),
+])
+def test_armed_groups_are_targets(text, target):
+    assert target in [t for t, *_ in match_text(text)]
+
+
+def test_short_armed_group_aliases_need_their_capitals():
+    assert match_text("let them go, said the hts team and the jem crew") == []
