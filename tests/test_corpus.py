@@ -452,3 +452,38 @@ def test_identical_texts_in_a_table_are_reported(tmp_path):
     corpus = load_corpus(path)
     assert corpus.errors["doc_id"].tolist() == ["z"]
     assert "same text as doc_id 'x'" in corpus.errors["reason"].iloc[0]
+
+
+# Found by a user review: --encoding applies to every file, so one Latin-1 file in a UTF-8
+# corpus forced a choice between refusing it and garbling all the others ("Kenyaâ€™s")
+# without a word.
+def test_utf8_text_read_under_a_single_byte_encoding_is_flagged(tmp_path):
+    (tmp_path / "a.txt").write_bytes("Kenya’s minister said no.".encode())
+    (tmp_path / "b.txt").write_bytes(b"The minister said no.")  # ASCII only
+    corpus = load_corpus(tmp_path, encoding="latin-1")
+    assert len(corpus.documents) == 2  # kept: the encoding was named
+    (w,) = corpus.errors.itertuples()
+    assert (w.doc_id, w.severity) == ("a", "warning")
+    assert w.source.endswith("a.txt")
+    assert "valid UTF-8" in w.reason and "'utf-8,latin-1'" in w.reason
+
+
+def test_an_encoding_list_is_tried_in_order_per_file(tmp_path):
+    (tmp_path / "a.txt").write_bytes("Kenya’s minister said no.".encode())
+    (tmp_path / "b.txt").write_bytes("Caf\xe9 owners said no.".encode("cp1252"))
+    corpus = load_corpus(tmp_path, encoding="utf-8,cp1252")
+    assert corpus.documents["text"].tolist() == ["Kenya’s minister said no.",
+                                                 "Café owners said no."]
+    assert corpus.errors.empty
+
+
+@pytest.mark.parametrize("encoding, reason", [
+    ("utf-8,nosuch", "unknown encoding 'nosuch'"),
+    ("utf-8,", "empty encoding name"),
+    ("utf-8,ascii", "not valid in any of utf-8, ascii"),
+])
+def test_encoding_lists_are_checked(tmp_path, encoding, reason):
+    (tmp_path / "b.txt").write_bytes("Caf\xe9 owners said no.".encode("cp1252"))
+    corpus = load_corpus(tmp_path, encoding=encoding)
+    assert corpus.documents.empty
+    assert reason in corpus.errors["reason"].iloc[0]

@@ -241,7 +241,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--errors", help="write the errors table here (default: print them)")
     p.add_argument("--progress", action="store_true", help="show a progress bar")
     p.add_argument("--encoding", default="utf-8",
-                   help="text encoding of the input (default utf-8; never guessed)")
+                   help="text encoding of the input (default utf-8; never guessed); a list "
+                        "such as utf-8,cp1252 reads each file in the first that fits")
     p.set_defaults(func=cmd_quotes)
 
     p = sub.add_parser(
@@ -260,7 +261,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--errors", help="errors file for --keep-going "
                    "(default: OUTPUT stem + .errors.csv)")
     p.add_argument("--encoding", default="utf-8",
-                   help="text encoding of the input (default utf-8; never guessed)")
+                   help="text encoding of the input (default utf-8; never guessed); a list "
+                        "such as utf-8,cp1252 reads each file in the first that fits")
     p.set_defaults(func=cmd_stance)
 
     p = sub.add_parser("run", help="run the whole pipeline and write every table")
@@ -276,7 +278,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "own side is no stance toward it)")
     p.add_argument("--progress", action="store_true", help="show progress bars")
     p.add_argument("--encoding", default="utf-8",
-                   help="text encoding of the input (default utf-8; never guessed)")
+                   help="text encoding of the input (default utf-8; never guessed); a list "
+                        "such as utf-8,cp1252 reads each file in the first that fits")
     p.set_defaults(func=cmd_run)
     return parser
 

@@ -31,7 +31,9 @@ Limits
 ------
 Text must be UTF-8 (a byte-order mark is dropped) unless ``encoding`` says
 otherwise; the loader never guesses an encoding, because a wrong guess changes
-the text silently. Folders are not searched recursively.
+the text silently. A list ("utf-8,cp1252") reads each file in the first encoding in which
+it is valid; UTF-8 text read in a single-byte encoding gets a warning row, as it is most
+likely garbled. Folders are not searched recursively.
 """
 
 from __future__ import annotations
@@ -181,8 +183,19 @@ _WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32", "le"), (codecs.BOM_UTF32_BE, "utf-
               (codecs.BOM_UTF16_LE, "utf-16", "le"), (codecs.BOM_UTF16_BE, "utf-16", "be"))
 
 
-def decode_bytes(raw: bytes, source, encoding: str) -> str:
+class _UndecodableError(CorpusError):
+    """The bytes are not valid in the encoding named (another one of a list may do)."""
+
+
+def decode_bytes(raw: bytes, source, encoding: str, notes: list | None = None) -> str:
     """Bytes to text, refusing binary and undecodable input with the reason.
+
+    ``encoding`` may be a comma-separated list ("utf-8,cp1252"): each file is read in the
+    first encoding in which it is valid, so a corpus that mixes UTF-8 and a legacy encoding
+    can be read without garbling either. Put UTF-8 first: a single-byte encoding such as
+    Latin-1 accepts any bytes. When ``notes`` is given, a warning is appended to it for text
+    that is valid UTF-8 with non-ASCII characters but was read in a single-byte encoding
+    (its curly quotes and accents are then most likely garbled: "’" becomes "â€™").
 
     UTF-16 and UTF-32 text holds NUL bytes, so for those encodings a NUL *character* after
     decoding marks a binary file; for any other encoding a NUL byte does. UTF-16/32 text with
@@ -192,6 +205,22 @@ def decode_bytes(raw: bytes, source, encoding: str) -> str:
     """
     if not raw.strip():
         raise CorpusError(f"{source}: empty file")
+    if "," in encoding:
+        names = [e.strip() for e in encoding.split(",")]
+        if not all(names):
+            raise CorpusError(f"{source}: empty encoding name in {encoding!r}")
+        for name in names:  # a misspelt name is refused even when an earlier one would do
+            try:
+                codecs.lookup(name)
+            except LookupError:
+                raise CorpusError(f"{source}: unknown encoding {name!r}") from None
+        for name in names:
+            try:
+                return decode_bytes(raw, source, name, notes)
+            except _UndecodableError:
+                continue
+        raise CorpusError(f"{source}: not valid in any of {', '.join(names)}; re-save the file "
+                          "as UTF-8 or name its encoding")
     try:
         info = codecs.lookup(encoding)
     except LookupError:
@@ -228,7 +257,7 @@ def decode_bytes(raw: bytes, source, encoding: str) -> str:
         text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
         bad = raw[exc.start:exc.start + 1].hex()
-        raise CorpusError(
+        raise _UndecodableError(
             f"{source}: not valid {encoding} (byte 0x{bad} at offset {exc.start}); "
             "re-save the file as UTF-8 or name its encoding (--encoding on the command "
             "line, encoding= in Python)"
@@ -240,7 +269,24 @@ def decode_bytes(raw: bytes, source, encoding: str) -> str:
         text = text[1:]
     if not text.strip():
         raise CorpusError(f"{source}: empty file (only whitespace or a byte-order mark)")
+    if notes is not None and not wide and info.name not in ("utf-8", "utf-8-sig") and \
+            not raw.isascii() and _valid_utf8(raw):
+        notes.append(f"valid UTF-8 with non-ASCII characters, read as {encoding}: they are "
+                     f"most likely garbled ('’' becomes 'â€™'); to read each file as UTF-8 "
+                     f"when it is valid UTF-8, name '{_utf8_first(encoding)}'")
     return text
+
+
+def _valid_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _utf8_first(encoding: str) -> str:
+    return f"utf-8,{encoding}"
 
 
 def _check_text(text, source) -> str:
@@ -427,12 +473,15 @@ def _read_metadata(path: Path, errors: _Collector, encoding: str = "utf-8") -> p
     documents still load."""
     try:
         raw = _read_file(path)
-        text = decode_bytes(raw, path, encoding)
+        notes: list[str] = []
+        text = decode_bytes(raw, path, encoding, notes)
         meta, _, bad = read_csv_text(text, path)
     except CorpusError as exc:
         errors.add(path, f"metadata not read, documents kept without it: {exc}",
                    severity="warning")
         return pd.DataFrame(columns=["doc_id"])
+    for note in notes:
+        errors.add(path, note, severity="warning")
     for _, reason in bad:
         errors.add(path, f"metadata row not read: {reason}", severity="warning")
     if "doc_id" not in meta.columns:
@@ -497,10 +546,13 @@ def _load_folder(folder: Path, errors: _Collector, encoding: str) -> tuple[list[
         try:
             _check_unicode(path.stem, path.name.encode("utf-8", "backslashreplace").decode(),
                            "the file name")
-            text = decode_bytes(_read_file(path), path, encoding)
+            notes: list[str] = []
+            text = decode_bytes(_read_file(path), path, encoding, notes)
         except CorpusError as exc:
             errors.add(path, str(exc).removeprefix(f"{path}: "), doc_id=path.stem)
             continue
+        for note in notes:
+            errors.add(path, note, doc_id=path.stem, severity="warning")
         duplicate = next((r for r in records if r["doc_id"] == path.stem), None)
         if duplicate is not None:
             errors.add(path, f"duplicate doc_id {path.stem!r} (first: {duplicate['source']})",
@@ -552,7 +604,10 @@ def _table_rows(path: Path, errors: _Collector, encoding: str) -> Iterable[tuple
         for i, row in enumerate(records):
             yield f"{path}:row{i}", row
         return
-    text = decode_bytes(path.read_bytes(), path, encoding)
+    notes: list[str] = []
+    text = decode_bytes(path.read_bytes(), path, encoding, notes)
+    for note in notes:
+        errors.add(path, note, severity="warning")
     if suffix == ".csv":
         frame, lines, bad = read_csv_text(text, path)
         _require_columns(frame.columns, path)
@@ -661,7 +716,8 @@ def load_corpus(
         ``"collect"`` records each bad document in ``Corpus.errors`` and goes
         on; ``"raise"`` raises :class:`CorpusError` at the first one.
     encoding : str
-        Encoding of text files; never guessed.
+        Encoding of text files; never guessed. A comma-separated list ("utf-8,cp1252") is
+        tried in order for each file (see :func:`decode_bytes`).
     boilerplate : True, False, None or path
         Trailing non-story patterns: True reads ``data/config/boilerplate.yml``,
         a path reads that file, False or None keeps all text as story.
@@ -686,8 +742,11 @@ def load_corpus(
     elif path.suffix.lower() == ".txt":
         found = 1
         try:
-            text = decode_bytes(path.read_bytes(), path, encoding)
+            notes: list[str] = []
+            text = decode_bytes(path.read_bytes(), path, encoding, notes)
             records = [{"doc_id": path.stem, "text": text, "source": str(path)}]
+            for note in notes:
+                collector.add(path, note, doc_id=path.stem, severity="warning")
         except CorpusError as exc:
             collector.add(path, str(exc).removeprefix(f"{path}: "), doc_id=path.stem)
             records = []
