@@ -7,6 +7,9 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 CORPUS ?= data/raw/sample
+# The pipeline's tables go to a folder named after the corpus, so another corpus
+# (`make pipeline CORPUS=/path/to/articles`) does not replace the sample's.
+OUT ?= reports/tables/$(basename $(notdir $(CORPUS)))
 export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export PATH := $(CURDIR)/$(BIN):$(PATH)
@@ -26,8 +29,8 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)  ## create .venv and install the package with its dev tools
 
-pipeline: $(STAMP)  ## run the whole pipeline on $(CORPUS) into reports/tables/
-	$(BIN)/analysis run $(CORPUS) --out reports/tables/sample
+pipeline: $(STAMP)  ## run the whole pipeline on $(CORPUS) into reports/tables/<corpus name>
+	$(BIN)/analysis run $(CORPUS) --out $(OUT)
 
 notebooks: $(STAMP)  ## execute every notebook with papermill into reports/notebooks (+ HTML)
 	$(PY) -m analysis.reproduce

@@ -24,6 +24,7 @@
 
 # %% tags=["parameters"]
 corpus = "../data/raw/sample"
+encoding = "utf-8"  # of the corpus files; a list such as "utf-8,cp1252" is tried per file
 show_doc = None  # doc_id of the article to render; None renders the first
 max_groups = 20  # draw only the most-quoted speakers
 figures_dir = "../reports/figures"
@@ -49,7 +50,7 @@ Path(tables_dir).mkdir(parents=True, exist_ok=True)
 # Every document is accounted for: found = with quotations + without + errors.
 
 # %%
-loaded = load_corpus(corpus)
+loaded = load_corpus(corpus, encoding=encoding)
 quotes, extraction_errors = extract_all(loaded.documents)
 errors = pd.concat([loaded.errors, extraction_errors], ignore_index=True)
 status = document_status(loaded.documents[["doc_id", "source"]], quotes, errors)

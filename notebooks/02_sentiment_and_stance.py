@@ -25,6 +25,7 @@
 
 # %% tags=["parameters"]
 corpus = "../data/raw/sample"
+encoding = "utf-8"  # of the corpus files; a list such as "utf-8,cp1252" is tried per file
 stance_method = "cnn"  # "cnn" (default), "hybrid", "model", "rules", "neural", "transformer"
 second_method = "hybrid"  # also scored, to show where the method matters; None skips it
 own_targets = "not_against"  # own side never "against" (default); "score": like any target; "neutral"
@@ -52,7 +53,7 @@ Path(tables_dir).mkdir(parents=True, exist_ok=True)
 # ## Sentiment of each quotation
 
 # %%
-result = run(corpus, stance_method=stance_method, own_targets=own_targets)
+result = run(corpus, stance_method=stance_method, own_targets=own_targets, encoding=encoding)
 quotes, stance = result.quotes, result.stance
 quotes[[group, "kind", "sentiment_compound", "sentiment_label", "text"]]
 

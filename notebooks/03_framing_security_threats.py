@@ -28,6 +28,9 @@
 
 # %% tags=["parameters"]
 corpus = "../data/raw/sample"
+encoding = "utf-8"  # of the corpus files; a list such as "utf-8,cp1252" is tried per file
+stance_method = "cnn"  # as `analysis run --method`, so the figures match its stance table
+own_targets = "not_against"  # as `analysis run --own-targets`
 group = "speaker"          # grouping column: speaker, speaker_country, speaker_role, outlet, ...
 compare_by = "speaker_country"  # column for tests of difference and distinctive words
 n_boot = 2000
@@ -68,7 +71,7 @@ Path(tables_dir).mkdir(parents=True, exist_ok=True)
 # ## Run the pipeline: quotations, sentiment, stance, frames
 
 # %%
-result = run(corpus)
+result = run(corpus, stance_method=stance_method, own_targets=own_targets, encoding=encoding)
 quotes, stance, frames = result.quotes, result.stance, result.frames
 result.manifest["documents"]
 
