@@ -224,6 +224,8 @@ def test_csv_row_with_an_extra_field_is_an_error_not_a_shifted_row(tmp_path):
     assert corpus.n_found == 4
     err = corpus.errors.iloc[0]
     assert err["source"] == f"{src}:3" and "3 fields where the header has 2" in err["reason"]
+    # Found by a user review: the row is named by its doc_id too, not only by its line.
+    assert "line 3 (doc_id 'b'):" in err["reason"]
     # Rows keep the line on which they start, past a quoted line break.
     assert corpus.documents["source"].tolist() == [f"{src}:2", f"{src}:4", f"{src}:6"]
 

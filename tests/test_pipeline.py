@@ -208,6 +208,10 @@ def test_unbalanced_marks_give_a_warning_naming_the_document(tmp_path):
     warnings = result.errors[result.errors["severity"] == "warning"]
     assert warnings["doc_id"].tolist() == ["odd"]
     assert "paragraph 0: 2 opening and 1 closing" in warnings["reason"].iloc[0]
+    # Found by a user review: "paragraph 1" read as the first; say how it is counted and
+    # where the paragraph is.
+    assert "counted from 0 as in the quotes' paragraph column; characters 0-38" in \
+        warnings["reason"].iloc[0]
     assert result.manifest["documents"]["errors"] == 0
 
 
@@ -370,3 +374,13 @@ def test_an_interrupt_is_not_swallowed(monkeypatch):
     docs = pd.DataFrame({"doc_id": ["a"], "source": ["a"], "text": ["Text."], "story_end": [5]})
     with pytest.raises(KeyboardInterrupt):
         extract_all(docs)
+
+
+# Found by a user review: the manifest recorded the input path relative to a working
+# directory it does not name.
+def test_manifest_records_the_resolved_input_path(tmp_path, monkeypatch):
+    (tmp_path / "a.txt").write_text("“We act,” Ana Roe said.", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = run("a.txt")
+    assert result.manifest["input"] == "a.txt"
+    assert result.manifest["input_resolved"] == str((tmp_path / "a.txt").resolve())

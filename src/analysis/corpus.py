@@ -364,8 +364,12 @@ def read_csv_text(text: str, source) -> tuple[pd.DataFrame, list[int], list[tupl
                     raise CorpusError(f"{source}: column name(s) {', '.join(map(repr, dup))} "
                                       "appear more than once in the header")
             elif len(record) != len(header):
-                bad.append((start, f"line {start}: {len(record)} fields where the header has "
-                                   f"{len(header)} (an unquoted comma or quotation mark?)"))
+                # Name the row by its doc_id too when the field is there (a shift comes after
+                # it when the stray comma is in a later field).
+                k = header.index("doc_id") if "doc_id" in header else -1
+                named = f" (doc_id {record[k].strip()!r})" if 0 <= k < len(record) else ""
+                bad.append((start, f"line {start}{named}: {len(record)} fields where the header "
+                                   f"has {len(header)} (an unquoted comma or quotation mark?)"))
             else:
                 rows.append(record)
                 lines.append(start)

@@ -146,17 +146,21 @@ def _is_failure(exc: BaseException) -> bool:
 
 def _quote_mark_warnings(documents: pd.DataFrame) -> list[dict]:
     """Warning rows for paragraphs whose quotation marks do not pair up."""
-    from analysis.text import unbalanced_quote_marks
+    from analysis.text import paragraph_spans, unbalanced_quote_marks
 
     rows = []
     for doc_id, text, end, source in zip(documents["doc_id"], documents["text"],
                                          documents["story_end"], documents["source"],
                                          strict=True):
-        for paragraph, reason in unbalanced_quote_marks(text, int(end)):
+        found = unbalanced_quote_marks(text, int(end))
+        spans = paragraph_spans(text, 0, int(end)) if found else []
+        for paragraph, reason in found:
+            s, e = spans[paragraph]
             rows.append({"source": source, "doc_id": doc_id, "stage": "quotes",
                          "severity": "warning",
                          "reason": f"paragraph {paragraph}: {reason}; quotations there may be "
-                                   "incomplete or missed"})
+                                   f"incomplete or missed (paragraph counted from 0 as in the "
+                                   f"quotes' paragraph column; characters {s}-{e})"})
     return rows
 
 
@@ -321,6 +325,9 @@ def run(input_path: str | Path, *, stance_method: str = "cnn", batch_size: int =
         "python": platform.python_version(),
         "libraries": _library_versions(stance_method),
         "input": str(input_path),
+        # The path as given may be relative to a working directory the manifest does not
+        # record; this one is not.
+        "input_resolved": str(Path(input_path).resolve()),
         "encoding": encoding,
         "stance_method": stance_method,
         "own_targets": own_targets,
