@@ -21,8 +21,9 @@
 # Each quotation is coded with the codebook in `data/codebooks/security_frames.yml` (threat
 # types, responses called for, severity 0-3, urgency; grounding in its README). Rates and means
 # come with bootstrap intervals that resample **documents**, because quotations from one article
-# are not independent. On the one-article sample corpus these intervals are degenerate (one
-# document per group); they become informative on a real corpus. This notebook draws the
+# are not independent. On the one-article sample corpus there are none: a group with one
+# document gets no interval (`interval` says "none: one document"); they appear on a real
+# corpus. This notebook draws the
 # framing, severity, stance and distinctive-word figures into `reports/figures/` (notebooks 01,
 # 02 and 90 draw the others; `REPRODUCE.md` lists them all).
 

@@ -77,8 +77,12 @@ def test_group_rates_hand_computed(quotes, frames):
     assert a["ci_low"] == pytest.approx(0.5)
     assert a["ci_high"] == pytest.approx(1.0)
     b = res.set_index(["speaker", "code"]).loc[("B", "alliance")]
-    # one document: the interval collapses to the estimate
-    assert (b["estimate"], b["ci_low"], b["ci_high"]) == (0.5, 0.5, 0.5)
+    # One document: no interval. A document bootstrap can only redraw that document, and
+    # the zero-width interval it gave ([0.5, 0.5]) read as certainty (found by a user review).
+    assert b["estimate"] == 0.5
+    assert np.isnan(b["ci_low"]) and np.isnan(b["ci_high"])
+    assert b["interval"] == "none: one document"
+    assert a["interval"].startswith("percentile, multinomial document bootstrap")
     assert set(res["speaker"]) == {"A", "B"}  # missing speaker dropped
 
 

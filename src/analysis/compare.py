@@ -308,8 +308,9 @@ def group_rates(
     interval is the percentile interval of the ratio over resamples. All codes of a
     group share the same resamples, so the work is one set of draws per group.
 
-    Limits: percentile intervals are too narrow for groups with few documents
-    (with one document the interval collapses to the estimate); a group whose
+    Limits: percentile intervals are too narrow for groups with few documents; a
+    group with one document gets no interval (NaN, ``interval`` "none: one document"),
+    since resampling it can only redraw that document; a group whose
     quotations come from fewer than ~20 documents deserves a caveat. Documents in
     different groups are resampled independently, as if the groups were
     independent samples.
@@ -391,7 +392,8 @@ def group_rates(
             est = tot_s / tot_c
         ci_lo = np.full(n_codes, np.nan)
         ci_hi = np.full(n_codes, np.nan)
-        if n_boot > 0:
+        single = hi_ - lo_ < 2
+        if n_boot > 0 and not single:
             key = tuple(keys.iloc[g])
             rng = np.random.default_rng(_stable_seed(seed, key))
             reps = _bootstrap_totals(rng, np.hstack([s, c]), n_boot, bootstrap)
@@ -405,10 +407,11 @@ def group_rates(
         for j in range(n_codes):
             if tot_c[j] == 0:
                 continue
-            records.append((g, j, est[j], ci_lo[j], ci_hi[j], int(tot_c[j]), int(n_docs_code[j])))
+            records.append((g, j, est[j], ci_lo[j], ci_hi[j], int(tot_c[j]), int(n_docs_code[j]),
+                            single))
 
     res = pd.DataFrame.from_records(
-        records, columns=["_g", "_k", "estimate", "ci_low", "ci_high", "n", "n_docs"]
+        records, columns=["_g", "_k", "estimate", "ci_low", "ci_high", "n", "n_docs", "_single"]
     )
     out = keys.iloc[res["_g"].to_numpy()].reset_index(drop=True)
     if code_col:
@@ -422,6 +425,8 @@ def group_rates(
     out["n_boot"] = n_boot
     out["interval"] = (f"percentile, {bootstrap} document bootstrap ({cluster})" if n_boot
                        else "none")
+    if n_boot:
+        out.loc[res["_single"].to_numpy(dtype=bool), "interval"] = "none: one document"
     return out[cols]
 
 
