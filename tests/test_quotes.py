@@ -2568,6 +2568,27 @@ def test_dateline_country_for_officials_named_without_one(text, country):
     assert rows(text)[-1]["speaker_country"] == country
 
 
+# Found on blind set 22 (written after the rule): the home country is often named after the
+# adversary in the lede ("VILNIUS — Hackers working for Russia's military intelligence
+# attacked Lithuania's grid"), so its officials kept no country (country right on 73 of 95).
+# A home named anywhere in the lede counts, unless as a venue ("talks in the Omani capital")
+# or coordinated with another country ("Indian and Pakistani troops").
+@pytest.mark.parametrize("lede, country", [
+    ("VILNIUS — Hackers working for Russia's military intelligence attacked Lithuania's "
+     "electricity grid, Defence Minister Jo Roe said.", "Lithuania"),
+    ("MANILA — China's coast guard rammed a Philippine supply boat near the shoal, "
+     "Defence Secretary Jo Roe said.", "Philippines"),
+    ("HELSINKI — Two Russian helicopters violated Finnish airspace on Wednesday, Defence "
+     "Minister Jo Roe said.", "Finland"),
+    ("MUSCAT, Oman — Negotiators for Yemen's government resumed talks in the Omani capital, "
+     "Foreign Minister Jo Roe said.", None),
+    ("NEW DELHI — Pakistani and Indian troops exchanged fire overnight, Defence Minister Jo "
+     "Roe said.", None),
+])
+def test_dateline_home_named_after_another_country_in_the_lede(lede, country):
+    assert rows(lede)[-1]["speaker_country"] == country
+
+
 # Found on blind sets 17-19: pronouns went to named operations and exercises ("Under
 # Operation X, ...", "code-named X") and to a region ("the South Caucasus"); an
 # organisation's acronym after "Ambassador to" joined the name and lost the ambassador's
@@ -2785,3 +2806,20 @@ def test_bare_office_with_two_holders_written_alike_stays_unresolved():
             "“We agreed,” the minister said.")
     (r,) = rows(text)
     assert r["speaker"] == "minister"
+
+
+# Found on blind set 22: "Hackers working for Russia's military intelligence attacked
+# Lithuania's electricity grid" became a quotation of the hackers, with "attacked" as its
+# cue. A verbal attack has a person for its subject (PolNeAR: "Trump attacked Clinton for
+# ..."); forces, hackers and drones attack things.
+@pytest.mark.parametrize("text, attributed", [
+    ("Hackers working for Russia's military intelligence attacked Lithuania's electricity "
+     "grid on Sunday.", False),
+    ("Russian drones attacked the port of Odesa overnight.", False),
+    ("The militants attacked a police post near the border.", False),
+    ("Trump attacked Clinton for her support of military action in Libya.", True),
+    ("She attacked the minister for his handling of the crisis.", True),
+])
+def test_bug_a_physical_attack_is_no_attribution(text, attributed):
+    got = [r for r in rows(text) if r["cue"].lower().startswith("attack")]
+    assert bool(got) is attributed

@@ -68,6 +68,7 @@ from analysis.paths import CUE_VERBS_FILE
 from analysis.speakers import (
     _CAP_STOP,
     _DETERMINERS,
+    _LOWER_NOMINAL_HEADS,
     TIME_WORDS,
     DocumentPeople,
     Roster,
@@ -118,6 +119,9 @@ class CueLexicon:
         Forms of verbs that are cues only before "that", a colon, a comma or a
         quotation mark, or after the reported words ("adding fuel to the list"
         is not speech).
+    need_speaker : frozenset
+        Forms of verbs that are cues only when their subject can speak ("drones attacked
+        the port" is a physical act).
     """
 
     forms: dict
@@ -125,6 +129,7 @@ class CueLexicon:
     regex: re.Pattern
     source: str
     need_clause: frozenset = frozenset()
+    need_speaker: frozenset = frozenset()
 
     @classmethod
     def coerce(cls, cues) -> CueLexicon:
@@ -190,13 +195,18 @@ def _compile_cues(data: dict, source: str) -> CueLexicon:
     for verb in data.get("need_clause") or []:
         base = str(verb).lower()
         need_clause |= set(irregular.get(base) or _inflect(base))
+    need_speaker = set()
+    for verb in data.get("need_speaker") or []:
+        base = str(verb).lower()
+        need_speaker |= set(irregular.get(base) or _inflect(base))
     phrases = [str(p).lower() for p in data.get("phrases") or []]
     for p in phrases:
         forms.setdefault(p, (p, "phrase"))
     words = set(forms) | {w[0].upper() + w[1:] for w in phrases}
     pattern = r"(?<![\w’'\-])" + trie_regex(sorted(words)) + r"(?![\w’'\-])"
     return CueLexicon(forms=forms, address=frozenset(address), regex=re.compile(pattern),
-                      source=source, need_clause=frozenset(need_clause))
+                      source=source, need_clause=frozenset(need_clause),
+                      need_speaker=frozenset(need_speaker))
 
 
 @lru_cache(maxsize=8)
@@ -1084,6 +1094,8 @@ def _reported(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, k: int, records
             spk = subject_before(text, ss, m.start(), d.titles)
             if spk is not None and _ARTICLE_ADJECTIVE_RE.fullmatch(text, spk[0], spk[1]):
                 continue  # "lodged a formal protest": the cue word is a noun here
+            if spk is not None and low in d.cues.need_speaker and _no_one(d, spk):
+                continue  # "drones attacked the port": a physical attack, not words
             if spk is not None and group == "report" and _after_preposition(text, ss, spk[0]):
                 # "In a Facebook message posted Friday, Cruz said": the object of a
                 # preposition, with a participle, is no subject.
@@ -1305,6 +1317,17 @@ def _reported(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, k: int, records
 
 
 _ANONYMITY_RE = re.compile(r"(?:not )?to be (?:named|identified|quoted)\b")
+
+
+def _no_one(d: _Doc, spk) -> bool:
+    """Whether a subject is a thing or a group with no office ("Russian drones", "the
+    militants", "Russia's military intelligence"), which attacks physically, unlike a person,
+    a pronoun, an organisation, an office holder ("the president") or a source word ("the
+    paper", ``_LOWER_NOMINAL_HEADS``)."""
+    phrase = d.text[spk[0]:spk[1]]
+    sp = parse_mention(phrase, d.titles)
+    head = phrase.split()[-1].lower() if phrase.split() else ""
+    return sp.kind == "nominal" and not sp.role and head not in _LOWER_NOMINAL_HEADS
 
 
 def _anonymity(d: _Doc, m: re.Match, cs: int) -> bool:

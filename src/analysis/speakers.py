@@ -644,6 +644,11 @@ _UNAFFILIATED_ROLES = frozenset({"analyst", "expert", "researcher", "scholar", "
 _FOREIGN_RE = re.compile(r"\b(?:Western|European|Arab|Asian|African|Latin American|foreign|"
                          r"international|visiting)\b")
 _COORDINATED_RE = re.compile(r"[’']?s?\s*(?:and|or|,)\s+(?:the\s+)?[A-Z]")
+# Before a country's mention: the end of a coordination ("Pakistani and <Indian>"), or a
+# venue ("talks in <the Omani capital>", "arrived at ...").
+_COORDINATED_BEFORE_RE = re.compile(r"[A-Z][\w’'.-]*,?\s+(?:and|or)\s+(?:the\s+)?$")
+_VENUE_BEFORE_RE = re.compile(r"\b(?:in|at|to|into|near|from|visiting|visit)\s+(?:the\s+)?$",
+                              re.IGNORECASE)
 _AFFILIATION_RE = re.compile(r"\b(?:at|of|with)\s+(?:the\s+)?[A-Z][\w-]*.*\bin\s+[A-Z]")
 # Capitalised words that may precede it ("the Foreign Ministry", "External Affairs Ministry"),
 # and the words that may follow it (a spokesperson, an official, "of Foreign Affairs").
@@ -2543,7 +2548,7 @@ class DocumentPeople:
         described = f"{mention} {appositive or ''}"
         if _INTERNATIONAL_RE.search(described) or _AFFILIATION_RE.search(appositive or "") \
                 or _FOREIGN_RE.search(described) or any(
-                    c != home for c, _ in self._countries_in(described)):
+                    c != home for c, _, _ in self._countries_in(described)):
             # An international body, an institution elsewhere, "a Western official", or a
             # description naming another country ("the sister of Ruritanian leader X").
             return name, role, country
@@ -2567,19 +2572,24 @@ class DocumentPeople:
             home = self.titles.countries.get(tuple(where.lower().split()))
             if home is None:
                 break
-            # The lede's first country must be the home and stand alone: "MUSCAT, Oman —
-            # Negotiators for Yemen's government ..." and "NEW DELHI — India and Pakistan
-            # accused each other ..." report on others, whose officials come unlabelled too.
+            # The lede must name the home, not as a venue and not coordinated with another
+            # country: "MUSCAT, Oman — Negotiators for Yemen's government resumed talks in the
+            # Omani capital" and "NEW DELHI — India and Pakistan accused each other ..."
+            # report on others, whose officials come unlabelled too. It need not be the first
+            # country: the adversary often comes first ("VILNIUS — Russia's hackers attacked
+            # Lithuania's grid").
             lede = text[m.end():pe].split(". ", 1)[0]
-            named = self._countries_in(lede)
-            if named and named[0][0] == home and not _COORDINATED_RE.match(lede, named[0][1]):
+            named = [(s, e) for c, s, e in self._countries_in(lede) if c == home]
+            if named and not any(_COORDINATED_RE.match(lede, e) or
+                                 _COORDINATED_BEFORE_RE.search(lede, 0, s) for s, e in named) \
+                    and not all(_VENUE_BEFORE_RE.search(lede, 0, s) for s, _ in named):
                 self._home = home
             break
         return self._home
 
-    def _countries_in(self, text: str) -> list[tuple[str, int]]:
+    def _countries_in(self, text: str) -> list[tuple[str, int, int]]:
         """Countries named in ``text`` by name, adjective or capital, in order, each with the
-        offset just after its mention."""
+        offsets of its mention."""
         out = []
         for run in _CAPRUN_RE.finditer(text):
             words = run.group().split()
@@ -2589,8 +2599,9 @@ class DocumentPeople:
                 for k in (2, 1):
                     c = self.titles.countries.get(tuple(low[i:i + k]))
                     if c and len(low[i:i + k]) == k:
+                        start = run.start() + len(" ".join(words[:i])) + (1 if i else 0)
                         end = run.start() + len(" ".join(words[:i + k]))
-                        out.append((c, end))
+                        out.append((c, start, end))
                         i += k
                         break
                 else:
