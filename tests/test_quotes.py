@@ -2584,6 +2584,11 @@ def test_dateline_country_for_officials_named_without_one(text, country):
      "Foreign Minister Jo Roe said.", None),
     ("NEW DELHI — Pakistani and Indian troops exchanged fire overnight, Defence Minister Jo "
      "Roe said.", None),
+    # The comma before the attribution is no coordination.
+    ("HELSINKI — Two Russian helicopters violated Finnish airspace during exercises in the "
+     "Gulf of Finland, Defence Minister Jo Roe said.", "Finland"),
+    ("NEW DELHI — India and the United States signed a pact, Defence Minister Jo Roe said.",
+     None),
 ])
 def test_dateline_home_named_after_another_country_in_the_lede(lede, country):
     assert rows(lede)[-1]["speaker_country"] == country

@@ -643,10 +643,9 @@ _UNAFFILIATED_ROLES = frozenset({"analyst", "expert", "researcher", "scholar", "
                                  "ambassador", "diplomat"})
 _FOREIGN_RE = re.compile(r"\b(?:Western|European|Arab|Asian|African|Latin American|foreign|"
                          r"international|visiting)\b")
-_COORDINATED_RE = re.compile(r"[’']?s?\s*(?:and|or|,)\s+(?:the\s+)?[A-Z]")
-# Before a country's mention: the end of a coordination ("Pakistani and <Indian>"), or a
-# venue ("talks in <the Omani capital>", "arrived at ...").
-_COORDINATED_BEFORE_RE = re.compile(r"[A-Z][\w’'.-]*,?\s+(?:and|or)\s+(?:the\s+)?$")
+# Between two coordinated countries ("India and the Netherlands", "Pakistani, Indian").
+_BETWEEN_COORDINATED_RE = re.compile(r"(?:[’']s)?\s*(?:,|and|or|, and|, or)\s+(?:the\s+)?")
+# Before a country's mention: a venue ("talks in <the Omani capital>", "arrived at ...").
 _VENUE_BEFORE_RE = re.compile(r"\b(?:in|at|to|into|near|from|visiting|visit)\s+(?:the\s+)?$",
                               re.IGNORECASE)
 _AFFILIATION_RE = re.compile(r"\b(?:at|of|with)\s+(?:the\s+)?[A-Z][\w-]*.*\bin\s+[A-Z]")
@@ -2579,10 +2578,16 @@ class DocumentPeople:
             # country: the adversary often comes first ("VILNIUS — Russia's hackers attacked
             # Lithuania's grid").
             lede = text[m.end():pe].split(". ", 1)[0]
-            named = [(s, e) for c, s, e in self._countries_in(lede) if c == home]
-            if named and not any(_COORDINATED_RE.match(lede, e) or
-                                 _COORDINATED_BEFORE_RE.search(lede, 0, s) for s, e in named) \
-                    and not all(_VENUE_BEFORE_RE.search(lede, 0, s) for s, _ in named):
+            found = self._countries_in(lede)
+            named = [(s, e) for c, s, e in found if c == home]
+            # Coordinated: another country beside it with only "and", "or" or a comma
+            # between ("India and Pakistan", "Pakistani and Indian troops").
+            coordinated = any(
+                _BETWEEN_COORDINATED_RE.fullmatch(lede, e, s2) or
+                _BETWEEN_COORDINATED_RE.fullmatch(lede, e2, s)
+                for s, e in named for c2, s2, e2 in found if c2 != home)
+            if named and not coordinated and \
+                    not all(_VENUE_BEFORE_RE.search(lede, 0, s) for s, _ in named):
                 self._home = home
             break
         return self._home
