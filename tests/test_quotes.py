@@ -2230,8 +2230,10 @@ def test_speech_act_not_done_is_no_quotation(text):
 
 # More of PolNeAR's missed reported clauses (2026-12-02, third session); tests first.
 @pytest.mark.parametrize(("text", "speaker"), [
+    # The body a document is from speaks (since a user review, 2026-12-02); PolNeAR's source
+    # span is the whole "a new report by Politico", which the name lies in.
     ("Democratic insiders are trying to mobilize black voters, according to a new report by "
-     "Politico.", "a new report"),
+     "Politico.", "Politico"),
     ("Pence was the hands-down winner of the debate, according to the post-debate analysis.",
      "the post-debate analysis"),
     ("According to a 52-count civil complaint filed by the commission, the developers engaged "
@@ -2828,3 +2830,22 @@ def test_bare_office_with_two_holders_written_alike_stays_unresolved():
 def test_bug_a_physical_attack_is_no_attribution(text, attributed):
     got = [r for r in rows(text) if r["cue"].lower().startswith("attack")]
     assert bool(got) is attributed
+
+
+# Found by a user review: "According to a statement from State House, ..." gave the speaker
+# "statement"; the source is the body the statement is from.
+@pytest.mark.parametrize("text, speaker", [
+    ("According to a statement from State House, the two leaders discussed the war.",
+     "State House"),
+    ("According to a statement from the Foreign Ministry, the talks were useful.",
+     "Foreign Ministry"),
+    ("According to a readout issued by the White House, the two leaders spoke for an hour.",
+     "White House"),
+    ("The talks were useful, according to a statement by the Foreign Ministry.",
+     "Foreign Ministry"),
+    # a document with no body named stays the source as written
+    ("According to a statement, the talks were useful.", "statement"),
+])
+def test_bug_according_to_a_statement_from_a_body(text, speaker):
+    (r,) = rows(text)
+    assert r["speaker"] == speaker

@@ -1072,6 +1072,10 @@ def _reported(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, k: int, records
             spk = phrase_after(text, _lstrip(text, m.end(), se), se, d.titles)
             if not spk:
                 continue
+            body = _DOCUMENT_FROM_RE.match(text, spk[0], se)
+            if body:
+                # "according to a statement from the Foreign Ministry": the ministry speaks.
+                spk = phrase_after(text, body.end(), se, d.titles) or spk
             lead = _n_words(text, last_end or ss, m.start())
             if spk[2] is not None and text[spk[2][1]:spk[2][1] + 1] == "," and \
                     _describes(d, text[spk[2][0]:spk[2][1]]):
@@ -1317,6 +1321,13 @@ def _reported(d: _Doc, ss: int, se: int, sq: list[_Quote], skip, k: int, records
 
 
 _ANONYMITY_RE = re.compile(r"(?:not )?to be (?:named|identified|quoted)\b")
+
+
+# A document and the body it comes from ("a statement from", "a readout issued by").
+_DOCUMENT_FROM_RE = re.compile(
+    r"(?:an?|the)\s+(?:\w+\s+)?(?:statement|report|communiqu[eé]|release|readout|letter|"
+    r"memo|transcript|notice)\s+(?:(?:issued|released|published|posted)\s+)?(?:from|by)\s+",
+    re.IGNORECASE)
 
 
 def _no_one(d: _Doc, spk) -> bool:
