@@ -60,7 +60,8 @@ status["status"].value_counts()
 errors
 
 # %%
-quotes[["doc_id", "kind", "speaker", "speaker_role", "speaker_country", "cue", "text"]]
+quotes[["doc_id", "kind", "speaker", "speaker_type", "speaker_role", "speaker_country", "cue",
+        "text"]]
 
 # %% [markdown]
 # ## The article with each quotation highlighted, coloured by speaker
@@ -76,6 +77,10 @@ display(HTML(highlight_quotes(doc["text"], quotes[quotes["doc_id"] == doc["doc_i
 
 # %% [markdown]
 # ## Quotations by speaker and kind
+#
+# A `speaker_type` of `description` is a description no one person of its article was found
+# for ("the minister said"); on a corpus of many articles such rows share their words and are
+# pooled here, so read them as "unidentified", not as one speaker.
 
 # %%
 counts = (quotes.fillna({"speaker": "(unknown)"})

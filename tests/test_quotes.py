@@ -2849,3 +2849,26 @@ def test_bug_a_physical_attack_is_no_attribution(text, attributed):
 def test_bug_according_to_a_statement_from_a_body(text, speaker):
     (r,) = rows(text)
     assert r["speaker"] == speaker
+
+
+# Found by a user review: an unresolved description ("the minister said") is pooled across
+# documents under its role in every by-speaker table and figure, indistinguishable from a
+# named person; speaker_type says what the speaker column holds.
+@pytest.mark.parametrize("text, speaker, kind", [
+    ("“We act,” Foreign Minister Ana Roe said.", "Ana Roe", "person"),
+    ("Foreign Minister Ana Roe spoke. “We act,” she said.", "Ana Roe", "person"),
+    ("The Foreign Ministry said the talks were useful.", "Foreign Ministry", "organisation"),
+    ("Norway said the talks were useful.", "Norway", "state"),
+    ("“We act,” the minister said.", "minister", "description"),
+    ("Ana Roe and Bo Doe said the talks were useful.", "Ana Roe; Bo Doe", "group"),
+])
+def test_speaker_type_says_what_the_speaker_is(text, speaker, kind):
+    r = rows(text)[-1]
+    assert (r["speaker"], r["speaker_type"]) == (speaker, kind)
+
+
+def test_speaker_type_is_empty_without_a_speaker():
+    r = rows("“We act,” the minister said.\n\n“And we will not wait.”")[-1]
+    assert r["speaker"] == "minister"
+    assert [x["speaker_type"] for x in rows("It is widely believed that the talks failed.")] \
+        == [None]

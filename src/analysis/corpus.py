@@ -65,7 +65,7 @@ RESERVED_COLUMNS = frozenset({
     "text", "source",
     "quote_id", "start", "end", "kind", "fragments", "cue", "speaker_mention",
     "speaker_start", "speaker_end", "speaker", "speaker_role", "speaker_country", "paragraph",
-    "sentiment_compound", "sentiment_pos", "sentiment_neu", "sentiment_neg", "sentiment_label",
+    "speaker_type", "sentiment_compound", "sentiment_pos", "sentiment_neu", "sentiment_neg", "sentiment_label",
     "severity", "urgency", "threat_source",
 })
 

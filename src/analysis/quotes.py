@@ -92,7 +92,7 @@ __all__ = [
 QUOTE_COLUMNS = [
     "doc_id", "quote_id", "start", "end", "text", "kind", "fragments", "cue",
     "speaker_mention", "speaker_start", "speaker_end", "speaker", "speaker_role",
-    "speaker_country", "paragraph",
+    "speaker_country", "paragraph", "speaker_type",
 ]
 _CUE_GROUPS = ("speech", "report", "belief")
 _INF = float("inf")
@@ -1828,8 +1828,29 @@ def _finish(d: _Doc, doc_id: str, records: list[dict]) -> list[dict]:
             "cue": r["cue"], "speaker_mention": mention, "speaker_start": sstart,
             "speaker_end": send, "speaker": speaker, "speaker_role": role,
             "speaker_country": country, "paragraph": r["para"],
+            "speaker_type": None if speaker is None else _speaker_type(people, d, mention,
+                                                                        speaker),
         })
     return rows
+
+
+def _speaker_type(people: DocumentPeople, d: _Doc, mention: str, speaker: str) -> str:
+    """What a resolved ``speaker`` is: ``"person"`` (a named person of the document or the
+    roster), ``"state"`` (a country), ``"organisation"``, ``"group"`` (several sources,
+    "A; B"), or ``"description"`` (an unresolved description, such as "minister" for "the
+    minister said" when no one person of the story holds the office; such rows are pooled
+    across documents under the same words and are no one person)."""
+    if "; " in speaker:
+        return "group"
+    if speaker in set(d.titles.countries.values()):
+        return "state"
+    sp = parse_mention(mention, d.titles)
+    if speaker in people.person_names() or sp.kind == "person" or \
+            d.roster.lookup(speaker) is not None:
+        return "person"
+    if sp.kind == "org":
+        return "organisation"
+    return "description"
 
 
 # --------------------------------------------------------------------------- tables
@@ -1900,6 +1921,10 @@ def extract_quotes(documents: pd.DataFrame, *, cues=None, roster=None,
         - ``speaker``, ``speaker_role``, ``speaker_country``: resolved canonical
           speaker (roster first, then titles in the text); None when unknown,
         - ``paragraph``: 0-based paragraph index,
+        - ``speaker_type``: ``person``, ``state``, ``organisation``, ``group`` (several
+          sources) or ``description`` (an unresolved description such as "the minister",
+          pooled across documents under its words; filter it out before comparing
+          speakers); None when there is no speaker,
 
         then every column of ``documents`` except ``text`` and ``story_end``.
 

@@ -1877,6 +1877,7 @@ class DocumentPeople:
         self.roster = roster
         self.titles = titles
         self.people: dict[str, _Person] = {}
+        self._person_names: set[str] | None = None
         self.mentions: list[tuple[int, str]] = []  # (offset, person key), in text order
         surnames: dict[str, set] = {}
         spelled: dict[str, str] = {}  # each surname key as first written
@@ -2099,6 +2100,12 @@ class DocumentPeople:
         if p.roster and p.roster.get("gender"):
             return p.roster["gender"]
         return p.gender or None
+
+    def person_names(self) -> set[str]:
+        """Canonical names of the people of the document (roster names where known)."""
+        if self._person_names is None:
+            self._person_names = {self.describe(k)[0] for k in self.people}
+        return self._person_names
 
     def resolve_pronoun(self, pronoun: str, pos: int) -> str | None:
         """Key of the most recent person before ``pos`` compatible with the pronoun."""
