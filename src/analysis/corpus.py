@@ -260,7 +260,8 @@ def decode_bytes(raw: bytes, source, encoding: str, notes: list | None = None) -
         raise _UndecodableError(
             f"{source}: not valid {encoding} (byte 0x{bad} at offset {exc.start}); "
             "re-save the file as UTF-8 or name its encoding (--encoding on the command "
-            "line, encoding= in Python)"
+            "line, encoding= in Python; a list such as utf-8,cp1252 when a corpus mixes "
+            "them)"
         ) from None
     if wide and "\x00" in text:
         raise CorpusError(f"{source}: binary file (NUL character at offset "
