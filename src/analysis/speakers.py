@@ -127,6 +127,26 @@ _SPEECH_BEFORE_RE = re.compile(r"\b(?:said|says|added|asked|wrote|warned)\s+$")
 _SENT_TO_BEFORE_RE = re.compile(r"\b(?:[Aa]mbassador|[Ee]nvoy)s?\s+(?:to|at)\s+(?:the\s+)?$")
 # A member of a list of sources: a capitalised name, with "the" ("the Netherlands").
 _LIST_MEMBER_RE = re.compile(r"(?:the )?[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}")
+# "the foreign ministers of " and the members of a list before its last "X and Y".
+_ROLES_OF_LIST_RE = re.compile(r"(?:[Tt]he\s+)?(?:[a-z]+\s+){0,2}[a-z]+s\s+of\s+"
+                               r"(?:(?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3},\s+)+$")
+_ROLES_OF_RE = re.compile(r"(?:[Tt]he\s+)?(?P<role>(?:[a-z]+\s+){0,2}[a-z]+)s\s+of\s+"
+                          r"(?P<members>.+)")
+
+
+def _roles_of_states(mention: str, titles) -> tuple[str, list[str]] | None:
+    """The office and countries of "the foreign ministers of X, Y and Z" when the plural is
+    a role and every member a country, else None."""
+    m = _ROLES_OF_RE.fullmatch(mention.strip())
+    if m is None:
+        return None
+    role = titles.roles.get(tuple(m.group("role").split()))
+    members = re.split(r",\s+(?:and\s+)?|\s+and\s+", m.group("members"))
+    states = [titles.countries.get(tuple(re.sub(r"^the\s+", "", x.strip(), flags=re.I)
+                                         .lower().split())) for x in members]
+    if role is None or len(states) < 2 or None in states:
+        return None
+    return role, states
 # "his German counterpart, X" / "her counterpart X", just before a name.
 _COUNTERPART_RE = re.compile(r"\b(?:his|her|their|its)\s+((?:[A-Z][\w’'-]*\s+){0,2})"
                              r"counterpart,?\s+$")
@@ -1069,6 +1089,11 @@ def subject_before(text: str, lo: int, pos: int, titles: Titles | None = None,
         (``X, the foreign minister, said``), else None.
     """
     found = _subject_before(text, lo, pos, titles, allow_nominal=allow_nominal)
+    if found is not None and text[found[0] - 2:found[0]] == ", ":
+        # "The foreign ministers of Britain, France and Germany": the list and its office.
+        ext = _ROLES_OF_LIST_RE.search(text, lo, found[0])
+        if ext and _roles_of_states(text[ext.start():found[1]], titles or load_titles()):
+            found = (ext.start(), found[1], found[2])
     if found is None and allow_nominal and \
             text[max(lo, pos - 8):pos].rstrip().endswith(("ed", "ew", "ok", "ard", "ught")):
         contact = _CONTACT_CLAUSE_RE.search(text, max(lo, pos - 30), pos)
@@ -2647,6 +2672,10 @@ class DocumentPeople:
             is the phrase before its comma. Unresolved pronouns and an unresolved "the two":
             all None.
         """
+        officials = _roles_of_states(mention, self.titles) if " of " in mention else None
+        if officials is not None:
+            states = "; ".join(dict.fromkeys(officials[1]))
+            return states, officials[0], states
         if _PAIR_RE.fullmatch(mention) or _NUMERAL_SUBJECT_RE.fullmatch(mention):
             pair = self._last_two(start) if _PAIR_RE.fullmatch(mention) else None
             if not pair:
