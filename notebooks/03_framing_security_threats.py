@@ -133,9 +133,11 @@ save_figure(ax, f"03_stance_matrix_by_{group}", directory=figures_dir)
 # %% [markdown]
 # ## Do groups differ? Tests across all groups, with Holm correction
 #
-# Chi-square tests of each code's rate across the groups of `compare_by`. With few documents,
-# read the permutation version (which permutes documents, not quotations) instead. Both refuse
-# to run with fewer than two groups and say why.
+# Permutation tests of each code's rate across the groups of `compare_by`, Holm-corrected. They
+# shuffle whole documents when every document belongs to one group; when some article quotes
+# several groups they can only shuffle quotations, warn, and say `permutation (rows, ...)`:
+# those p-values assume independent quotations. A code with one document gets no p-value;
+# fewer than two groups are refused with the reason.
 
 # %%
 n_compared = quotes[compare_by].nunique()

@@ -247,7 +247,8 @@ def test_permutation_binary_row_level_no_difference():
     n = 400
     data = pd.DataFrame({"doc_id": rng.integers(0, 40, n), "g": rng.choice(["a", "b"], n),
                          "code": "c", "present": rng.integers(0, 2, n)})
-    res = difference_test(data, "g", method="permutation", n_perm=200).iloc[0]
+    with pytest.warns(UserWarning, match="between quotations"):
+        res = difference_test(data, "g", method="permutation", n_perm=200).iloc[0]
     assert res["method"].startswith("permutation (rows")
     assert res["p_value"] > 0.05
     chi = difference_test(data, "g").iloc[0]
@@ -349,3 +350,99 @@ def test_distinctive_words_can_leave_out_stop_words():
     assert "the" in set(kept["word"])
     assert "the" not in set(dropped["word"])
     assert set(dropped.loc[dropped["group"] == "a", "word"]) >= {"missile", "threat"}
+
+
+# ---------------------------------------------------- found by a statistics review
+def test_group_rates_code_seen_in_one_document_gets_no_interval():
+    # Group A has two documents, but code x occurs only in d1: its interval came out
+    # [0.5, 0.5], labelled a percentile interval.
+    data = pd.DataFrame({"doc_id": ["d1", "d1", "d2"], "g": ["A", "A", "A"],
+                         "code": ["x", "x", "y"], "present": [1, 0, 1]})
+    res = group_rates(data, "g", n_boot=200, seed=0).set_index("code")
+    assert res.loc["x", "estimate"] == 0.5 and res.loc["x", "n_docs"] == 1
+    assert np.isnan(res.loc["x", "ci_low"]) and res.loc["x", "interval"] == \
+        "none: one document"
+
+
+def _clustered(mixed: bool) -> pd.DataFrame:
+    rows = []
+    for d in range(8):
+        for i in range(3):
+            g = "A" if d < 4 else "B"
+            if mixed and d == 0 and i == 2:
+                g = "B"
+            rows.append({"doc_id": f"d{d}", "g": g, "code": "x", "present": (d + i) % 2})
+    return pd.DataFrame(rows)
+
+
+def test_permutation_says_when_it_cannot_shuffle_documents():
+    with pytest.warns(UserWarning, match=r"1 of 8 documents hold quotations of several "
+                                         r"groups.*between quotations"):
+        res = difference_test(_clustered(True), "g", method="permutation", n_perm=99)
+    assert res["method"].iloc[0].startswith("permutation (rows")
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = difference_test(_clustered(False), "g", method="permutation", n_perm=99)
+    assert res["method"].iloc[0].startswith("permutation (documents")
+
+
+def test_permutation_needs_documents_to_shuffle():
+    one = pd.DataFrame({"doc_id": ["d1"] * 4, "g": ["A", "A", "B", "B"], "code": "x",
+                        "present": [1, 1, 0, 0]})
+    with pytest.warns(UserWarning):
+        res = difference_test(one, "g", method="permutation", n_perm=99)
+    assert np.isnan(res["p_value"].iloc[0]) and np.isnan(res["df"].iloc[0])
+    assert "one document" in res["method"].iloc[0]
+
+
+def test_no_test_no_degrees_of_freedom():
+    flat = pd.DataFrame({"doc_id": ["d1", "d2", "d3", "d4"], "g": ["A", "A", "B", "B"],
+                         "code": "x", "present": [1, 1, 1, 1]})
+    res = difference_test(flat, "g", method="permutation", n_perm=99)
+    assert np.isnan(res["p_value"].iloc[0]) and np.isnan(res["df"].iloc[0])
+
+
+def test_chi2_warns_about_small_expected_counts():
+    small = pd.DataFrame({"doc_id": [f"d{i}" for i in range(6)], "g": ["A", "A", "B", "B",
+                                                                      "C", "C"],
+                          "code": "x", "present": [1, 0, 0, 0, 0, 1]})
+    with pytest.warns(UserWarning, match=r"expected count"):
+        difference_test(small, "g", method="chi2")
+
+
+def test_difference_refuses_missing_document_ids():
+    data = _clustered(False)
+    data.loc[0, "doc_id"] = None
+    with pytest.raises(ValueError, match="doc_id"):
+        difference_test(data, "g", method="chi2")
+
+
+def test_stance_shares_refuses_unknown_quote_ids():
+    quotes = pd.DataFrame({"doc_id": ["d1"], "quote_id": ["q1"], "speaker": ["A"]})
+    stance = pd.DataFrame({"doc_id": ["d1", "d1"], "quote_id": ["q1", "q9"],
+                           "target": ["T", "T"], "stance": ["favor", "against"]})
+    with pytest.raises(ValueError, match="q9"):
+        stance_shares(stance, quotes, "speaker", n_boot=0)
+
+
+def test_distinctive_words_takes_a_numpy_number_as_a_uniform_prior():
+    texts = pd.DataFrame({"group": ["A", "A", "B", "B"],
+                          "text": ["war war peace", "war talks", "peace peace talks", "trade"]})
+    a = distinctive_words(texts, prior=1.0, top=3)
+    b = distinctive_words(texts, prior=np.int64(1), top=3)
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_date_bins_keep_the_local_calendar_date():
+    data = pd.DataFrame({"date": ["2024-05-31T22:00-05:00", "2024-06-01T01:00+09:00"]})
+    assert add_date_bin(data, freq="M")["date_bin"].tolist() == ["2024-05", "2024-06"]
+
+
+def test_group_seed_does_not_depend_on_how_numpy_prints_numbers():
+    # The seed came from repr() of the group label, which is "np.int64(2020)" with numpy 2
+    # and "2020" with numpy 1, so intervals changed with the numpy version.
+    a = compare._stable_seed(0, (np.int64(2020), "A")).entropy
+    b = compare._stable_seed(0, (2020, "A")).entropy
+    assert a == b

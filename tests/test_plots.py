@@ -170,3 +170,18 @@ def test_quote_counts_keeps_groups_whose_shortened_labels_coincide():
     bars = ax.containers[0]
     assert sorted(bar.get_width() for bar in bars) == [2, 3]
     assert len({bar.get_y() for bar in bars}) == 2
+
+
+# Found by a statistics review: a missing interval (a group with one document) was drawn as
+# a zero-length bar with caps, as if certain; an interval not holding the estimate was
+# clipped at it; the labels gave quotations but not documents.
+def test_point_intervals_draw_intervals_as_given_and_none_when_missing():
+    data = pd.DataFrame({"speaker": ["A", "B", "C"], "estimate": [0.5, 0.2, 3.0],
+                         "ci_low": [0.6, 0.1, np.nan], "ci_high": [0.9, 0.3, np.nan],
+                         "n": [10, 20, 5], "n_docs": [4, 6, 1]})
+    ax = plots.point_intervals(data=data, y="speaker", sort=False)
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels == ["C (n=5, 1 doc, no interval)", "B (n=20, 6 docs)", "A (n=10, 4 docs)"]
+    segments = ax.collections[0].get_segments()
+    spans = sorted((round(s[0][0], 3), round(s[1][0], 3)) for s in segments)
+    assert spans == [(0.1, 0.3), (0.6, 0.9)]  # C has none; A is drawn from 0.6, not 0.5

@@ -18,6 +18,7 @@ is recomputed from all the quotations of the drawn documents.
 
 from __future__ import annotations
 
+import numbers
 import warnings
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
@@ -79,7 +80,10 @@ def _group_index(data: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.Data
 def _stable_seed(seed: int, key: tuple) -> np.random.SeedSequence:
     # A group's resamples depend on the seed and its own label only, so adding or
     # filtering other groups leaves its interval unchanged.
-    return np.random.SeedSequence([int(seed), zlib.crc32(repr(key).encode("utf-8"))])
+    # numpy scalars print differently across numpy versions ("np.int64(2020)" or "2020"):
+    # the label's Python value is hashed instead.
+    plain = tuple(v.item() if isinstance(v, np.generic) else v for v in key)
+    return np.random.SeedSequence([int(seed), zlib.crc32(repr(plain).encode("utf-8"))])
 
 
 def _poisson_lut() -> np.ndarray:
@@ -103,8 +107,10 @@ def _bootstrap_totals(rng: np.random.Generator, table: np.ndarray, n_boot: int,
     :func:`numpy.bincount` per block and one matrix product serves all columns;
     both routes give the same resamples for a given stream.
     ``poisson``: each cluster gets an independent Poisson(1) weight (from a 16-bit
-    inverse-CDF table, so weights above 7 never occur; P = 1e-5), then one matrix
-    product.
+    inverse-CDF table, so weights above 8 never occur; P(X > 8) is about 1e-6), then one
+    matrix product. A resample in which every cluster of a group gets weight 0 has no
+    ratio and is left out of that group's interval (about 13% of resamples for a group of
+    two documents, 5% for three, under 0.1% from eight).
     """
     # Identical columns (the counts of codes expanded from the same quotations)
     # are resampled once; hashing column bytes is far cheaper than np.unique(axis=1).
@@ -308,9 +314,13 @@ def group_rates(
     interval is the percentile interval of the ratio over resamples. All codes of a
     group share the same resamples, so the work is one set of draws per group.
 
-    Limits: percentile intervals are too narrow for groups with few documents; a
-    group with one document gets no interval (NaN, ``interval`` "none: one document"),
-    since resampling it can only redraw that document; a group whose
+    Limits: percentile intervals are too narrow for groups with few documents. In a
+    simulation by a statistics review (true rate known, documents of five quotations
+    with within-document correlation), the 95% interval covered the truth 53% of the
+    time with 2 documents, 75% with 3, 83% with 5, 87% with 10, 92% with 20 and 94%
+    with 50. A group (or a code within a group) with one document gets no interval (NaN,
+    ``interval`` "none: one document"), since resampling it can only redraw that
+    document; a group whose
     quotations come from fewer than ~20 documents deserves a caveat. Documents in
     different groups are resampled independently, as if the groups were
     independent samples.
@@ -392,8 +402,7 @@ def group_rates(
             est = tot_s / tot_c
         ci_lo = np.full(n_codes, np.nan)
         ci_hi = np.full(n_codes, np.nan)
-        single = hi_ - lo_ < 2
-        if n_boot > 0 and not single:
+        if n_boot > 0 and hi_ - lo_ >= 2:
             key = tuple(keys.iloc[g])
             rng = np.random.default_rng(_stable_seed(seed, key))
             reps = _bootstrap_totals(rng, np.hstack([s, c]), n_boot, bootstrap)
@@ -402,13 +411,15 @@ def group_rates(
             for j in range(n_codes):
                 col = boot[:, j]
                 col = col[np.isfinite(col)]
-                if col.size:
+                if col.size and n_docs_code[j] >= 2:
                     ci_lo[j], ci_hi[j] = np.quantile(col, [alpha, 1.0 - alpha])
         for j in range(n_codes):
             if tot_c[j] == 0:
                 continue
+            # One document, for the group or for this code within it: resampling can only
+            # redraw that document, so there is no interval.
             records.append((g, j, est[j], ci_lo[j], ci_hi[j], int(tot_c[j]), int(n_docs_code[j]),
-                            single))
+                            n_docs_code[j] < 2))
 
     res = pd.DataFrame.from_records(
         records, columns=["_g", "_k", "estimate", "ci_low", "ci_high", "n", "n_docs", "_single"]
@@ -484,6 +495,10 @@ def stance_shares(
         if quotes is None:
             raise KeyError(f"stance_shares: column(s) {missing} not in stance and no quotes given")
         _require(quotes, ["quote_id", *missing], "stance_shares(quotes)")
+        unknown_ids = sorted(set(data["quote_id"]) - set(quotes["quote_id"]))
+        if unknown_ids:
+            raise ValueError(f"stance_shares: {len(unknown_ids)} stance row quote_id(s) not in "
+                             f"quotes, e.g. {unknown_ids[:3]}")
         data = data.merge(quotes[["quote_id", *missing]], on="quote_id", how="left",
                           validate="many_to_one")
     parts = []
@@ -525,16 +540,32 @@ def add_date_bin(
         Pandas period frequency: ``"D"``, ``"W"``, ``"M"``, ``"Q"``, ``"Y"``.
     name : str
         Name of the new column; values like ``"2024-05"``, missing when the date
-        is missing or unparseable.
+        is missing or unparseable. A date with a time zone is binned on its own calendar
+        date (where the story was filed), not converted to UTC first.
     """
     _require(data, [column], "add_date_bin")
-    dates = pd.to_datetime(data[column], errors="coerce", utc=True, format="mixed").dt.tz_localize(None)
+    dates = _local_dates(data[column])
     out = data.copy()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "converting to Period drops timezone" is expected
         labels = dates.dt.to_period(freq).astype(str)
     out[name] = labels.where(dates.notna(), None)
     return out
+
+
+def _local_dates(values: pd.Series) -> pd.Series:
+    """Datetimes on each value's own calendar: "2024-05-31T22:00-05:00" is 31 May, not 1 June
+    as converting to UTC would make it (a story is dated where it was filed)."""
+    def one(v):
+        try:
+            t = pd.Timestamp(v)
+        except (ValueError, TypeError, OverflowError):
+            return pd.NaT
+        if t is pd.NaT:
+            return pd.NaT
+        return t.tz_localize(None) if t.tzinfo is not None else t
+
+    return pd.Series(pd.to_datetime([one(v) for v in values]), index=values.index)
 
 
 # ----------------------------------------------------------------------- tests
@@ -640,6 +671,9 @@ def test_difference(
     _require(data, [*by, value, cluster] + ([code_col] if code_col else []), "test_difference")
     data = data.loc[data[value].notna()]
     data = _prepare_groups(data, by, dropna)
+    if data[cluster].isna().any():
+        # factorize would pool them all into one document
+        raise ValueError(f"test_difference: cluster column {cluster!r} has missing values")
     gid, keys = _group_index(data, by)
     k = len(keys)
     if k < 2:
@@ -673,6 +707,13 @@ def test_difference(
         # which respects the clustering of quotations.
         per_doc = pd.Series(gid).groupby(did).nunique()
         doc_level = bool((per_doc == 1).all())
+        if not doc_level:
+            warnings.warn(
+                f"test_difference: {int((per_doc > 1).sum())} of {len(per_doc)} documents hold "
+                f"quotations of several groups of {by}, so the permutation shuffles labels "
+                "between quotations, which assumes independent quotations: under clustering "
+                "it is no more valid than chi-square (method column: 'permutation (rows')",
+                stacklevel=2)
     rng = np.random.default_rng(seed)
 
     rows = []
@@ -689,6 +730,10 @@ def test_difference(
         label = effective
         if k_used < 2:
             label = f"{effective} (fewer than two groups with data)"
+        elif effective == "permutation" and n_docs < 2:
+            label = "permutation (one document: nothing to shuffle between documents)"
+            warnings.warn(f"test_difference: code {code!r} has one document; no p-value",
+                          stacklevel=2)
         elif effective in ("chi2", "fisher"):
             table = np.column_stack([s_g[used], n_g[used] - s_g[used]])
             if (table.sum(axis=0) == 0).any():
@@ -700,6 +745,13 @@ def test_difference(
                 res = stats.chi2_contingency(table, correction=False)
                 stat, p, dof = res.statistic, res.pvalue, res.dof
                 stat_name = "chi2"
+                low = res.expected_freq.min()
+                if low < 1 or (res.expected_freq < 5).mean() > 0.2:
+                    warnings.warn(
+                        f"test_difference: code {code!r}: smallest expected count {low:.2f}"
+                        f" and {(res.expected_freq < 5).mean():.0%} of cells under 5; the "
+                        "chi-square p-value is unreliable (use method='permutation')",
+                        stacklevel=2)
             if effective == "chi2" and method == "fisher":
                 label = "chi2 (fisher needs 2 groups)"
         elif effective == "kruskal":
@@ -713,7 +765,7 @@ def test_difference(
             stat, p, stat_name, label = _permutation(
                 yg, gg, dg, k, binary, doc_level, n_perm, rng
             )
-            dof = k_used - 1
+            dof = k_used - 1 if np.isfinite(p) else np.nan
         rows.append({
             "code": code, "statistic": stat, "statistic_name": stat_name, "df": dof,
             "p_value": p, "method": label, "n": int(sel.sum()), "n_docs": n_docs,
@@ -870,7 +922,7 @@ def distinctive_words(
             raise ValueError(f"distinctive_words: prior {prior!r} unknown; use 'corpus', a "
                              "number, or a mapping word -> background count")
         a = total.copy()
-    elif isinstance(prior, (int, float)):
+    elif isinstance(prior, numbers.Real) and not isinstance(prior, bool):
         if prior <= 0:
             raise ValueError(f"distinctive_words: a uniform prior must be > 0, got {prior}")
         a = np.full(len(vocab), float(prior))

@@ -141,6 +141,18 @@ def code_heatmap(
     return ax
 
 
+def _count_note(n, n_docs, has_interval: bool) -> str:
+    """" (n=10, 4 docs)", with "no interval" when there is none to draw."""
+    if pd.isna(n):
+        return ""
+    parts = [f"n={int(n)}"]
+    if n_docs is not None and pd.notna(n_docs):
+        parts.append(f"{int(n_docs)} doc" + ("" if int(n_docs) == 1 else "s"))
+        if not has_interval:
+            parts.append("no interval")
+    return f" ({', '.join(parts)})"
+
+
 def point_intervals(
     data: pd.DataFrame,
     x: str = "estimate",
@@ -170,7 +182,9 @@ def point_intervals(
     ax : matplotlib Axes, optional
     n : str or None
         Count column shown as ``(n=...)`` beside each label and used to choose
-        the largest groups.
+        the largest groups; with an ``n_docs`` column the documents are shown too,
+        and "no interval" where the interval is missing (a group with one document),
+        whose point is drawn without a bar.
     sort : bool
         Order groups by estimate (largest on top); else keep the table order.
     max_groups, label_width
@@ -184,7 +198,8 @@ def point_intervals(
     Returns
     -------
     matplotlib Axes
-        Its y tick labels name the groups (with n); one errorbar container.
+        Its y tick labels name the groups (with n); one errorbar container for the
+        points and one line collection for the intervals.
     """
     _require(data, [x, y, lo, hi], "point_intervals")
     if data[y].duplicated().any():
@@ -202,15 +217,17 @@ def point_intervals(
     est = data[x].to_numpy(dtype=float)
     low = data[lo].to_numpy(dtype=float)
     high = data[hi].to_numpy(dtype=float)
-    err = np.vstack([np.clip(est - low, 0, None), np.clip(high - est, 0, None)])
-    err = np.nan_to_num(err)
     pos = np.arange(len(data))
-    ax.errorbar(est, pos, xerr=err, fmt="o", color=color, ecolor=color, capsize=2,
-                markersize=4, linewidth=1)
+    # Intervals are drawn from their ends as given (a bootstrap interval need not hold the
+    # estimate), and a missing one (a group with one document) is not drawn at all.
+    has = np.isfinite(low) & np.isfinite(high)
+    ax.hlines(pos[has], low[has], high[has], color=color, linewidth=1)
+    ax.errorbar(est, pos, fmt="o", color=color, markersize=4)
     labels = [_shorten(v, label_width) for v in data[y]]
+    docs = data["n_docs"] if "n_docs" in data.columns else [None] * len(data)
     if n is not None and n in data.columns:
-        labels = [f"{lab} (n={int(c)})" if pd.notna(c) else lab
-                  for lab, c in zip(labels, data[n], strict=True)]
+        labels = [lab + _count_note(c, d, h)
+                  for lab, c, d, h in zip(labels, data[n], docs, has, strict=True)]
     ax.set_yticks(pos, labels)
     ax.set_ylim(-0.6, len(data) - 0.4)
     if reference is not None:
