@@ -2893,3 +2893,21 @@ def test_officials_of_a_list_of_countries(subject, speaker, role):
 def test_officials_of_a_list_that_is_not_all_countries_are_not_a_group_of_states():
     (r,) = rows("The foreign ministers of France and the Acme Group said the deal was dead.")
     assert "France;" not in r["speaker"]
+
+
+# Found on blind set 23 (written after the rules above): a capitalised "His" before
+# "counterpart"; "Congolese government spokesman X" lost its country; and a long description
+# before a name ("The European Union's envoy for talks between the two sides, X,") was not
+# learned, so "she" later took the dateline's country.
+@pytest.mark.parametrize("text, speaker, role, country", [
+    ("Ghanaian Defence Minister Kofi Mensah spoke first. His Nigerian counterpart Ibrahim "
+     "Danladi said the plan was good.", "Ibrahim Danladi", "defense minister", "Nigeria"),
+    ("Congolese government spokesman Patrick Mbemba said the rebels were a threat.",
+     "Patrick Mbemba", "spokesperson", "Democratic Republic of the Congo"),
+    ("PRISTINA — Kosovo's government said on Monday it would not back down.\n\nThe European "
+     "Union’s envoy for talks between the two sides, Katarina Lind, urged calm. “There is no "
+     "military solution,” she said.", "Katarina Lind", "envoy", None),
+])
+def test_bug_blind_set_23_speakers(text, speaker, role, country):
+    r = rows(text)[-1]
+    assert (r["speaker"], r["speaker_role"], r["speaker_country"]) == (speaker, role, country)

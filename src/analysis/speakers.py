@@ -148,7 +148,7 @@ def _roles_of_states(mention: str, titles) -> tuple[str, list[str]] | None:
         return None
     return role, states
 # "his German counterpart, X" / "her counterpart X", just before a name.
-_COUNTERPART_RE = re.compile(r"\b(?:his|her|their|its)\s+((?:[A-Z][\w’'-]*\s+){0,2})"
+_COUNTERPART_RE = re.compile(r"\b(?:[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)\s+((?:[A-Z][\w’'-]*\s+){0,2})"
                              r"counterpart,?\s+$")
 _OPENING_MARKS = frozenset("“\"‘'«")
 # "The (Polish) (defence) minister <verb>": a definite description opening a sentence, before
@@ -2465,7 +2465,7 @@ class DocumentPeople:
         # After a quotation or a colon in the same sentence ("“...,” the minister, X, said").
         lo = max([lo] + [text.rfind(c, lo, start) + 1 for c in "”\":"])
         desc = text[lo:start - 2].strip()
-        if not desc or "," in desc or len(desc.split()) > 8 or \
+        if not desc or "," in desc or len(desc.split()) > 12 or \
                 _RELATIVE_WORDS.intersection(desc.lower().split()):
             return  # "The man who defeated the prime minister, X": not X's office
         extra = self._role_description(desc)
@@ -2482,7 +2482,8 @@ class DocumentPeople:
         the adjective before "counterpart" ("Defence Minister X met his German counterpart,
         Y": Y is Germany's defence minister), when ``p`` has none.
 
-        The owner is the last person named before "counterpart" in its sentence; a
+        The owner is the last person named before "counterpart" in its sentence (or in
+        the sentence before, when "His counterpart" opens the sentence); a
         counterpart of someone without a known office gets only the country, and words
         before "counterpart" that are no country adjective ("his Foreign Ministry
         counterpart") give nothing."""
@@ -2495,6 +2496,10 @@ class DocumentPeople:
         if adjective and country is None:
             return
         lo = self._sentence_start(m.start())
+        if lo > 0 and text[lo:m.start()].strip() == "":
+            # "His Nigerian counterpart X ..." opens its sentence: the owner is named in
+            # the sentence before.
+            lo = self._sentence_start(lo - 1)
         i = bisect.bisect_left(self._offsets_so_far(), m.start()) - 1
         owner = self.people.get(self.mentions[i][1]) if i >= 0 and \
             self.mentions[i][0] >= lo else None
