@@ -2911,3 +2911,13 @@ def test_officials_of_a_list_that_is_not_all_countries_are_not_a_group_of_states
 def test_bug_blind_set_23_speakers(text, speaker, role, country):
     r = rows(text)[-1]
     assert (r["speaker"], r["speaker_role"], r["speaker_country"]) == (speaker, role, country)
+
+
+def test_bug_bare_office_prefers_the_holder_named_before_it():
+    # Found on blind set 23: a second minister named later in the story made "the minister"
+    # ambiguous, though only one had been named when it was written.
+    text = ("A ship struck a mine, Romanian Defence Minister Andrei Cost said.\n\n"
+            "“Russia turned the sea into a minefield,” the minister said.\n\n"
+            "Bulgaria’s foreign minister, Elena Stoy, said Sofia would send a minehunter.")
+    r = rows(text)[1]
+    assert (r["speaker_mention"], r["speaker"]) == ("the minister", "Andrei Cost")

@@ -2555,12 +2555,24 @@ class DocumentPeople:
             # "Foreign Secretary X" is a foreign minister too, but "the minister" names the
             # one whose title is written with the word ("Defence Minister Y").
             found = [k for k in found if self._titled_with(k, words[-1])]
+        if len(found) > 1:
+            # A description refers back to the one holder named before it, if there is one
+            # (a lede may name the office before the person, so later people still count
+            # when no one was named before).
+            before = [k for k in found if self._first_at.get(k, len(self.text)) < start]
+            if len(before) == 1:
+                found = before
         return found[0] if len(found) == 1 else None
 
     def _titled_with(self, key: str, word: str) -> bool:
-        """Whether a mention of ``key`` is written with a title ending in ``word``."""
-        pattern = re.compile(rf"\b{re.escape(word)}\s+$", re.IGNORECASE)
-        return any(k == key and pattern.search(self.text, max(0, at - 30), at)
+        """Whether a mention of ``key`` is written with a title ending in ``word`` ("Defence
+        Minister Jo Roe": the word, then only name words before the surname)."""
+        surname = self.people[key].surname
+        if not surname:
+            return False
+        pattern = re.compile(rf"\b(?i:{re.escape(word)})\s+(?:[A-Z][\w’'.-]*\s+)*"
+                             rf"{re.escape(surname)}\b")
+        return any(k == key and pattern.search(self.text, max(0, at - 30), at + 80)
                    for at, k in self.mentions)
 
     def resolve(self, mention: str, start: int, appositive: str | None = None
