@@ -716,7 +716,7 @@ def test_difference(
                 stacklevel=2)
     rng = np.random.default_rng(seed)
 
-    rows = []
+    rows, single = [], []
     for j, code in enumerate(code_labels):
         sel = kid == j
         yg, gg, dg = y[sel], gid[sel], did[sel]
@@ -732,8 +732,7 @@ def test_difference(
             label = f"{effective} (fewer than two groups with data)"
         elif effective == "permutation" and n_docs < 2:
             label = "permutation (one document: nothing to shuffle between documents)"
-            warnings.warn(f"test_difference: code {code!r} has one document; no p-value",
-                          stacklevel=2)
+            single.append(str(code))
         elif effective in ("chi2", "fisher"):
             table = np.column_stack([s_g[used], n_g[used] - s_g[used]])
             if (table.sum(axis=0) == 0).any():
@@ -771,6 +770,10 @@ def test_difference(
             "p_value": p, "method": label, "n": int(sel.sum()), "n_docs": n_docs,
             "k_groups": k_used,
         })
+    if single:
+        warnings.warn(f"test_difference: {len(single)} code(s) with one document get no "
+                      f"p-value: {', '.join(single[:5])}{' ...' if len(single) > 5 else ''}",
+                      stacklevel=2)
     out = pd.DataFrame(rows)
     out["p_adjusted"] = np.nan
     out["reject"] = False
