@@ -2921,3 +2921,24 @@ def test_bug_bare_office_prefers_the_holder_named_before_it():
             "Bulgaria’s foreign minister, Elena Stoy, said Sofia would send a minehunter.")
     r = rows(text)[1]
     assert (r["speaker_mention"], r["speaker"]) == ("the minister", "Andrei Cost")
+
+
+# Found by a review of extending the configuration: "slammed", "bragged", "concurred" and
+# "agreeing" never matched, as the generated forms were "slamed", "braged", "agreing".
+@pytest.mark.parametrize("base, forms", [
+    ("slam", {"slammed", "slamming", "slams"}),
+    ("brag", {"bragged", "bragging"}),
+    ("concur", {"concurred", "concurring"}),
+    ("agree", {"agreed", "agreeing", "agrees"}),
+    ("say", {"says", "saying"}),
+    ("visit", {"visited", "visiting"}),
+])
+def test_inflections_of_cue_verbs(base, forms):
+    from analysis.quotes import _inflect
+
+    assert forms <= _inflect(base)
+
+
+def test_slammed_is_a_cue():
+    (r,) = rows("Vieira slammed the decision, saying it would hurt farmers.")
+    assert r["speaker"] == "Vieira"

@@ -155,13 +155,24 @@ def _inflect(verb: str) -> set[str]:
         head, rest = verb.split(" ", 1)
         return {f"{f} {rest}" for f in _inflect(head)}
     v = verb
+    if v.endswith("ee"):
+        return {v, v + "s", v + "d", v + "ing"}  # agreeing, not "agreing"
     if v.endswith("e"):
         return {v, v + "s", v + "d", v[:-1] + "ing"}
     if v.endswith("y") and len(v) > 2 and v[-2] not in "aeiou":
         return {v, v[:-1] + "ies", v[:-1] + "ied", v + "ing"}
     if v.endswith(("s", "sh", "ch", "x", "z")):
         return {v, v + "es", v + "ed", v + "ing"}
-    return {v, v + "s", v + "ed", v + "ing"}
+    forms = {v, v + "s", v + "ed", v + "ing"}
+    if _DOUBLING_END_RE.search(v):
+        # "slammed", "concurred": the final consonant doubles after one stressed vowel.
+        # Stress cannot be told from spelling, so both forms are listed; the other one
+        # ("visitted") never occurs in text.
+        forms |= {v + v[-1] + "ed", v + v[-1] + "ing"}
+    return forms
+
+
+_DOUBLING_END_RE = re.compile(r"(?:^|[^aeiou])[aeiou][bdfgklmnprtvz]$")
 
 
 def _compile_cues(data: dict, source: str) -> CueLexicon:
