@@ -1,6 +1,7 @@
 """Loading of the configuration files researchers edit (YAML and CSV in ``data/``).
 
-YAML is read with :func:`yaml.safe_load` only: configuration never runs code.
+YAML is read with PyYAML's safe loader only (configuration never runs code), which here
+also refuses a key repeated in one mapping.
 Each loader names the file and the reason when it refuses a file.
 """
 
@@ -15,6 +16,28 @@ import yaml
 
 class ConfigError(ValueError):
     """A configuration file is missing, unreadable or malformed."""
+
+
+class _RepeatedKeyError(yaml.YAMLError):
+    pass
+
+
+class _StrictSafeLoader(yaml.SafeLoader):
+    """The safe loader, refusing a key repeated in one mapping: YAML keeps the last value,
+    so a second block with the same name (a frame code, a role) silently replaced the first."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: dict = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                first = seen.setdefault(key, key_node.start_mark.line + 1)
+            except TypeError:  # an unhashable key: the constructor below says so
+                continue
+            if first != key_node.start_mark.line + 1:
+                raise _RepeatedKeyError(f"key {key!r} appears twice (lines {first} and "
+                                        f"{key_node.start_mark.line + 1})")
+        return super().construct_mapping(node, deep=deep)
 
 
 def load_yaml(path: str | Path, *, expect: type = dict) -> Any:
@@ -46,7 +69,9 @@ def load_yaml(path: str | Path, *, expect: type = dict) -> Any:
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_StrictSafeLoader)  # noqa: S506 (a SafeLoader)
+    except _RepeatedKeyError as exc:
+        raise ConfigError(f"{path}: {exc}; each key may appear once (merge the two)") from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML: {exc}") from None
     if not isinstance(data, expect):
