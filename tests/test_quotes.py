@@ -2942,3 +2942,12 @@ def test_inflections_of_cue_verbs(base, forms):
 def test_slammed_is_a_cue():
     (r,) = rows("Vieira slammed the decision, saying it would hurt farmers.")
     assert r["speaker"] == "Vieira"
+
+
+def test_dateline_city_named_as_the_venue_gives_no_home():
+    # Found on blind set 24: the host's ministry as the lede's source made a Sudanese army
+    # spokesman Saudi.
+    text = ("JEDDAH, Saudi Arabia — Delegations from Sudan’s army sat down for talks in Jeddah "
+            "on Sunday, Saudi Arabia’s foreign ministry said.\n\n“We came to talk,” Army "
+            "spokesman Brig. Gen. Osman Tayeb said.")
+    assert rows(text)[-1]["speaker_country"] is None

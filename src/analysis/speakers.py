@@ -2635,7 +2635,11 @@ class DocumentPeople:
                 _BETWEEN_COORDINATED_RE.fullmatch(lede, e, s2) or
                 _BETWEEN_COORDINATED_RE.fullmatch(lede, e2, s)
                 for s, e in named for c2, s2, e2 in found if c2 != home)
-            if named and not coordinated and \
+            # The dateline's own city as the place of the news ("JEDDAH, Saudi Arabia —
+            # Sudan's warring sides sat down for talks in Jeddah ..., Saudi Arabia's foreign
+            # ministry said"): a venue, whose host's officials are not the story's people.
+            venue = re.search(rf"\b(?:in|at)\s+{re.escape(m.group('place').title())}\b", lede)
+            if named and not coordinated and venue is None and \
                     not all(_VENUE_BEFORE_RE.search(lede, 0, s) for s, _ in named):
                 self._home = home
             break
