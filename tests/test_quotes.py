@@ -2951,3 +2951,11 @@ def test_dateline_city_named_as_the_venue_gives_no_home():
             "on Sunday, Saudi Arabia’s foreign ministry said.\n\n“We came to talk,” Army "
             "spokesman Brig. Gen. Osman Tayeb said.")
     assert rows(text)[-1]["speaker_country"] is None
+
+
+def test_bug_lower_case_embassy_before_a_spokesman():
+    # Found by a review of extending the configuration: "Chinese embassy spokesman X" lost
+    # its country ("Chinese Embassy" kept it).
+    (r,) = rows("Chinese embassy spokesman Wang Lei said the charges were groundless.")
+    assert (r["speaker"], r["speaker_role"], r["speaker_country"]) == (
+        "Wang Lei", "spokesperson", "China")

@@ -324,3 +324,35 @@ def test_countries_not_by_possessive_must_be_countries_not_by_name(tmp_path):
 def test_portfolio_words_before_a_body_keep_its_name(mention, name):
     sp = parse_mention(mention)
     assert (sp.kind, sp.name) == ("org", name)
+
+
+# Found by a review of extending the configuration: malformed roster rows were accepted
+# silently, and as the roster wins over the text they replaced a right role and country.
+@pytest.mark.parametrize("row, reason", [
+    ("Ana Roe,interior minister,Nigeria,f", r"line 2 \(Ana Roe\): 4 fields where the header "
+                                            r"has 5"),
+    ("Ana Roe,,interior minister,Nigeria,f,extra", r"line 2 \(Ana Roe\): 6 fields where the "
+                                                   r"header has 5"),
+    ("Ana Roe,,interior minister,Nigera,f", r"line 2 \(Ana Roe\): country 'Nigera' is not a "
+                                            r"country of .*titles.yml"),
+    ("Ana Roe;Bo Doe;interior minister;Nigeria;f", r"line 2: 1 fields where the header has 5"),
+])
+def test_malformed_roster_rows_are_refused(tmp_path, row, reason):
+    from analysis.config import ConfigError
+    from analysis.speakers import load_roster
+
+    path = tmp_path / "roster.csv"
+    path.write_text("name,aliases,role,country,gender\n" + row + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=reason):
+        load_roster(path)
+
+
+def test_an_alias_shared_by_two_roster_people_is_refused(tmp_path):
+    from analysis.config import ConfigError
+    from analysis.speakers import Roster, load_roster
+
+    path = tmp_path / "roster.csv"
+    path.write_text("name,aliases,role,country,gender\nAna Baldé,Baldé,minister,Guinea,f\n"
+                    "Bo Baldé,Baldé,minister,Guinea,m\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"'Baldé' names both 'Ana Baldé' and 'Bo Baldé'"):
+        Roster(load_roster(path))

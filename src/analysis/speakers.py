@@ -383,8 +383,9 @@ def load_roster(path: str | Path = ROSTER_FILE) -> pd.DataFrame:
     path = Path(path)
     try:
         with path.open(encoding="utf-8", newline="") as fh:
-            rows = list(csv.DictReader(fh))
-            header = rows[0].keys() if rows else []
+            reader = csv.DictReader(fh)
+            rows = list(reader)
+            header = reader.fieldnames or []
     except FileNotFoundError:
         raise ConfigError(f"{path}: roster file not found") from None
     except UnicodeDecodeError as exc:
@@ -396,10 +397,26 @@ def load_roster(path: str | Path = ROSTER_FILE) -> pd.DataFrame:
         raise ConfigError(f"{path}: missing column(s) {missing}; required: {ROSTER_COLUMNS}")
     seen = set()
     clean = []
+    countries = None
     for i, row in enumerate(rows, start=2):
+        # csv.DictReader gives missing fields None and extra ones a list under None.
+        fields = sum(1 for k, v in row.items() if k is not None and v is not None) + \
+            len(row.get(None) or [])
+        if fields != len(header):
+            who = (row.get("name") or "").strip()
+            raise ConfigError(f"{path}: line {i}{f' ({who})' if who and fields > 1 else ''}: "
+                              f"{fields} fields where the header has {len(header)} (a missing "
+                              "or extra comma? the separator is a comma)")
         rec = {c: (row.get(c) or "").strip() for c in ROSTER_COLUMNS}
         if not rec["name"]:
             raise ConfigError(f"{path}: line {i}: empty name")
+        if rec["country"]:
+            if countries is None:
+                countries = set(load_titles().countries.values())
+            if rec["country"] not in countries:
+                raise ConfigError(f"{path}: line {i} ({rec['name']}): country "
+                                  f"{rec['country']!r} is not a country of {TITLES_FILE} "
+                                  "(canonical names, as in targets.yml)")
         if rec["name"].lower() in seen:
             raise ConfigError(f"{path}: line {i}: duplicate name {rec['name']!r}")
         seen.add(rec["name"].lower())
@@ -444,7 +461,10 @@ class Roster:
             for n in names:
                 key = name_key(n)
                 if key:
-                    self.by_key.setdefault(key, rec)
+                    other = self.by_key.setdefault(key, rec)
+                    if other["name"] != rec["name"]:
+                        raise ConfigError(f"roster: {n.strip()!r} names both {other['name']!r} "
+                                          f"and {rec['name']!r}; give each alias to one person")
                     surnames.setdefault(key.split()[-1], []).append(rec["name"])
         recs = {r["name"]: r for r in self.table.to_dict("records")}
         self.by_surname = {s: recs[v[0]] for s, v in surnames.items() if len(set(v)) == 1}
