@@ -384,3 +384,27 @@ def test_manifest_records_the_resolved_input_path(tmp_path, monkeypatch):
     result = run("a.txt")
     assert result.manifest["input"] == "a.txt"
     assert result.manifest["input_resolved"] == str((tmp_path / "a.txt").resolve())
+
+
+# Found by a review of extending the configuration: the manifest named the package version
+# but not the checkout, so a result could not be traced to the code and configuration that
+# made it when either had been edited.
+def test_manifest_records_the_checkout_and_its_edited_files(tmp_path, monkeypatch):
+    import subprocess
+
+    from analysis import pipeline
+
+    repo = tmp_path / "repo"
+    (repo / "data").mkdir(parents=True)
+    (repo / "data" / "a.yml").write_text("x: 1\n", encoding="utf-8")
+    git = ["git", "-C", str(repo), "-c", "user.email=t@t", "-c", "user.name=t"]
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "c"], check=True)
+    commit = subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True,
+                            check=True).stdout.strip()
+    (repo / "data" / "a.yml").write_text("x: 2\n", encoding="utf-8")
+    monkeypatch.setattr(pipeline, "PROJECT_ROOT", repo)
+    assert pipeline._source_revision() == {"git_commit": commit, "edited": ["data/a.yml"]}
+    monkeypatch.setattr(pipeline, "PROJECT_ROOT", tmp_path / "not-a-checkout")
+    assert pipeline._source_revision() == {"git_commit": None, "edited": None}

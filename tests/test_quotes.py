@@ -2959,3 +2959,17 @@ def test_bug_lower_case_embassy_before_a_spokesman():
     (r,) = rows("Chinese embassy spokesman Wang Lei said the charges were groundless.")
     assert (r["speaker"], r["speaker_role"], r["speaker_country"]) == (
         "Wang Lei", "spokesperson", "China")
+
+
+def test_extract_quotes_takes_a_titles_file(tmp_path):
+    # Found by a review of extending the configuration: titles.yml could be changed for one
+    # document (extract_document) but not for a table of them.
+    from analysis.speakers import TITLES_FILE
+
+    text = TITLES_FILE.read_text(encoding="utf-8").replace(
+        "  lawmaker: [", "  homeland minister: [minister for national security]\n  lawmaker: [", 1)
+    path = tmp_path / "titles.yml"
+    path.write_text(text, encoding="utf-8")
+    docs = pd.DataFrame({"doc_id": ["d"], "text": ["Minister for National Security Ana Roe "
+                                                    "said the border was calm."]})
+    assert extract_quotes(docs, titles=path)["speaker_role"].tolist() == ["homeland minister"]

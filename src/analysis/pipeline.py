@@ -216,6 +216,28 @@ def _library_versions(stance_method: str = "cnn") -> dict:
     return out
 
 
+def _source_revision() -> dict:
+    """The git commit of the checkout the package runs from and its files edited since
+    (``git status``), or None for both when it is not a git checkout or git is missing: with
+    the configuration hashes, this ties a result to the code and data that made it."""
+    import subprocess
+
+    def git(*args):
+        try:
+            out = subprocess.run(["git", "-C", str(PROJECT_ROOT), *args], capture_output=True,
+                                 text=True, timeout=10, check=True)
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return out.stdout
+
+    commit = git("rev-parse", "--verify", "HEAD")
+    if not commit:
+        return {"git_commit": None, "edited": None}
+    status = git("status", "--porcelain", "--untracked-files=no") or ""
+    return {"git_commit": commit.strip(),
+            "edited": sorted(line[3:] for line in status.splitlines() if line.strip())}
+
+
 def _config_hashes(stance_method: str = "cnn") -> dict:
     from analysis._lexicon import STANCE_LEXICON_FILE, SUPPLEMENT_FILE
 
@@ -332,6 +354,7 @@ def run(input_path: str | Path, *, stance_method: str = "cnn", batch_size: int =
         "stance_method": stance_method,
         "own_targets": own_targets,
         "config_sha256": _config_hashes(stance_method),
+        "source": _source_revision(),
         "documents": {
             "found": int(corpus.n_found),
             "with_quotations": int(counts.get("quotations", 0)),

@@ -1896,7 +1896,7 @@ def with_quote_ids(spans: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def extract_quotes(documents: pd.DataFrame, *, cues=None, roster=None,
+def extract_quotes(documents: pd.DataFrame, *, cues=None, roster=None, titles=None,
                    batch_size: int = 500) -> pd.DataFrame:
     """Quotations and their speakers in every document.
 
@@ -1910,6 +1910,9 @@ def extract_quotes(documents: pd.DataFrame, *, cues=None, roster=None,
         Cue verbs; default ``data/config/cue_verbs.yml``.
     roster : Roster, DataFrame or path, optional
         Known speakers; default ``data/config/roster.csv``.
+    titles : Titles or path, optional
+        Roles, countries and other speaker vocabulary; default
+        ``data/config/titles.yml``.
     batch_size : int
         Documents per batch; rows are built batch by batch so memory stays flat
         in corpus size.
@@ -1955,7 +1958,8 @@ def extract_quotes(documents: pd.DataFrame, *, cues=None, roster=None,
         raise ValueError(f"batch_size must be >= 1, got {batch_size}")
     lex = CueLexicon.coerce(cues)
     ros = Roster.coerce(roster)
-    titles = load_titles()
+    titles = titles if isinstance(titles, Titles) else (
+        load_titles(titles) if titles is not None else load_titles())
     meta_cols = [c for c in documents.columns if c not in ("text", "story_end", "doc_id")]
     has_end = "story_end" in documents.columns
     parts = []
