@@ -2973,3 +2973,12 @@ def test_extract_quotes_takes_a_titles_file(tmp_path):
     docs = pd.DataFrame({"doc_id": ["d"], "text": ["Minister for National Security Ana Roe "
                                                     "said the border was calm."]})
     assert extract_quotes(docs, titles=path)["speaker_role"].tolist() == ["homeland minister"]
+
+
+def test_bug_portfolio_after_minister_for_is_no_person():
+    # Found by a review of extending the configuration: "Minister for National Security, X,"
+    # made "National Security" a person, and a later "he" went to it.
+    text = ("ACCRA — Ghana's Minister for National Security, Albert Kan-Dapaah, said the border "
+            "was calm.\n\n\"We are watching,\" he said.")
+    got = [(r["speaker"], r["speaker_role"], r["speaker_country"]) for r in rows(text)]
+    assert got == [("Albert Kan-Dapaah", "security minister", "Ghana")] * 2

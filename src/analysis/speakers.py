@@ -53,7 +53,13 @@ import pandas as pd
 
 from analysis.config import ConfigError, load_yaml
 from analysis.paths import CONFIG_DIR, ROSTER_FILE
-from analysis.text import DAYS_AND_MONTHS, dateline, paragraph_spans, sentence_spans
+from analysis.text import (
+    DAYS_AND_MONTHS,
+    dateline,
+    dateline_end,
+    paragraph_spans,
+    sentence_spans,
+)
 
 __all__ = [
     "TITLES_FILE",
@@ -164,6 +170,10 @@ _LOWER_NEXT_RE = re.compile(
     r"operations|talks|summit|initiative|programme|program|project|doctrine|strategy|"
     r"campaign|framework|agreement|accord|process|format|deal|corridor|region|strait|"
     r"sea|islands|peninsula|border|line|declaration|treaty|pact|mission|system)\b")
+#: "Minister for National Security", "Ministry of Foreign Affairs": the capitalised words
+#: after are a portfolio, not a person.
+_PORTFOLIO_BEFORE_RE = re.compile(r"\b(?:Minister|Ministry|Secretary|Department|Office|"
+                                  r"Council|Commissioner)\s+(?:of|for)\s+(?:the\s+)?$")
 #: Words that introduce the name of a thing ("code-named X", "a paper titled X").
 _NAMED_THING_RE = re.compile(r"\b(?:code-?named|codenamed|titled|entitled|dubbed)\s+$",
                              re.IGNORECASE)
@@ -1954,7 +1964,8 @@ class DocumentPeople:
             thing = (first in _THING_FIRST_WORDS and not (
                 first in _COMPASS_WORDS and (len(toks) > 2 or tuple(
                     w.lower() for w in toks[:2]) in titles.countries))) or \
-                _NAMED_THING_RE.search(text, max(0, s - 16), s) is not None
+                _NAMED_THING_RE.search(text, max(0, s - 16), s) is not None or \
+                _PORTFOLIO_BEFORE_RE.search(text, max(0, s - 24), s) is not None
             if thing and not _parse_shared(" ".join(toks), titles).role:
                 # "Operation Blue Harbor", "the South Caucasus", "code-named Vigilant Eagle":
                 # an operation, a region, a named thing, not a person ("Campaign Manager X"
@@ -2482,6 +2493,8 @@ class DocumentPeople:
         if text[end:end + 1] != "," or text[max(0, start - 2):start] not in (", ", ",\u00a0"):
             return
         lo = self._sentence_start(start)
+        # After a wire dateline ("ACCRA — Ghana's Minister for ..., X, said").
+        lo = dateline_end(text, lo, start) or lo
         # After a quotation or a colon in the same sentence ("“...,” the minister, X, said").
         lo = max([lo] + [text.rfind(c, lo, start) + 1 for c in "”\":"])
         desc = text[lo:start - 2].strip()
