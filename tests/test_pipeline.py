@@ -408,3 +408,20 @@ def test_manifest_records_the_checkout_and_its_edited_files(tmp_path, monkeypatc
     assert pipeline._source_revision() == {"git_commit": commit, "edited": ["data/a.yml"]}
     monkeypatch.setattr(pipeline, "PROJECT_ROOT", tmp_path / "not-a-checkout")
     assert pipeline._source_revision() == {"git_commit": None, "edited": None}
+
+
+def test_a_broken_configuration_is_refused_before_extraction(tmp_path, monkeypatch):
+    # Found by a review of extending the configuration: a bad targets file or codebook was
+    # reported only after every document had been extracted.
+    from analysis import pipeline
+    from analysis.config import ConfigError
+
+    bad = tmp_path / "targets.yml"
+    bad.write_text("targets: [1, 2\n", encoding="utf-8")
+    monkeypatch.setattr("analysis.targets.TARGETS_FILE", bad)
+    called = []
+    monkeypatch.setattr(pipeline, "extract_all", lambda *a, **k: called.append(1))
+    (tmp_path / "a.txt").write_text("“We act,” Ana Roe said.", encoding="utf-8")
+    with pytest.raises(ConfigError, match="targets.yml"):
+        pipeline.run(tmp_path / "a.txt")
+    assert called == []

@@ -299,8 +299,13 @@ def run(input_path: str | Path, *, stance_method: str = "cnn", batch_size: int =
     from analysis.stance import check_options, score_stance
     from analysis.targets import find_mentions
 
-    # Refuse a bad option before the work, not after extraction.
+    # Refuse a bad option or configuration file before the work, not after extraction.
     check_options(stance_method, own_targets)
+    import analysis.framing as framing_module
+    import analysis.targets as targets_module
+
+    targets_module.load_targets(targets_module.TARGETS_FILE)
+    framing_module.load_codebook(framing_module.FRAMES_CODEBOOK_FILE)
     timings = {}
     t0 = time.perf_counter()
     corpus = load_corpus(input_path, encoding=encoding)
