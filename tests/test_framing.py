@@ -452,3 +452,18 @@ def test_gold_matching_needs_text_or_documents():
         compare_to_gold(frames, per_quote, quotes, gold)
     with pytest.raises(ValueError, match=r"lacks the text of gold document\(s\) \['d'\]"):
         compare_to_gold(frames, per_quote, quotes, gold, documents={"e": "Hello"})
+
+
+# Found by a review of extending the configuration: an id without its dimension's prefix,
+# or "threat.x" with dimension "response", was accepted, and the tables then mixed them.
+@pytest.mark.parametrize("cid, dim", [("organised_crime", "threat"),
+                                      ("threat.organised_crime", "response")])
+def test_code_id_must_start_with_its_dimension(tmp_path, cid, dim):
+    def add(raw):
+        code = dict(raw["codes"]["threat.terrorism"])
+        code["dimension"] = dim
+        raw["codes"][cid] = code
+
+    with pytest.raises(CodebookError, match=rf"code '{cid}': the id must start with "
+                                            rf"'{dim}\.'"):
+        load_codebook(write_book(tmp_path, add))

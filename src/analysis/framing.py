@@ -309,6 +309,9 @@ def load_codebook(path: str | Path = FRAMES_CODEBOOK_FILE) -> Codebook:
         dim = entry.get("dimension", str(cid).split(".", 1)[0])
         if dim not in DIMENSIONS:
             raise CodebookError(f"{path}: {where}: dimension {dim!r} not one of {list(DIMENSIONS)}")
+        if not str(cid).startswith(f"{dim}."):
+            raise CodebookError(f"{path}: {where}: the id must start with '{dim}.' (its "
+                                "dimension), as the tables group codes by that prefix")
         if not entry["cues"]:
             raise CodebookError(f"{path}: {where}: 'cues' is empty")
         yields = tuple(entry.get("yields_to") or ())
