@@ -1805,6 +1805,7 @@ _JSON = json.JSONEncoder(ensure_ascii=False)
 
 def _finish(d: _Doc, doc_id: str, records: list[dict]) -> list[dict]:
     text = d.text
+    states = _state_names(d.titles)
     people = None
     plural = None
     rows = []
@@ -1840,12 +1841,24 @@ def _finish(d: _Doc, doc_id: str, records: list[dict]) -> list[dict]:
             "speaker_end": send, "speaker": speaker, "speaker_role": role,
             "speaker_country": country, "paragraph": r["para"],
             "speaker_type": None if speaker is None else _speaker_type(people, d, mention,
-                                                                        speaker),
+                                                                        speaker, states),
         })
     return rows
 
 
-def _speaker_type(people: DocumentPeople, d: _Doc, mention: str, speaker: str) -> str:
+_STATE_NAMES: dict[int, tuple] = {}
+
+
+def _state_names(titles: Titles) -> frozenset:
+    """The canonical country names of a titles vocabulary (built once per vocabulary)."""
+    hit = _STATE_NAMES.get(id(titles))
+    if hit is None or hit[0] is not titles:
+        hit = _STATE_NAMES[id(titles)] = (titles, frozenset(titles.countries.values()))
+    return hit[1]
+
+
+def _speaker_type(people: DocumentPeople, d: _Doc, mention: str, speaker: str,
+                  states: frozenset) -> str:
     """What a resolved ``speaker`` is: ``"person"`` (a named person of the document or the
     roster), ``"state"`` (a country), ``"organisation"``, ``"group"`` (several sources,
     "A; B"), or ``"description"`` (an unresolved description, such as "minister" for "the
@@ -1853,7 +1866,7 @@ def _speaker_type(people: DocumentPeople, d: _Doc, mention: str, speaker: str) -
     across documents under the same words and are no one person)."""
     if "; " in speaker:
         return "group"
-    if speaker in set(d.titles.countries.values()):
+    if speaker in states:
         return "state"
     sp = parse_mention(mention, d.titles)
     if speaker in people.person_names() or sp.kind == "person" or \
