@@ -467,3 +467,29 @@ def test_code_id_must_start_with_its_dimension(tmp_path, cid, dim):
     with pytest.raises(CodebookError, match=rf"code '{cid}': the id must start with "
                                             rf"'{dim}\.'"):
         load_codebook(write_book(tmp_path, add))
+
+
+# Found by a review of extending the configuration: negative examples were never checked,
+# and two of the shipped codebook's own failed. "Sanctions relief" is now excluded; a
+# domestic "illegal" cannot be told from an international one by cues, so that one stays,
+# listed, and any new disagreement fails here.
+def test_codebook_examples_are_checked():
+    from analysis.framing import check_examples
+
+    out = check_examples()
+    assert list(out.columns) == ["code", "example", "expected", "coded"]
+    assert out[["code", "example"]].values.tolist() == [
+        ["response.rules_order_values", "The police said the protest was illegal."]]
+    assert out["expected"].tolist() == [False] and out["coded"].tolist() == [True]
+
+
+def test_check_examples_reads_another_codebook(tmp_path):
+    from analysis.framing import check_examples
+
+    def add(raw):
+        raw["codes"]["threat.terrorism"]["examples"]["negative"].append(
+            "The terrorist cell was dismantled.")
+
+    out = check_examples(write_book(tmp_path, add))
+    assert ["threat.terrorism", "The terrorist cell was dismantled."] in \
+        out[["code", "example"]].values.tolist()

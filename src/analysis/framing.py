@@ -74,6 +74,7 @@ __all__ = [
     "Codebook",
     "FrameClassifier",
     "load_codebook",
+    "check_examples",
     "code_frames",
     "load_gold_frames",
     "compare_to_gold",
@@ -435,6 +436,41 @@ def _code_text(book: Codebook, text: str):
         if any(y in found for y in book.codes[cid].yields_to):
             del found[cid]
     return low, found
+
+
+def check_examples(codebook: Codebook | str | Path | None = None) -> pd.DataFrame:
+    """The examples of a codebook that its own cues get wrong.
+
+    Run it after editing a codebook: a positive example its code does not find, or a
+    negative example its code finds, says a cue is too narrow or too broad.
+
+    Parameters
+    ----------
+    codebook : Codebook, path or None
+        Default ``data/codebooks/security_frames.yml``.
+
+    Returns
+    -------
+    DataFrame
+        One row per disagreement: ``code``, ``example``, ``expected`` (True for a positive
+        example), ``coded`` (whether the code was found); empty when all agree.
+
+    Notes
+    -----
+    Limits: the shipped codebook has one disagreement it keeps, "The police said the
+    protest was illegal." for ``response.rules_order_values``: its cue "illegal" cannot
+    tell a domestic matter from a breach of international law.
+    """
+    book = _resolve(codebook)
+    rows = []
+    for cid, code in book.codes.items():
+        for expected in (True, False):
+            for ex in code.examples.get("positive" if expected else "negative", []):
+                coded = cid in _code_text(book, ex)[1]
+                if coded != expected:
+                    rows.append({"code": cid, "example": ex, "expected": expected,
+                                 "coded": coded})
+    return pd.DataFrame(rows, columns=["code", "example", "expected", "coded"])
 
 
 def _severity(book: Codebook, low: str, has_threat: bool) -> int:
