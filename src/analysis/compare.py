@@ -565,7 +565,13 @@ def _local_dates(values: pd.Series) -> pd.Series:
             return pd.NaT
         return t.tz_localize(None) if t.tzinfo is not None else t
 
-    return pd.Series(pd.to_datetime([one(v) for v in values]), index=values.index)
+    try:  # the common case, one zone or none, at once
+        dates = pd.to_datetime(values, errors="coerce", format="mixed")
+    except (ValueError, TypeError):  # several zones: each value on its own calendar
+        return pd.Series(pd.to_datetime([one(v) for v in values]), index=values.index)
+    if isinstance(dates.dtype, pd.DatetimeTZDtype):
+        dates = dates.dt.tz_localize(None)  # keeps the local wall time
+    return dates
 
 
 # ----------------------------------------------------------------------- tests
