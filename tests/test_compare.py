@@ -446,3 +446,30 @@ def test_group_seed_does_not_depend_on_how_numpy_prints_numbers():
     a = compare._stable_seed(0, (np.int64(2020), "A")).entropy
     b = compare._stable_seed(0, (2020, "A")).entropy
     assert a == b
+
+
+# Found by a review of extending the configuration: a joint source ("Guinea-Bissau; Brazil")
+# is a group of its own in every comparison, with no way to count it for each member.
+def test_split_joint_sources_gives_each_member_its_row():
+    from analysis.compare import split_joint_sources
+
+    quotes = pd.DataFrame({"quote_id": ["q1", "q2"], "speaker": ["Ana Roe; Bo Doe", "Cy Lee"],
+                           "speaker_country": ["Peru; Chile", "Peru"],
+                           "speaker_role": ["foreign minister", "president"]})
+    out = split_joint_sources(quotes)
+    assert out[["quote_id", "speaker", "speaker_country", "n_sources"]].values.tolist() == [
+        ["q1", "Ana Roe", "Peru", 2], ["q1", "Bo Doe", "Chile", 2], ["q2", "Cy Lee", "Peru", 1]]
+    assert out["speaker_role"].tolist() == ["foreign minister"] * 2 + ["president"]
+
+
+def test_split_joint_sources_refuses_lists_of_different_lengths():
+    from analysis.compare import split_joint_sources
+
+    # One country for two speakers is fine (both Peruvian); two for three is not.
+    same = pd.DataFrame({"quote_id": ["q1"], "speaker": ["Ana Roe; Bo Doe"],
+                         "speaker_country": ["Peru"]})
+    assert split_joint_sources(same)["speaker_country"].tolist() == ["Peru", "Peru"]
+    quotes = pd.DataFrame({"quote_id": ["q1"], "speaker": ["Ana Roe; Bo Doe; Cy Lee"],
+                           "speaker_country": ["Peru; Chile"]})
+    with pytest.raises(ValueError, match="q1"):
+        split_joint_sources(quotes)

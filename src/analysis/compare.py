@@ -525,6 +525,54 @@ def stance_shares(
     )
 
 
+def split_joint_sources(quotes: pd.DataFrame,
+                        columns: Sequence[str] = ("speaker", "speaker_country")) -> pd.DataFrame:
+    """One row per member of a joint source ("Ana Roe; Bo Doe", "Peru; Chile").
+
+    A joint statement is a group of its own when grouping by ``speaker`` or
+    ``speaker_country``; split, it counts for each member. Columns that hold one value for
+    the whole source (``speaker_role``, metadata) are repeated.
+
+    Parameters
+    ----------
+    quotes : DataFrame
+        Quotes table (``quote_id`` and the ``columns``).
+    columns : sequence of str
+        Columns holding ``"; "``-separated lists of the same length in a row; a single
+        value is repeated for every member.
+
+    Returns
+    -------
+    DataFrame
+        The rows of ``quotes``, a joint source's row once per member, with ``n_sources``
+        (members of its source). A quotation then appears several times: its documents
+        still define the bootstrap clusters, but shares and tests count it once per
+        member, so say which was used.
+
+    Raises
+    ------
+    ValueError
+        When two lists in one row have different lengths (names the quote_id).
+    """
+    columns = [c for c in columns if c in quotes.columns]
+    _require(quotes, ["quote_id"], "split_joint_sources")
+    rows = []
+    for rec in quotes.to_dict("records"):
+        parts = {c: (str(rec[c]).split("; ") if isinstance(rec[c], str) else [rec[c]])
+                 for c in columns}
+        n = max((len(p) for p in parts.values()), default=1)
+        if any(len(p) not in (1, n) for p in parts.values()):
+            raise ValueError(f"split_joint_sources: quote {rec['quote_id']!r} lists "
+                             f"{ {c: len(p) for c, p in parts.items()} } members")
+        for i in range(n):
+            row = dict(rec)
+            for c, p in parts.items():
+                row[c] = p[i] if len(p) == n else p[0]
+            row["n_sources"] = n
+            rows.append(row)
+    return pd.DataFrame(rows, columns=[*quotes.columns, "n_sources"])
+
+
 def add_date_bin(
     data: pd.DataFrame, column: str = "date", freq: str = "M", name: str = "date_bin"
 ) -> pd.DataFrame:
