@@ -65,7 +65,8 @@ RESERVED_COLUMNS = frozenset({
     "text", "source",
     "quote_id", "start", "end", "kind", "fragments", "cue", "speaker_mention",
     "speaker_start", "speaker_end", "speaker", "speaker_role", "speaker_country", "paragraph",
-    "speaker_type", "sentiment_compound", "sentiment_pos", "sentiment_neu", "sentiment_neg", "sentiment_label",
+    "speaker_type",
+    "sentiment_compound", "sentiment_pos", "sentiment_neu", "sentiment_neg", "sentiment_label",
     "severity", "urgency", "threat_source",
 })
 
@@ -274,7 +275,17 @@ def decode_bytes(raw: bytes, source, encoding: str, notes: list | None = None) -
             not raw.isascii() and _valid_utf8(raw):
         notes.append(f"valid UTF-8 with non-ASCII characters, read as {encoding}: they are "
                      f"most likely garbled ('’' becomes 'â€™'); to read each file as UTF-8 "
-                     f"when it is valid UTF-8, name '{_utf8_first(encoding)}'")
+                     f"when it is valid UTF-8, name 'utf-8,{encoding}'")
+    return text
+
+
+def _decode_noted(raw: bytes, path: Path, encoding: str, errors: _Collector,
+                  doc_id: str = "") -> str:
+    """:func:`decode_bytes`, with its notes recorded as warning rows of ``path``."""
+    notes: list[str] = []
+    text = decode_bytes(raw, path, encoding, notes)
+    for note in notes:
+        errors.add(path, note, doc_id=doc_id, severity="warning")
     return text
 
 
@@ -284,10 +295,6 @@ def _valid_utf8(raw: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
-
-
-def _utf8_first(encoding: str) -> str:
-    return f"utf-8,{encoding}"
 
 
 def _check_text(text, source) -> str:
@@ -477,16 +484,12 @@ def _read_metadata(path: Path, errors: _Collector, encoding: str = "utf-8") -> p
     """Read ``metadata.csv`` (in the documents' encoding); problems become warnings,
     documents still load."""
     try:
-        raw = _read_file(path)
-        notes: list[str] = []
-        text = decode_bytes(raw, path, encoding, notes)
+        text = _decode_noted(_read_file(path), path, encoding, errors)
         meta, _, bad = read_csv_text(text, path)
     except CorpusError as exc:
         errors.add(path, f"metadata not read, documents kept without it: {exc}",
                    severity="warning")
         return pd.DataFrame(columns=["doc_id"])
-    for note in notes:
-        errors.add(path, note, severity="warning")
     for _, reason in bad:
         errors.add(path, f"metadata row not read: {reason}", severity="warning")
     if "doc_id" not in meta.columns:
@@ -551,13 +554,10 @@ def _load_folder(folder: Path, errors: _Collector, encoding: str) -> tuple[list[
         try:
             _check_unicode(path.stem, path.name.encode("utf-8", "backslashreplace").decode(),
                            "the file name")
-            notes: list[str] = []
-            text = decode_bytes(_read_file(path), path, encoding, notes)
+            text = _decode_noted(_read_file(path), path, encoding, errors, path.stem)
         except CorpusError as exc:
             errors.add(path, str(exc).removeprefix(f"{path}: "), doc_id=path.stem)
             continue
-        for note in notes:
-            errors.add(path, note, doc_id=path.stem, severity="warning")
         duplicate = next((r for r in records if r["doc_id"] == path.stem), None)
         if duplicate is not None:
             errors.add(path, f"duplicate doc_id {path.stem!r} (first: {duplicate['source']})",
@@ -609,10 +609,7 @@ def _table_rows(path: Path, errors: _Collector, encoding: str) -> Iterable[tuple
         for i, row in enumerate(records):
             yield f"{path}:row{i}", row
         return
-    notes: list[str] = []
-    text = decode_bytes(path.read_bytes(), path, encoding, notes)
-    for note in notes:
-        errors.add(path, note, severity="warning")
+    text = _decode_noted(path.read_bytes(), path, encoding, errors)
     if suffix == ".csv":
         frame, lines, bad = read_csv_text(text, path)
         _require_columns(frame.columns, path)
@@ -747,11 +744,8 @@ def load_corpus(
     elif path.suffix.lower() == ".txt":
         found = 1
         try:
-            notes: list[str] = []
-            text = decode_bytes(path.read_bytes(), path, encoding, notes)
+            text = _decode_noted(path.read_bytes(), path, encoding, collector, path.stem)
             records = [{"doc_id": path.stem, "text": text, "source": str(path)}]
-            for note in notes:
-                collector.add(path, note, doc_id=path.stem, severity="warning")
         except CorpusError as exc:
             collector.add(path, str(exc).removeprefix(f"{path}: "), doc_id=path.stem)
             records = []

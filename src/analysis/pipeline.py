@@ -294,18 +294,15 @@ def run(input_path: str | Path, *, stance_method: str = "cnn", batch_size: int =
     -------
     RunResult
     """
-    from analysis.framing import code_frames
+    from analysis.framing import FRAMES_CODEBOOK_FILE, code_frames, load_codebook
     from analysis.sentiment import score_sentiment
     from analysis.stance import check_options, score_stance
-    from analysis.targets import find_mentions
+    from analysis.targets import TARGETS_FILE, find_mentions, load_targets
 
     # Refuse a bad option or configuration file before the work, not after extraction.
     check_options(stance_method, own_targets)
-    import analysis.framing as framing_module
-    import analysis.targets as targets_module
-
-    targets_module.load_targets(targets_module.TARGETS_FILE)
-    framing_module.load_codebook(framing_module.FRAMES_CODEBOOK_FILE)
+    load_targets(TARGETS_FILE)
+    codebook = load_codebook(FRAMES_CODEBOOK_FILE)
     timings = {}
     t0 = time.perf_counter()
     corpus = load_corpus(input_path, encoding=encoding)
@@ -328,7 +325,7 @@ def run(input_path: str | Path, *, stance_method: str = "cnn", batch_size: int =
     timings["stance_s"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    frames, per_quote = code_frames(quotes, stance=stance)
+    frames, per_quote = code_frames(quotes, stance=stance, codebook=codebook)
     frames = frames[FRAME_COLUMNS].reset_index(drop=True)
     quotes = quotes.merge(per_quote, on=["doc_id", "quote_id"], how="left", validate="1:1")
     quotes["severity"] = quotes["severity"].fillna(0).astype(int)

@@ -198,26 +198,20 @@ def _compile_cues(data: dict, source: str) -> CueLexicon:
                 raise ConfigError(f"{source}: irregular.{base} must be a list of forms")
             for f in (vf if vf is not None else _inflect(base)):
                 forms.setdefault(str(f).lower(), (base, group))
-    address = set()
-    for verb in data.get("address") or []:
-        base = str(verb).lower()
-        address |= set(irregular.get(base) or _inflect(base))
-    need_clause = set()
-    for verb in data.get("need_clause") or []:
-        base = str(verb).lower()
-        need_clause |= set(irregular.get(base) or _inflect(base))
-    need_speaker = set()
-    for verb in data.get("need_speaker") or []:
-        base = str(verb).lower()
-        need_speaker |= set(irregular.get(base) or _inflect(base))
+    def all_forms(section: str) -> frozenset:
+        forms_of = set()
+        for verb in data.get(section) or []:
+            base = str(verb).lower()
+            forms_of |= set(irregular.get(base) or _inflect(base))
+        return frozenset(forms_of)
     phrases = [str(p).lower() for p in data.get("phrases") or []]
     for p in phrases:
         forms.setdefault(p, (p, "phrase"))
     words = set(forms) | {w[0].upper() + w[1:] for w in phrases}
     pattern = r"(?<![\w’'\-])" + trie_regex(sorted(words)) + r"(?![\w’'\-])"
-    return CueLexicon(forms=forms, address=frozenset(address), regex=re.compile(pattern),
-                      source=source, need_clause=frozenset(need_clause),
-                      need_speaker=frozenset(need_speaker))
+    return CueLexicon(forms=forms, address=all_forms("address"), regex=re.compile(pattern),
+                      source=source, need_clause=all_forms("need_clause"),
+                      need_speaker=all_forms("need_speaker"))
 
 
 @lru_cache(maxsize=8)
@@ -1805,7 +1799,6 @@ _JSON = json.JSONEncoder(ensure_ascii=False)
 
 def _finish(d: _Doc, doc_id: str, records: list[dict]) -> list[dict]:
     text = d.text
-    states = _state_names(d.titles)
     people = None
     plural = None
     rows = []
@@ -1841,24 +1834,12 @@ def _finish(d: _Doc, doc_id: str, records: list[dict]) -> list[dict]:
             "speaker_end": send, "speaker": speaker, "speaker_role": role,
             "speaker_country": country, "paragraph": r["para"],
             "speaker_type": None if speaker is None else _speaker_type(people, d, mention,
-                                                                        speaker, states),
+                                                                        speaker),
         })
     return rows
 
 
-_STATE_NAMES: dict[int, tuple] = {}
-
-
-def _state_names(titles: Titles) -> frozenset:
-    """The canonical country names of a titles vocabulary (built once per vocabulary)."""
-    hit = _STATE_NAMES.get(id(titles))
-    if hit is None or hit[0] is not titles:
-        hit = _STATE_NAMES[id(titles)] = (titles, frozenset(titles.countries.values()))
-    return hit[1]
-
-
-def _speaker_type(people: DocumentPeople, d: _Doc, mention: str, speaker: str,
-                  states: frozenset) -> str:
+def _speaker_type(people: DocumentPeople, d: _Doc, mention: str, speaker: str) -> str:
     """What a resolved ``speaker`` is: ``"person"`` (a named person of the document or the
     roster), ``"state"`` (a country), ``"organisation"``, ``"group"`` (several sources,
     "A; B"), or ``"description"`` (an unresolved description, such as "minister" for "the
@@ -1866,7 +1847,7 @@ def _speaker_type(people: DocumentPeople, d: _Doc, mention: str, speaker: str,
     across documents under the same words and are no one person)."""
     if "; " in speaker:
         return "group"
-    if speaker in states:
+    if speaker in d.titles.states:
         return "state"
     sp = parse_mention(mention, d.titles)
     if speaker in people.person_names() or sp.kind == "person" or \

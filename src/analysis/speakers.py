@@ -47,6 +47,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 
 import pandas as pd
@@ -153,6 +154,8 @@ def _roles_of_states(mention: str, titles) -> tuple[str, list[str]] | None:
     if role is None or len(states) < 2 or None in states:
         return None
     return role, states
+
+
 # "his German counterpart, X" / "her counterpart X", just before a name.
 _COUNTERPART_RE = re.compile(r"\b(?:[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)\s+((?:[A-Z][\w’'-]*\s+){0,2})"
                              r"counterpart,?\s+$")
@@ -267,6 +270,8 @@ class Titles:
         makes "foreign minister" "deputy foreign minister").
     max_len : int
         Longest entry in ``roles``/``countries``, in tokens.
+    states : frozenset
+        The canonical country names (the values of ``countries``).
     """
 
     roles: dict
@@ -281,6 +286,7 @@ class Titles:
     qualifiers: dict = field(default_factory=dict)
     place_firsts: frozenset = frozenset()
     portfolios: frozenset = frozenset()
+    states: frozenset = frozenset()
 
 
 def _words(value: str) -> tuple[str, ...]:
@@ -350,6 +356,7 @@ def _load_titles_cached(path: str, mtime: float) -> Titles:
                     for k, v in (data.get("role_qualifiers") or {}).items()},
         place_firsts=frozenset(str(p).lower() for p in data.get("place_first_words") or []),
         portfolios=frozenset(str(p).lower() for p in data.get("portfolio_words") or []),
+        states=frozenset(countries.values()),
     )
 
 
@@ -407,7 +414,7 @@ def load_roster(path: str | Path = ROSTER_FILE) -> pd.DataFrame:
         raise ConfigError(f"{path}: missing column(s) {missing}; required: {ROSTER_COLUMNS}")
     seen = set()
     clean = []
-    countries = None
+    states = None
     for i, row in enumerate(rows, start=2):
         # csv.DictReader gives missing fields None and extra ones a list under None.
         fields = sum(1 for k, v in row.items() if k is not None and v is not None) + \
@@ -421,9 +428,9 @@ def load_roster(path: str | Path = ROSTER_FILE) -> pd.DataFrame:
         if not rec["name"]:
             raise ConfigError(f"{path}: line {i}: empty name")
         if rec["country"]:
-            if countries is None:
-                countries = set(load_titles().countries.values())
-            if rec["country"] not in countries:
+            if states is None:
+                states = load_titles().states
+            if rec["country"] not in states:
                 raise ConfigError(f"{path}: line {i} ({rec['name']}): country "
                                   f"{rec['country']!r} is not a country of {TITLES_FILE} "
                                   "(canonical names, as in targets.yml)")
@@ -2533,15 +2540,12 @@ class DocumentPeople:
             # "His Nigerian counterpart X ..." opens its sentence: the owner is named in
             # the sentence before.
             lo = self._sentence_start(lo - 1)
-        i = bisect.bisect_left(self._offsets_so_far(), m.start()) - 1
+        # The mentions collected so far are in text order.
+        i = bisect.bisect_left(self.mentions, m.start(), key=itemgetter(0)) - 1
         owner = self.people.get(self.mentions[i][1]) if i >= 0 and \
             self.mentions[i][0] >= lo else None
         p.role = p.role or (owner.role if owner is not None else None)
         p.country = p.country or country
-
-    def _offsets_so_far(self) -> list[int]:
-        # The mentions are being collected in text order; their offsets as a sorted list.
-        return [at for at, _ in self.mentions]
 
     def _office_holder(self, mention: str, sp: Speaker, start: int) -> str | None:
         """Key of the one person of the document holding the office that a definite,
