@@ -508,11 +508,14 @@ def test_sample_article_stance_against_gold(method):
     # neural at 22 and 23; reading the reporting clause ("reaffirming the White House's
     # position", gold neutral, borderline favor) costs them one each. The holder of a reported
     # position (own_targets="not_against", found on blind sets 17-21) gives it back: 22 each.
-    assert right == {"cnn": 22, "hybrid": 23, "model": 22, "rules": 23, "neural": 22}[method]
+    # The occasion rule ("during U.N. peacekeeping operations") and the holder of a view
+    # ("Australia sees Japan among the most like-minded nations", a party to a mutual
+    # relation) give every method but the plain model all 24 (2026-12-02, second session).
+    assert right == {"cnn": 24, "hybrid": 24, "model": 22, "rules": 24, "neural": 24}[method]
     assert (m["method"] == method).all()
     wrong = m[m.stance != m.stance_gold]
-    if method in ("cnn", "neural"):
-        assert sorted(wrong["mention"]) == ["Australia", "U.N."]
+    if method == "model":
+        assert sorted(wrong["mention"]) == ["U.N.", "Washington"]
     # Every method now gets every North Korea mention (the North, provocations by North
     # Korea, the threat emanating from the North, keeping the North in check).
     assert (m[m.target == "North Korea"].stance == "against").all()
@@ -964,3 +967,121 @@ def test_own_state_that_holds_no_reported_position_is_scored(doc, quote_from, qu
     out = score_stance(mentions, quotes, docs, method="rules")
     assert "holder of a reported position" not in out.iloc[0].evidence
     assert out.iloc[0].stance == base.iloc[0].stance
+
+
+# The codebook codes a target named only as the occasion of an event neutral ("Japan as the
+# place of a drill", data/annotations/README.md), but every method read the tone of the
+# event's words as a stance towards it: favor for "UN peacekeeping operations" (blind set 23
+# codes "United Nations peacekeepers" neutral) and for "the ASEAN summit" in a sentence of
+# praise.
+SETTINGS = [
+    ("The troops trained well and improved their skills during NATO exercises last spring.",
+     "NATO"),
+    ("The pact will improve support between the two armies during UN peacekeeping "
+     "operations and relief work.", "UN"),
+    ("Ministers praised the successful and friendly talks at the ASEAN summit in May.",
+     "ASEAN"),
+    ("Ministers hailed the excellent progress made at next week's ASEAN meeting.", "ASEAN"),
+]
+
+
+@pytest.mark.parametrize("method", ["cnn", "hybrid", "rules", "neural"])
+@pytest.mark.parametrize("text,target", SETTINGS)
+def test_target_named_only_as_the_occasion_is_neutral(method, text, target):
+    out = predict_stance_rows(pd.DataFrame([_row(text, target)]), method=method).iloc[0]
+    assert out.stance == "neutral"
+    assert (out.p_favor, out.p_against, out.p_neutral) == (0, 0, 1)
+    assert out.evidence.startswith(f"setting: the target names the occasion only "
+                                   f"({target!r} after ")
+    assert f"; {method} said favor" in out.evidence
+
+
+@pytest.mark.parametrize("text,target,stance", [
+    # The event is the target's own act of violence: not a setting.
+    ("Civilians died during Hamas attacks on the town.", "Hamas", "against"),
+    # Not the modifier of an event noun.
+    ("We will cooperate with NATO during the exercises.", "NATO", "favor"),
+    ("Ministers praised the friendly welcome at the ASEAN headquarters.", "ASEAN", "favor"),
+    # "in" names a place more often than an occasion ("our friends in Canberra").
+    ("They praised the excellent work of our friends in NATO exercises.", "NATO", "favor"),
+])
+def test_occasion_rule_leaves_other_targets_to_the_method(text, target, stance):
+    out = predict_stance_rows(pd.DataFrame([_row(text, target)]), method="rules").iloc[0]
+    assert out.stance == stance
+    assert not out.evidence.startswith("setting")
+
+
+# The codebook codes a state that is both the holder and a party of a mutual positive
+# relation favor ("X sees Y among the most like-minded nations"); the methods read such a
+# holder as neutral (cnn, neural) and the holder of a view that the other side is a threat
+# as against (rules, hybrid): the view is about the object, not the holder.
+@pytest.mark.parametrize("method", ["cnn", "hybrid", "rules", "neural"])
+@pytest.mark.parametrize("text,target,stance,word", [
+    ("Hanoi sees Manila as a trusted partner in the region.", "Hanoi", "favor", "partner"),
+    ("Chile regards Peru as one of its closest friends.", "Chile", "favor", "friends"),
+    ("Chile sees Peru among the most like-minded nations in the region.", "Chile", "favor",
+     "like-minded"),
+    ("They said that Oslo has long considered Sweden a natural ally.", "Oslo", "favor",
+     "ally"),
+    ("Chile sees Peru as a threat to the region.", "Chile", "neutral", None),
+    ("Chile views the talks with Peru as a dangerous and reckless failure.", "Chile",
+     "neutral", None),
+])
+def test_holder_of_a_view_of_another_side(method, text, target, stance, word):
+    out = predict_stance_rows(pd.DataFrame([_row(text, target)]), method=method).iloc[0]
+    assert out.stance == stance
+    assert out[f"p_{stance}"] == 1
+    if word:
+        assert out.evidence.startswith(f"party to a mutual relation: {target!r} holds the view "
+                                       f"({word!r}), favor")
+    else:
+        assert out.evidence.startswith(f"holder of a view of another side: {target!r}, neutral")
+
+
+@pytest.mark.parametrize("text,target", [
+    # The object of the view, not its holder: scored by the method.
+    ("Chile sees Peru as a threat to the region.", "Peru"),
+    # A possessive is not the holder.
+    ("Peru's partners see Chile as a rival.", "Peru"),
+    # A view of oneself is about the holder.
+    ("Chile sees itself as a victim of dangerous aggression.", "Chile"),
+    # Not the subject of the view verb.
+    ("Troops from Chile see action as a threat.", "Chile"),
+    # A passive subject is the object of the view (found on NewsMTSC train).
+    ("Peru was described by officials as a reliable partner.", "Peru"),
+    ("Chile is widely seen as a threat to the region.", "Chile"),
+    ("Chile has been considered to be a partner of the region.", "Chile"),
+])
+def test_view_rule_needs_the_holder_of_a_view_of_another(text, target):
+    out = predict_stance_rows(pd.DataFrame([_row(text, target)]), method="rules").iloc[0]
+    assert not out.evidence.startswith(("party to a mutual relation", "holder of a view"))
+
+
+@pytest.mark.parametrize("body, message", [
+    ("settings:\n  prepositions: [during]\n  nouns: [summit]\n",
+     "settings must map 'prepositions' and 'events'"),
+    ("settings: [during]\n", "settings must map 'prepositions' and 'events'"),
+    ("views:\n  verbs: [sees]\n  partners: [ally]\n", "views must map 'verbs' and 'mutual'"),
+    ("views:\n  verbs: [sees, no]\n", "views.verbs holds False"),
+])
+def test_occasion_and_view_lists_are_checked(tmp_path, body, message):
+    from analysis._lexicon import stance_lexicon
+
+    path = tmp_path / "lex.yml"
+    path.write_text("version: 1\n" + body, encoding="utf-8")
+    with pytest.raises(ConfigError, match=message):
+        stance_lexicon(str(path))
+
+
+def test_occasion_and_view_lists_are_read_lower_cased(tmp_path):
+    from analysis._lexicon import stance_lexicon
+
+    path = tmp_path / "lex.yml"
+    path.write_text("version: 1\nsettings:\n  prepositions: [During]\n  events: [Summit]\n"
+                    "views:\n  verbs: [Sees]\n  mutual: [Ally]\n", encoding="utf-8")
+    lex = stance_lexicon(str(path))
+    assert (lex["setting_prepositions"], lex["setting_events"], lex["view_verbs"],
+            lex["view_mutual"]) == ({"during"}, {"summit"}, {"sees"}, {"ally"})
+    empty = tmp_path / "empty.yml"
+    empty.write_text("version: 1\n", encoding="utf-8")
+    assert stance_lexicon(str(empty))["setting_events"] == set()

@@ -163,7 +163,9 @@ def stance_lexicon(path: str = str(STANCE_LEXICON_FILE)) -> dict:
     dict
         ``negators`` (set), ``break_punct`` (set), ``break_words`` (set), ``directed`` (set),
         ``position_verbs`` and ``position_nouns`` (sets: how a speaker reports a position its
-        own side holds),
+        own side holds), ``setting_prepositions`` and ``setting_events`` (sets: a target
+        named only as the occasion of an event), ``view_verbs`` and ``view_mutual`` (sets:
+        the holder of a view of another side, and the relations that make it a party),
         ``valence`` (dict word -> float), ``relations`` (list of ``(stance, before, after,
         pattern)``: ``before`` the lower-cased tokens left of the target, nearest first,
         ``after`` those right of it, ``pattern`` the cue as written), and ``relation_index``
@@ -176,7 +178,7 @@ def stance_lexicon(path: str = str(STANCE_LEXICON_FILE)) -> dict:
     """
     data = load_yaml(path)
     allowed = {"version", "negators", "clause_breaks", "directed", "valence", "relations",
-               "positions"}
+               "positions", "settings", "views"}
     unknown = set(data) - allowed
     if unknown:
         raise ConfigError(f"{path}: unknown key(s) {sorted(unknown)}; allowed: {sorted(allowed)}")
@@ -184,6 +186,13 @@ def stance_lexicon(path: str = str(STANCE_LEXICON_FILE)) -> dict:
     positions = data.get("positions") or {}
     if not isinstance(positions, dict) or set(positions) - {"verbs", "nouns"}:
         raise ConfigError(f"{path}: positions must map 'verbs' and 'nouns' to lists of words")
+    settings = data.get("settings") or {}
+    if not isinstance(settings, dict) or set(settings) - {"prepositions", "events"}:
+        raise ConfigError(f"{path}: settings must map 'prepositions' and 'events' to lists of "
+                          "words")
+    views = data.get("views") or {}
+    if not isinstance(views, dict) or set(views) - {"verbs", "mutual"}:
+        raise ConfigError(f"{path}: views must map 'verbs' and 'mutual' to lists of words")
     valence = {}
     for word, val in (data.get("valence") or {}).items():
         if isinstance(word, bool) or isinstance(val, bool):
@@ -202,6 +211,11 @@ def stance_lexicon(path: str = str(STANCE_LEXICON_FILE)) -> dict:
         "directed": _words(path, "directed", data.get("directed")),
         "position_verbs": _words(path, "positions.verbs", positions.get("verbs")),
         "position_nouns": _words(path, "positions.nouns", positions.get("nouns")),
+        "setting_prepositions": _words(path, "settings.prepositions",
+                                       settings.get("prepositions")),
+        "setting_events": _words(path, "settings.events", settings.get("events")),
+        "view_verbs": _words(path, "views.verbs", views.get("verbs")),
+        "view_mutual": _words(path, "views.mutual", views.get("mutual")),
         "valence": valence,
         "relations": relations,
         "relation_index": _relation_index(relations),
