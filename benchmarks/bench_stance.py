@@ -46,7 +46,12 @@ import pandas as pd  # noqa: E402
 from analysis.evaluate import load_gold, stance_method_scores, stance_on_gold_quotes  # noqa: E402
 from analysis.paths import ANNOTATIONS_DIR, eval_file  # noqa: E402
 from analysis.sentiment import score_sentiment  # noqa: E402
-from analysis.stance import DEFAULT_METHOD, _tokens, predict_stance_rows  # noqa: E402
+from analysis.stance import (  # noqa: E402
+    CODEBOOK_RULE_EVIDENCE,
+    DEFAULT_METHOD,
+    _tokens,
+    predict_stance_rows,
+)
 from analysis.train_stance import load_newsmtsc  # noqa: E402
 from benchmarks._report import report  # noqa: E402
 
@@ -192,6 +197,21 @@ def bench_sample(quick: bool) -> None:
                    agree == len(sgold), fmt="{:.0f}")
 
 
+def bench_challenge(quick: bool) -> None:
+    """The occasion and view challenge set (``data/annotations/challenge_stance.csv``): rows
+    right per method, and how often the codebook rules decide and agree with the gold."""
+    gold = pd.read_csv(ANNOTATIONS_DIR / "challenge_stance.csv")
+    rows = gold[["id", "text", "target", "target_start", "target_end"]]
+    for method in ("cnn", "hybrid", "rules", "neural"):
+        out = predict_stance_rows(rows, method=method)
+        right = int((out["stance"].to_numpy() == gold["stance"].to_numpy()).sum())
+        decided = out["evidence"].str.startswith(CODEBOOK_RULE_EVIDENCE).to_numpy()
+        agree = int((out["stance"].to_numpy() == gold["stance"].to_numpy())[decided].sum())
+        report(f"challenge set stance rows right ({method}; occasion/view rules decided "
+               f"{int(decided.sum())}, {agree} agreeing)", right, fmt="{:.0f}")
+        print(f"  of {len(gold)} rows", flush=True)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--quick", action="store_true",
@@ -201,6 +221,7 @@ def main(argv=None) -> int:
     bench_dev(args.quick)
     bench_speed(args.quick)
     bench_sample(args.quick)
+    bench_challenge(args.quick)
     report("bench_stance seconds", time.perf_counter() - t0, fmt="{:.1f}")
     return 0
 

@@ -1085,3 +1085,20 @@ def test_occasion_and_view_lists_are_read_lower_cased(tmp_path):
     empty = tmp_path / "empty.yml"
     empty.write_text("version: 1\n", encoding="utf-8")
     assert stance_lexicon(str(empty))["setting_events"] == set()
+
+
+def test_challenge_set_figures_are_pinned():
+    # The occasion and view challenge set (data/annotations/README.md), written blind to the
+    # rules after they were written: corpus-level figures of the rules method.
+    from analysis.stance import CODEBOOK_RULE_EVIDENCE
+
+    gold = pd.read_csv(ANNOTATIONS_DIR / "challenge_stance.csv")
+    assert len(gold) == 60
+    assert all(t[s:e] == g for t, s, e, g in zip(gold.text, gold.target_start,
+                                                  gold.target_end, gold.target, strict=True))
+    out = predict_stance_rows(gold[["id", "text", "target", "target_start", "target_end"]],
+                              method="rules")
+    right = out["stance"].to_numpy() == gold["stance"].to_numpy()
+    decided = out["evidence"].str.startswith(CODEBOOK_RULE_EVIDENCE).to_numpy()
+    assert (int(right.sum()), int(decided.sum()), int(right[decided].sum())) == (38, 12, 11)
+    assert gold.loc[decided & ~right, "id"].tolist() == ["B20"]

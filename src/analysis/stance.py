@@ -1347,6 +1347,11 @@ def _holds_position(qtext: str, start: int, end: int) -> bool:
     return bool(verb) and verb.group(1) in lex["position_verbs"]
 
 
+#: How the evidence of a row decided by the occasion or view rule begins (the method's own
+#: call follows as "; <method> said <label> <p>").
+CODEBOOK_RULE_EVIDENCE = ("setting: ", "party to a mutual relation: ",
+                          "holder of a view of another side: ")
+
 # The holder of a view opens the text or follows "that", a reporting verb, ";" or ":"; an
 # opening quote mark may stand before it.
 _VIEW_SUBJECT_RE = re.compile(
