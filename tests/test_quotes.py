@@ -2982,3 +2982,43 @@ def test_bug_portfolio_after_minister_for_is_no_person():
             "was calm.\n\n\"We are watching,\" he said.")
     got = [(r["speaker"], r["speaker_role"], r["speaker_country"]) for r in rows(text)]
     assert got == [("Albert Kan-Dapaah", "security minister", "Ghana")] * 2
+
+
+# Found on the sample article's gold ("reaffirming the White House's position that it will
+# ...", where the holder of the position is part of what was reaffirmed) and checked on
+# PolNeAR, whose gold starts the content at the noun ("disputes the idea that ...", "pointed
+# to reports that ..."): a noun that names a proposition is part of the reported words.
+@pytest.mark.parametrize(("text", "content"), [
+    ("Ana Ruiz met her counterpart on Monday, reaffirming the government's position that "
+     "it will pursue talks.", "the government's position that it will pursue talks"),
+    ("The woman disputes the idea that she needed to be hospitalized at all.",
+     "the idea that she needed to be hospitalized at all"),
+    ("Ana Ruiz repeated Brazil's long-held view that the border must stay open.",
+     "Brazil's long-held view that the border must stay open"),
+])
+def test_noun_of_a_proposition_before_that_is_reported(text, content):
+    (r,) = rows(text)
+    assert r["text"] == content
+
+
+@pytest.mark.parametrize(("text", "content"), [
+    # Not a noun of a proposition: the "that" clause is the reported words.
+    ("Ana Ruiz said on Monday that the border must stay open.",
+     "that the border must stay open"),
+    # An addressee, not a proposition.
+    ("Ana Ruiz told the reporters that the border must stay open.",
+     "that the border must stay open"),
+])
+def test_other_words_before_that_are_not_reported(text, content):
+    (r,) = rows(text)
+    assert r["text"] == content
+
+
+def test_propositions_must_be_a_list_of_nouns(tmp_path):
+    bad = tmp_path / "cues.yml"
+    for body in ("speech: [say]\npropositions: view\n", "speech: [say]\npropositions: [view, 3]\n"):
+        bad.write_text(body, encoding="utf-8")
+        with pytest.raises(ConfigError, match="cues.yml: 'propositions' must be a list of nouns"):
+            load_cues(bad)
+    bad.write_text("speech: [say, reaffirm]\npropositions: [Stance]\n", encoding="utf-8")
+    assert load_cues(bad).propositions == frozenset({"stance"})

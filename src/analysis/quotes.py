@@ -122,6 +122,10 @@ class CueLexicon:
     need_speaker : frozenset
         Forms of verbs that are cues only when their subject can speak ("drones attacked
         the port" is a physical act).
+    propositions : frozenset
+        Nouns that name a proposition ("position", "idea", "reports"): before the "that"
+        after a cue, the noun phrase they end is part of the reported words
+        ("reaffirmed the government's position that ...").
     """
 
     forms: dict
@@ -130,6 +134,7 @@ class CueLexicon:
     source: str
     need_clause: frozenset = frozenset()
     need_speaker: frozenset = frozenset()
+    propositions: frozenset = frozenset()
 
     @classmethod
     def coerce(cls, cues) -> CueLexicon:
@@ -204,6 +209,10 @@ def _compile_cues(data: dict, source: str) -> CueLexicon:
             base = str(verb).lower()
             forms_of |= set(irregular.get(base) or _inflect(base))
         return frozenset(forms_of)
+    propositions = data.get("propositions") or []
+    if not isinstance(propositions, list) or not all(
+            isinstance(w, str) and w.strip() for w in propositions):
+        raise ConfigError(f"{source}: 'propositions' must be a list of nouns")
     phrases = [str(p).lower() for p in data.get("phrases") or []]
     for p in phrases:
         forms.setdefault(p, (p, "phrase"))
@@ -211,7 +220,8 @@ def _compile_cues(data: dict, source: str) -> CueLexicon:
     pattern = r"(?<![\w’'\-])" + trie_regex(sorted(words)) + r"(?![\w’'\-])"
     return CueLexicon(forms=forms, address=all_forms("address"), regex=re.compile(pattern),
                       source=source, need_clause=all_forms("need_clause"),
-                      need_speaker=all_forms("need_speaker"))
+                      need_speaker=all_forms("need_speaker"),
+                      propositions=frozenset(w.strip().lower() for w in propositions))
 
 
 @lru_cache(maxsize=8)
@@ -1692,6 +1702,10 @@ def _content_start(d: _Doc, m: re.Match, se: int) -> int:
     if t and _n_words(text, pos, t.start()) <= 6 and "," not in text[pos:t.start()] \
             and not _MARK_RE.search(text, pos, t.start()) \
             and not _clause_before_that(d, pos, t.start()):
+        before = text[pos:t.start()].split()
+        if before and before[-1].lower() in d.cues.propositions \
+                and m.group().lower() not in d.cues.address:
+            return pos  # "reaffirmed the government's position that ...": the noun is said
         return t.start()
     when = _TIME_THEN_TO_RE.match(text, pos, se)
     if when:
