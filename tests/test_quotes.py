@@ -3022,3 +3022,16 @@ def test_propositions_must_be_a_list_of_nouns(tmp_path):
             load_cues(bad)
     bad.write_text("speech: [say, reaffirm]\npropositions: [Stance]\n", encoding="utf-8")
     assert load_cues(bad).propositions == frozenset({"stance"})
+
+
+@pytest.mark.parametrize(("text", "content"), [
+    # Found by review: a noun of a proposition inside a prepositional phrase or after "as"
+    # does not open the reported words.
+    ("The minister said in a statement on the position that the talks should go on.",
+     "that the talks should go on"),
+    ("The minister dismissed as nonsense claims that the talks had failed.",
+     "that the talks had failed"),
+])
+def test_noun_of_a_proposition_after_a_preposition_is_not_reported(text, content):
+    (r,) = rows(text)
+    assert r["text"] == content

@@ -1035,7 +1035,7 @@ def test_holder_of_a_view_of_another_side(method, text, target, stance, word):
         assert out.evidence.startswith(f"party to a mutual relation: {target!r} holds the view "
                                        f"({word!r}), favor")
     else:
-        assert out.evidence.startswith(f"holder of a view of another side: {target!r}, neutral")
+        assert out.evidence.startswith(f"holder of a view: {target!r}, neutral")
 
 
 @pytest.mark.parametrize("text,target", [
@@ -1061,7 +1061,8 @@ def test_view_rule_needs_the_holder_of_a_view_of_another(text, target):
     ("settings:\n  prepositions: [during]\n  nouns: [summit]\n",
      "settings must map 'prepositions' and 'events'"),
     ("settings: [during]\n", "settings must map 'prepositions' and 'events'"),
-    ("views:\n  verbs: [sees]\n  partners: [ally]\n", "views must map 'verbs' and 'mutual'"),
+    ("views:\n  verbs: [sees]\n  partners: [ally]\n",
+     "views must map 'verbs', 'mutual' and 'negating'"),
     ("views:\n  verbs: [sees, no]\n", "views.verbs holds False"),
 ])
 def test_occasion_and_view_lists_are_checked(tmp_path, body, message):
@@ -1102,3 +1103,79 @@ def test_challenge_set_figures_are_pinned():
     decided = out["evidence"].str.startswith(CODEBOOK_RULE_EVIDENCE).to_numpy()
     assert (int(right.sum()), int(decided.sum()), int(right[decided].sum())) == (38, 12, 11)
     assert gold.loc[decided & ~right, "id"].tolist() == ["B20"]
+
+
+# Found by a review of the occasion and view rules: each of these fired wrongly.
+@pytest.mark.parametrize("text,target", [
+    # A negated view is no relation.
+    ("China does not see Peru as a partner.", "China"),
+    ("Chile has never regarded Peru as a friend.", "Chile"),
+    # The relation word must be the complement itself, not a later word of the clause.
+    ("Russia described Ukraine as a puppet of its Western allies.", "Russia"),
+    ("Iran sees the deal as a betrayal by its partners.", "Iran"),
+    ("Moscow sees NATO as a hostile alliance.", "Moscow"),
+    ("Beijing sees Manila as no friend of the region.", "Beijing"),
+    ("Beijing sees Manila as a false friend.", "Beijing"),
+])
+def test_view_rule_gives_favor_only_for_a_mutual_relation_as_the_complement(text, target):
+    out = predict_stance_rows(pd.DataFrame([_row(text, target)]), method="rules").iloc[0]
+    assert not out.evidence.startswith("party to a mutual relation")
+
+
+@pytest.mark.parametrize("text,target", [
+    # "treat" is an act, not a view; a gerund object is no side.
+    ("Russia treats Ukrainian prisoners as animals.", "Russia"),
+    ("Russia considered launching a new offensive against Ukraine.", "Russia"),
+])
+def test_view_rule_needs_a_view_verb_and_a_noun_object(text, target):
+    out = predict_stance_rows(pd.DataFrame([_row(text, target)]), method="rules").iloc[0]
+    assert not out.evidence.startswith(("party to a mutual relation", "holder of a view"))
+
+
+@pytest.mark.parametrize("text,target", [
+    ("Fishermen are angry at Beijing over the talks.", "Beijing"),
+    ("Our anger at China during the summit was obvious.", "China"),
+    ("They laughed at Russia meeting demands.", "Russia"),
+    ("Drones struck at dawn NATO exercises near the border.", "NATO"),
+])
+def test_occasion_rule_needs_an_occasion(text, target):
+    out = predict_stance_rows(pd.DataFrame([_row(text, target)]), method="rules").iloc[0]
+    assert not out.evidence.startswith("setting")
+
+
+def test_occasion_event_noun_in_capitals():
+    text = "Ministers praised the friendly talks at the ASEAN Summit in May."
+    out = predict_stance_rows(pd.DataFrame([_row(text, "ASEAN")]), method="rules").iloc[0]
+    assert out.evidence.startswith("setting: the target names the occasion only ('ASEAN' "
+                                   "after 'at', before 'Summit')")
+
+
+def test_empty_occasion_and_view_lists_turn_the_rules_off(tmp_path, monkeypatch):
+    import analysis.stance as stance_module
+
+    text = "Hanoi sees Manila as a trusted partner during ASEAN exercises."
+    path = tmp_path / "lex.yml"
+    path.write_text("version: 1\nsettings:\n  prepositions: []\n  events: [exercises]\n"
+                    "views:\n  verbs: []\n  mutual: [partner]\n", encoding="utf-8")
+    for target in ("Hanoi", "ASEAN"):
+        row = pd.DataFrame([_row(text, target)])
+        assert predict_stance_rows(row, method="rules").iloc[0].evidence.startswith(
+            ("party to", "setting"))
+        with monkeypatch.context() as mp:
+            mp.setattr(stance_module, "STANCE_LEXICON_FILE", path)
+            out = predict_stance_rows(row, method="rules").iloc[0]
+        assert not out.evidence.startswith(("party to", "setting"))
+
+
+def test_own_target_evidence_says_when_a_codebook_rule_decided():
+    # Found by review: "cnn said favor 1.00" named the rule's answer as the method's.
+    doc = "Ana Ruiz said Brazil sees Chile as a trusted partner."
+    mentions, quotes, docs = _holder_case(doc, "Brazil", "partner")
+    out = score_stance(mentions, quotes, docs, method="cnn", own_targets="neutral").iloc[0]
+    assert out.stance == "neutral"
+    assert out.evidence.startswith("own target of the speaker (Brazil): neutral; the codebook "
+                                   "rule said favor 1.00; party to a mutual relation: 'Brazil' "
+                                   "holds the view ('partner'), favor; cnn said ")
+    kept = score_stance(mentions, quotes, docs, method="cnn").iloc[0]
+    assert (kept.stance, kept.p_favor) == ("favor", 1.0)
+    assert kept.evidence.startswith("party to a mutual relation")

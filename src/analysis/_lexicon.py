@@ -164,8 +164,9 @@ def stance_lexicon(path: str = str(STANCE_LEXICON_FILE)) -> dict:
         ``negators`` (set), ``break_punct`` (set), ``break_words`` (set), ``directed`` (set),
         ``position_verbs`` and ``position_nouns`` (sets: how a speaker reports a position its
         own side holds), ``setting_prepositions`` and ``setting_events`` (sets: a target
-        named only as the occasion of an event), ``view_verbs`` and ``view_mutual`` (sets:
-        the holder of a view of another side, and the relations that make it a party),
+        named only as the occasion of an event), ``view_verbs``, ``view_mutual`` and
+        ``view_negating`` (sets: the holder of a view, the relations that make it a party,
+        and the modifiers that deny the relation: "no friend"),
         ``valence`` (dict word -> float), ``relations`` (list of ``(stance, before, after,
         pattern)``: ``before`` the lower-cased tokens left of the target, nearest first,
         ``after`` those right of it, ``pattern`` the cue as written), and ``relation_index``
@@ -191,8 +192,9 @@ def stance_lexicon(path: str = str(STANCE_LEXICON_FILE)) -> dict:
         raise ConfigError(f"{path}: settings must map 'prepositions' and 'events' to lists of "
                           "words")
     views = data.get("views") or {}
-    if not isinstance(views, dict) or set(views) - {"verbs", "mutual"}:
-        raise ConfigError(f"{path}: views must map 'verbs' and 'mutual' to lists of words")
+    if not isinstance(views, dict) or set(views) - {"verbs", "mutual", "negating"}:
+        raise ConfigError(f"{path}: views must map 'verbs', 'mutual' and 'negating' to lists "
+                          "of words")
     valence = {}
     for word, val in (data.get("valence") or {}).items():
         if isinstance(word, bool) or isinstance(val, bool):
@@ -216,6 +218,7 @@ def stance_lexicon(path: str = str(STANCE_LEXICON_FILE)) -> dict:
         "setting_events": _words(path, "settings.events", settings.get("events")),
         "view_verbs": _words(path, "views.verbs", views.get("verbs")),
         "view_mutual": _words(path, "views.mutual", views.get("mutual")),
+        "view_negating": _words(path, "views.negating", views.get("negating")),
         "valence": valence,
         "relations": relations,
         "relation_index": _relation_index(relations),

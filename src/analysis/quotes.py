@@ -1702,10 +1702,14 @@ def _content_start(d: _Doc, m: re.Match, se: int) -> int:
     if t and _n_words(text, pos, t.start()) <= 6 and "," not in text[pos:t.start()] \
             and not _MARK_RE.search(text, pos, t.start()) \
             and not _clause_before_that(d, pos, t.start()):
-        before = text[pos:t.start()].split()
-        if before and before[-1].lower() in d.cues.propositions \
-                and m.group().lower() not in d.cues.address:
-            return pos  # "reaffirmed the government's position that ...": the noun is said
+        before = [w.lower() for w in text[pos:t.start()].split()]
+        if before and before[-1] in d.cues.propositions \
+                and m.group().lower() not in d.cues.address \
+                and _PREPOSITIONS.isdisjoint(before) and "as" not in before:
+            # The noun phrase is what was said ("reaffirmed the government's position that
+            # ..."), unless a preposition puts the noun in a phrase of its own ("said in a
+            # statement on the position that", "dismissed as nonsense claims that").
+            return pos
         return t.start()
     when = _TIME_THEN_TO_RE.match(text, pos, se)
     if when:
