@@ -198,18 +198,19 @@ def bench_sample(quick: bool) -> None:
 
 
 def bench_challenge(quick: bool) -> None:
-    """The occasion and view challenge set (``data/annotations/challenge_stance.csv``): rows
-    right per method, and how often the codebook rules decide and agree with the gold."""
-    gold = pd.read_csv(ANNOTATIONS_DIR / "challenge_stance.csv")
-    rows = gold[["id", "text", "target", "target_start", "target_end"]]
-    for method in ("cnn", "hybrid", "rules", "neural"):
-        out = predict_stance_rows(rows, method=method)
-        right = int((out["stance"].to_numpy() == gold["stance"].to_numpy()).sum())
-        decided = out["evidence"].str.startswith(CODEBOOK_RULE_EVIDENCE).to_numpy()
-        agree = int((out["stance"].to_numpy() == gold["stance"].to_numpy())[decided].sum())
-        report(f"challenge set stance rows right ({method}; occasion/view rules decided "
-               f"{int(decided.sum())}, {agree} agreeing)", right, fmt="{:.0f}")
-        print(f"  of {len(gold)} rows", flush=True)
+    """The challenge sets (``data/annotations/challenge_*.csv``): rows right per method, and
+    how often the codebook rules (occasion, rule broken, view) decide and agree with the
+    gold."""
+    for name in ("challenge_stance", "challenge_violations"):
+        gold = pd.read_csv(ANNOTATIONS_DIR / f"{name}.csv")
+        rows = gold[["id", "text", "target", "target_start", "target_end"]]
+        for method in ("cnn", "hybrid", "rules", "neural"):
+            out = predict_stance_rows(rows, method=method)
+            right = out["stance"].to_numpy() == gold["stance"].to_numpy()
+            decided = out["evidence"].str.startswith(CODEBOOK_RULE_EVIDENCE).to_numpy()
+            report(f"{name}: stance rows right of {len(gold)} ({method}; codebook rules "
+                   f"decided {int(decided.sum())}, {int(right[decided].sum())} agreeing)",
+                   int(right.sum()), fmt="{:.0f}")
 
 
 def main(argv=None) -> int:

@@ -1059,8 +1059,8 @@ def test_view_rule_needs_the_holder_of_a_view_of_another(text, target):
 
 @pytest.mark.parametrize("body, message", [
     ("settings:\n  prepositions: [during]\n  nouns: [summit]\n",
-     "settings must map 'prepositions' and 'events'"),
-    ("settings: [during]\n", "settings must map 'prepositions' and 'events'"),
+     "settings must map events, instruments, prepositions, violations"),
+    ("settings: [during]\n", "settings must map events, instruments"),
     ("views:\n  verbs: [sees]\n  partners: [ally]\n",
      "views must map 'verbs', 'mutual' and 'negating'"),
     ("views:\n  verbs: [sees, no]\n", "views.verbs holds False"),
@@ -1179,3 +1179,67 @@ def test_own_target_evidence_says_when_a_codebook_rule_decided():
     kept = score_stance(mentions, quotes, docs, method="cnn").iloc[0]
     assert (kept.stance, kept.p_favor) == ("favor", 1.0)
     assert kept.evidence.startswith("party to a mutual relation")
+
+
+# Found on blind sets 17-24: "the launch violated several U.N. Security Council resolutions"
+# is coded neutral for the Council (the violation speaks of whoever launched), but cnn read
+# the violation as against the Council in 3 of 5 such rows.
+@pytest.mark.parametrize("method", ["cnn", "hybrid", "rules", "neural"])
+@pytest.mark.parametrize("text,target,cue,instrument", [
+    ("Officials agreed that the launch violated several UN Security Council resolutions.",
+     "UN Security Council", "violated", "resolutions"),
+    ("The missile tests are a clear and dangerous violation of UN Security Council "
+     "resolutions.", "UN Security Council", "violation", "resolutions"),
+    ("The drones flew deep into NATO airspace in a reckless breach of NATO airspace rules.",
+     "NATO", "breach", "airspace"),
+    ("The attack was a brazen violation of Ukraine's sovereignty and of international law.",
+     "Ukraine", "violation", "sovereignty"),
+])
+def test_author_or_owner_of_a_rule_broken_is_neutral(method, text, target, cue, instrument):
+    start = text.rindex(target) if target == "NATO" else text.index(target)
+    row = pd.DataFrame([{"text": text, "target": target, "target_start": start,
+                         "target_end": start + len(target)}])
+    out = predict_stance_rows(row, method=method).iloc[0]
+    assert out.stance == "neutral"
+    assert out.evidence.startswith(f"setting: the target names whose rule or right is broken "
+                                   f"only ({target!r} after {cue!r}, before {instrument!r})")
+
+
+@pytest.mark.parametrize("text,target", [
+    # The violator, not the owner of the rule.
+    ("Russia violated the ceasefire again, officials said.", "Russia"),
+    ("They condemned the violations by Russia of the truce.", "Russia"),
+    # Not an instrument after the target.
+    ("The report documented ceasefire violations in Donetsk and beyond.", "Donetsk"),
+])
+def test_rule_broken_needs_the_target_as_its_author_or_owner(text, target):
+    out = predict_stance_rows(pd.DataFrame([_row(text, target)]), method="rules").iloc[0]
+    assert not out.evidence.startswith("setting")
+
+
+def test_rule_broken_may_be_a_word_of_negative_valence():
+    # Found on the violations challenge set: "sanctions" has negative valence, which barred
+    # the instrument that the rule lists ("in clear breach of EU sanctions").
+    text = "The shipments were made in clear breach of EU sanctions, officials said."
+    out = predict_stance_rows(pd.DataFrame([_row(text, "EU")]), method="rules").iloc[0]
+    assert out.evidence.startswith("setting: the target names whose rule or right is broken "
+                                   "only ('EU' after 'breach', before 'sanctions')")
+
+
+def test_violations_challenge_set_figures_are_pinned():
+    # The violations challenge set (data/annotations/README.md), written blind to the rule
+    # broken after it was written: corpus-level figures of the rules method.
+    from analysis.stance import CODEBOOK_RULE_EVIDENCE
+
+    gold = pd.read_csv(ANNOTATIONS_DIR / "challenge_violations.csv")
+    assert len(gold) == 40
+    assert all(t[s:e] == g for t, s, e, g in zip(gold.text, gold.target_start,
+                                                  gold.target_end, gold.target, strict=True))
+    out = predict_stance_rows(gold[["id", "text", "target", "target_start", "target_end"]],
+                              method="rules")
+    right = out["stance"].to_numpy() == gold["stance"].to_numpy()
+    decided = out["evidence"].str.startswith(CODEBOOK_RULE_EVIDENCE).to_numpy()
+    assert (int(right.sum()), int(decided.sum()), int(right[decided].sum())) == (22, 9, 7)
+    # Both misses evaluate the target in another clause ("the alliance invents incidents",
+    # "we stand fully behind the agency"), which the surface rule does not read.
+    assert gold.loc[decided & ~right, "id"].tolist() == ["V05", "V07"]

@@ -164,7 +164,9 @@ def stance_lexicon(path: str = str(STANCE_LEXICON_FILE)) -> dict:
         ``negators`` (set), ``break_punct`` (set), ``break_words`` (set), ``directed`` (set),
         ``position_verbs`` and ``position_nouns`` (sets: how a speaker reports a position its
         own side holds), ``setting_prepositions`` and ``setting_events`` (sets: a target
-        named only as the occasion of an event), ``view_verbs``, ``view_mutual`` and
+        named only as the occasion of an event), ``setting_violations`` and
+        ``setting_instruments`` (sets: a target named only as the author or owner of a rule
+        or right broken), ``view_verbs``, ``view_mutual`` and
         ``view_negating`` (sets: the holder of a view, the relations that make it a party,
         and the modifiers that deny the relation: "no friend"),
         ``valence`` (dict word -> float), ``relations`` (list of ``(stance, before, after,
@@ -188,9 +190,10 @@ def stance_lexicon(path: str = str(STANCE_LEXICON_FILE)) -> dict:
     if not isinstance(positions, dict) or set(positions) - {"verbs", "nouns"}:
         raise ConfigError(f"{path}: positions must map 'verbs' and 'nouns' to lists of words")
     settings = data.get("settings") or {}
-    if not isinstance(settings, dict) or set(settings) - {"prepositions", "events"}:
-        raise ConfigError(f"{path}: settings must map 'prepositions' and 'events' to lists of "
-                          "words")
+    setting_keys = {"prepositions", "events", "violations", "instruments"}
+    if not isinstance(settings, dict) or set(settings) - setting_keys:
+        raise ConfigError(f"{path}: settings must map {', '.join(sorted(setting_keys))} to "
+                          "lists of words")
     views = data.get("views") or {}
     if not isinstance(views, dict) or set(views) - {"verbs", "mutual", "negating"}:
         raise ConfigError(f"{path}: views must map 'verbs', 'mutual' and 'negating' to lists "
@@ -216,6 +219,9 @@ def stance_lexicon(path: str = str(STANCE_LEXICON_FILE)) -> dict:
         "setting_prepositions": _words(path, "settings.prepositions",
                                        settings.get("prepositions")),
         "setting_events": _words(path, "settings.events", settings.get("events")),
+        "setting_violations": _words(path, "settings.violations", settings.get("violations")),
+        "setting_instruments": _words(path, "settings.instruments",
+                                      settings.get("instruments")),
         "view_verbs": _words(path, "views.verbs", views.get("verbs")),
         "view_mutual": _words(path, "views.mutual", views.get("mutual")),
         "view_negating": _words(path, "views.negating", views.get("negating")),

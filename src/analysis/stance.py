@@ -62,17 +62,20 @@ Six methods sit behind one interface:
     more accurate than ``'neural'`` on NewsMTSC and four times slower; it is there to train
     and export the neural model and for research on it.
 
-Every method but ``'model'`` then applies two codebook rules (``settings`` and ``views`` in
+Every method but ``'model'`` then applies codebook rules (``settings`` and ``views`` in
 ``data/lexicons/stance_lexicon.yml``), whose decision replaces the method's, with the
 method's own answer in the evidence: a target named only as the occasion of an event
-("during X exercises", "at the X summit") is neutral; the holder of a view ("X sees Y as a
+("during X exercises", "at the X summit") or as the author or owner of a rule or right
+broken ("violated several X resolutions", "a violation of X's sovereignty") is neutral; the
+holder of a view ("X sees Y as a
 threat", "X sees the deal as a step forward") is neutral, or favor when the view's complement
 names a mutual relation ("X sees Y as a partner", "among the most like-minded nations": a
-party to it). They were written
-after the sample article's last two misses, so the sample figure is in-sample for them; on
-827 rows of unseen security stories they fired 4 times (3 agreeing with the gold, 1 a
-convention the set's coder read otherwise), on NewsMTSC dev never, and the view rule on
-NewsMTSC train 5 times (4 agreeing).
+party to it). The occasion and view rules were written after the sample article's last two
+misses, so the sample figure is in-sample for them, and the rule broken after blind sets
+17-24; on two challenge sets written blind to them (``data/annotations/``) they decide 12 of
+60 rows (11 agreeing with the gold) and 9 of 40 (7), on NewsMTSC dev never. They read a
+surface pattern only: an evaluation of the target in another clause ("..., and we stand
+fully behind the agency") is overridden.
 
 Features of the model (names as they appear in its evidence strings): ``w:`` any word of the
 sentence; ``v:`` the same weighted by closeness to the target; ``l1:/l2:/l3:`` and ``r1:/r2:/r3:`` words 1-2, 3-5, 6-10 tokens left/right of the
@@ -1369,16 +1372,30 @@ _WORD_RE = re.compile(r"[\w’'-]+")
 
 
 @lru_cache(maxsize=8)
-def _occasion_patterns(path: str) -> tuple[re.Pattern, re.Pattern]:
-    """The regular expressions of :func:`_occasion` built from the lexicon at ``path``."""
+def _occasion_patterns(path: str) -> tuple[re.Pattern | None, ...]:
+    """The regular expressions of :func:`_occasion` built from the lexicon at ``path``: left
+    and right of the target for an occasion, then for a rule broken (None where a list is
+    empty)."""
     lex = stance_lexicon(path)
-    preps = "|".join(sorted(map(re.escape, lex["setting_prepositions"])))
-    events = "|".join(sorted(map(re.escape, lex["setting_events"]), key=len, reverse=True))
-    # Words between the preposition and the target: no punctuation but an apostrophe
-    # ("at next week's X meeting").
-    left = re.compile(rf"\b({preps})((?:\s+[^\s,;:.!?()“”\"]+){{0,3}}?)\s+$", re.IGNORECASE)
-    right = re.compile(rf"((?:\s+[a-z][\w-]*){{0,2}}?)\s+((?i:{events}))\b")
-    return left, right
+
+    def alternatives(words):
+        return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+
+    patterns = []
+    for left_words, right_words, of, possessive in (
+            ("setting_prepositions", "setting_events", "", ""),
+            ("setting_violations", "setting_instruments", r"(?:\s+of)?", r"(?:['’]s)?")):
+        if not lex[left_words] or not lex[right_words]:
+            patterns += [None, None]
+            continue
+        # Words between the cue and the target: no punctuation but an apostrophe ("at next
+        # week's X meeting").
+        patterns.append(re.compile(
+            rf"\b({alternatives(lex[left_words])}){of}((?:\s+[^\s,;:.!?()“”\"]+){{0,3}}?)\s+$",
+            re.IGNORECASE))
+        patterns.append(re.compile(
+            rf"{possessive}((?:\s+[a-z][\w-]*){{0,2}}?)\s+((?i:{alternatives(lex[right_words])}))\b"))
+    return tuple(patterns)
 
 
 # The first word between a setting preposition and the target: a determiner, a possessive
@@ -1386,7 +1403,10 @@ def _occasion_patterns(path: str) -> tuple[re.Pattern, re.Pattern]:
 # "angry at X over the talks" are no occasion.
 _OCCASION_LEADS = frozenset({"the", "a", "an", "this", "that", "these", "those", "its",
                              "their", "his", "her", "our", "next", "last", "recent",
-                             "upcoming", "annual", "joint", "first", "latest"})
+                             "upcoming", "annual", "joint", "first", "latest", "several",
+                             "multiple", "many", "numerous", "repeated", "all", "binding",
+                             "existing", "two", "three", "four", "five", "six", "seven",
+                             "eight", "nine", "ten", "various"})
 # Function words cannot stand between the target and the event noun ("at X over the talks").
 _OCCASION_GAPS = frozenset({"the", "a", "an", "over", "on", "in", "of", "to", "for", "with",
                             "by", "from", "about", "against", "and", "or", "at", "into",
@@ -1394,40 +1414,56 @@ _OCCASION_GAPS = frozenset({"the", "a", "an", "over", "on", "in", "of", "to", "f
 
 
 def _occasion(text: str, start: int, end: int) -> str | None:
-    """Why the mention at ``start:end`` names only the occasion of an event, or None.
+    """Why the mention at ``start:end`` names only a setting, or None.
 
-    The surface pattern of ``settings`` in ``data/lexicons/stance_lexicon.yml``: a setting
-    preposition, at most three words, the target, at most two lower-case words and an event
-    noun ("during UN peacekeeping operations", "at next week's ASEAN meeting"). After "at"
-    a determiner, possessive or word of time must come first ("at the X summit", not "angry
-    at X over the talks"); no function word may stand between the target and the event.
-    Words of negative valence there make it the target's own act ("during Hamas attacks"),
-    not an occasion. No parser: "fired at the X drills" is read as an occasion too.
+    Two surface patterns of ``settings`` in ``data/lexicons/stance_lexicon.yml``:
+
+    * the occasion of an event: a setting preposition, at most three words, the target, at
+      most two lower-case words and an event noun ("during UN peacekeeping operations", "at
+      next week's ASEAN meeting"). After "at" a determiner, possessive or word of time must
+      come first ("at the X summit", not "angry at X over the talks");
+    * the author or owner of a rule or right broken: a word of violation (and "of"), at
+      most three words, the target (or its possessive), at most two lower-case words and an
+      instrument ("violated several UN Security Council resolutions", "a violation of
+      Ukraine's sovereignty"): the violation speaks of whoever broke it.
+
+    No function word may stand between the target and the noun, and words of negative
+    valence there (or an event of negative valence) make it the target's own act ("during
+    Hamas attacks"). No parser:
+    "fired at the X drills" is read as an occasion too.
     """
-    lex = stance_lexicon(str(STANCE_LEXICON_FILE))
-    if not lex["setting_prepositions"] or not lex["setting_events"]:
-        return None
-    left_re, right_re = _occasion_patterns(str(STANCE_LEXICON_FILE))
-    left = left_re.search(text[max(0, start - 60):start])
-    if not left:
-        return None
-    lead = left.group(2).split()
-    if lead:
-        first = lead[0].lower()
-        if first not in _OCCASION_LEADS and not first.endswith(("'s", "’s")):
-            return None
-    elif left.group(1).lower() == "at":
-        return None  # "angry at X", "laughed at X": an aim, not an occasion
-    right = right_re.match(text, end)
-    if not right:
-        return None
-    gap = right.group(1).split()
-    if _OCCASION_GAPS.intersection(gap):
-        return None
-    val = stance_valences(str(STANCE_LEXICON_FILE))
-    if any(val.get(w, 0.0) < 0 for w in [*gap, right.group(2).lower()]):
-        return None
-    return f"{text[start:end]!r} after {left.group(1).lower()!r}, before {right.group(2)!r}"
+    patterns = _occasion_patterns(str(STANCE_LEXICON_FILE))
+    before = text[max(0, start - 60):start]
+    for (left_re, right_re), what in zip((patterns[:2], patterns[2:]),
+                                          ("the occasion", "whose rule or right is broken"),
+                                          strict=True):
+        if left_re is None:
+            continue
+        left = left_re.search(before)
+        if not left:
+            continue
+        lead = left.group(2).split()
+        if lead:
+            first = lead[0].lower()
+            if first not in _OCCASION_LEADS and not first.endswith(("'s", "’s")):
+                continue
+        elif left.group(1).lower() == "at":
+            continue  # "angry at X", "laughed at X": an aim, not an occasion
+        right = right_re.match(text, end)
+        if not right:
+            continue
+        gap = right.group(1).split()
+        if _OCCASION_GAPS.intersection(gap):
+            continue
+        # An event of negative valence is the target's own act ("during Hamas attacks"); an
+        # instrument may be one ("in breach of EU sanctions").
+        val = stance_valences(str(STANCE_LEXICON_FILE))
+        noun = [right.group(2).lower()] if what == "the occasion" else []
+        if any(val.get(w, 0.0) < 0 for w in [*gap, *noun]):
+            continue
+        return (f"the target names {what} only ({text[start:end]!r} after "
+                f"{left.group(1).lower()!r}, before {right.group(2)!r})")
+    return None
 
 
 # A negation between the holder and its view verb ("does not see Y as a partner").
@@ -1510,8 +1546,7 @@ def _override_by_structure(rows: pd.DataFrame, method: str, labels: list, probs:
         was = f"{method} said {labels[k]} {probs[k].max():.2f}"
         why = _occasion(t, s, e)
         if why:
-            evidence[k] = (f"setting: the target names the occasion only ({why}), neutral; "
-                           f"{was}; {evidence[k]}")
+            evidence[k] = f"setting: {why}, neutral; {was}; {evidence[k]}"
             labels[k], probs[k] = "neutral", [0.0, 0.0, 1.0]
             continue
         view = _view_holder(t, s, e)
