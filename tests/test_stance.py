@@ -1088,23 +1088,6 @@ def test_occasion_and_view_lists_are_read_lower_cased(tmp_path):
     assert stance_lexicon(str(empty))["setting_events"] == set()
 
 
-def test_challenge_set_figures_are_pinned():
-    # The occasion and view challenge set (data/annotations/README.md), written blind to the
-    # rules after they were written: corpus-level figures of the rules method.
-    from analysis.stance import CODEBOOK_RULE_EVIDENCE
-
-    gold = pd.read_csv(ANNOTATIONS_DIR / "challenge_stance.csv")
-    assert len(gold) == 60
-    assert all(t[s:e] == g for t, s, e, g in zip(gold.text, gold.target_start,
-                                                  gold.target_end, gold.target, strict=True))
-    out = predict_stance_rows(gold[["id", "text", "target", "target_start", "target_end"]],
-                              method="rules")
-    right = out["stance"].to_numpy() == gold["stance"].to_numpy()
-    decided = out["evidence"].str.startswith(CODEBOOK_RULE_EVIDENCE).to_numpy()
-    assert (int(right.sum()), int(decided.sum()), int(right[decided].sum())) == (38, 12, 11)
-    assert gold.loc[decided & ~right, "id"].tolist() == ["B20"]
-
-
 # Found by a review of the occasion and view rules: each of these fired wrongly.
 @pytest.mark.parametrize("text,target", [
     # A negated view is no relation.
@@ -1226,20 +1209,24 @@ def test_rule_broken_may_be_a_word_of_negative_valence():
                                    "only ('EU' after 'breach', before 'sanctions')")
 
 
-def test_violations_challenge_set_figures_are_pinned():
-    # The violations challenge set (data/annotations/README.md), written blind to the rule
-    # broken after it was written: corpus-level figures of the rules method.
+# The challenge sets (data/annotations/README.md), each written blind to the codebook rules
+# after they were written: corpus-level figures of the rules method. In the violations set
+# both misses evaluate the target in another clause ("the alliance invents incidents", "we
+# stand fully behind the agency"), which the surface rule does not read.
+@pytest.mark.parametrize("name, n, pinned, misses", [
+    ("challenge_stance", 60, (38, 12, 11), ["B20"]),
+    ("challenge_violations", 40, (22, 9, 7), ["V05", "V07"]),
+])
+def test_challenge_set_figures_are_pinned(name, n, pinned, misses):
     from analysis.stance import CODEBOOK_RULE_EVIDENCE
 
-    gold = pd.read_csv(ANNOTATIONS_DIR / "challenge_violations.csv")
-    assert len(gold) == 40
+    gold = pd.read_csv(ANNOTATIONS_DIR / f"{name}.csv")
+    assert len(gold) == n
     assert all(t[s:e] == g for t, s, e, g in zip(gold.text, gold.target_start,
                                                   gold.target_end, gold.target, strict=True))
     out = predict_stance_rows(gold[["id", "text", "target", "target_start", "target_end"]],
                               method="rules")
     right = out["stance"].to_numpy() == gold["stance"].to_numpy()
     decided = out["evidence"].str.startswith(CODEBOOK_RULE_EVIDENCE).to_numpy()
-    assert (int(right.sum()), int(decided.sum()), int(right[decided].sum())) == (22, 9, 7)
-    # Both misses evaluate the target in another clause ("the alliance invents incidents",
-    # "we stand fully behind the agency"), which the surface rule does not read.
-    assert gold.loc[decided & ~right, "id"].tolist() == ["V05", "V07"]
+    assert (int(right.sum()), int(decided.sum()), int(right[decided].sum())) == pinned
+    assert gold.loc[decided & ~right, "id"].tolist() == misses
