@@ -43,15 +43,15 @@ import time  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from analysis.evaluate import load_gold, stance_method_scores, stance_on_gold_quotes  # noqa: E402
+from analysis.evaluate import (  # noqa: E402
+    codebook_rule_effect,
+    load_gold,
+    stance_method_scores,
+    stance_on_gold_quotes,
+)
 from analysis.paths import ANNOTATIONS_DIR, eval_file  # noqa: E402
 from analysis.sentiment import score_sentiment  # noqa: E402
-from analysis.stance import (  # noqa: E402
-    CODEBOOK_RULE_EVIDENCE,
-    DEFAULT_METHOD,
-    _tokens,
-    predict_stance_rows,
-)
+from analysis.stance import DEFAULT_METHOD, _tokens, predict_stance_rows  # noqa: E402
 from analysis.train_stance import load_newsmtsc  # noqa: E402
 from benchmarks._report import report  # noqa: E402
 
@@ -198,19 +198,21 @@ def bench_sample(quick: bool) -> None:
 
 
 def bench_challenge(quick: bool) -> None:
-    """The challenge sets (``data/annotations/challenge_*.csv``): rows right per method, and
-    how often the codebook rules (occasion, rule broken, view) decide and agree with the
-    gold."""
+    """The challenge sets (``data/annotations/challenge_*.csv``): rows right per method with
+    the codebook rules (occasion, rule broken, view) and without them, and how often the
+    rules decide and agree with the gold."""
     for name in ("challenge_stance", "challenge_violations"):
         gold = pd.read_csv(ANNOTATIONS_DIR / f"{name}.csv")
-        rows = gold[["id", "text", "target", "target_start", "target_end"]]
-        for method in ("cnn", "hybrid", "rules", "neural"):
-            out = predict_stance_rows(rows, method=method)
-            right = out["stance"].to_numpy() == gold["stance"].to_numpy()
-            decided = out["evidence"].str.startswith(CODEBOOK_RULE_EVIDENCE).to_numpy()
-            report(f"{name}: stance rows right of {len(gold)} ({method}; codebook rules "
-                   f"decided {int(decided.sum())}, {int(right[decided].sum())} agreeing)",
-                   int(right.sum()), fmt="{:.0f}")
+        effect = codebook_rule_effect(gold, n_boot=0 if quick else 1000, seed=0)
+        for r in effect[effect["rules"] == "on"].itertuples():
+            off = effect[(effect["method"] == r.method) & (effect["rules"] == "off")].iloc[0]
+            report(f"{name}: stance rows right of {r.n} ({r.method}; codebook rules decided "
+                   f"{r.decided}, {r.decided_agreeing} agreeing; {off['right']} without them)",
+                   r.right, fmt="{:.0f}")
+            if not quick:
+                print(f"  accuracy {r.accuracy:.3f} [{r.ci_low:.3f}, {r.ci_high:.3f}], "
+                      f"without the rules {off['accuracy']:.3f} [{off['ci_low']:.3f}, "
+                      f"{off['ci_high']:.3f}]", flush=True)
 
 
 def main(argv=None) -> int:

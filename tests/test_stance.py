@@ -1230,3 +1230,17 @@ def test_challenge_set_figures_are_pinned(name, n, pinned, misses):
     decided = out["evidence"].str.startswith(CODEBOOK_RULE_EVIDENCE).to_numpy()
     assert (int(right.sum()), int(decided.sum()), int(right[decided].sum())) == pinned
     assert gold.loc[decided & ~right, "id"].tolist() == misses
+
+
+@pytest.mark.parametrize("method", ["cnn", "rules"])
+def test_codebook_rules_can_be_turned_off_for_an_ablation(method):
+    text = "Officials agreed that the launch violated several UN Security Council resolutions."
+    row = pd.DataFrame([_row(text, "UN Security Council")])
+    on = predict_stance_rows(row, method=method).iloc[0]
+    off = predict_stance_rows(row, method=method, codebook_rules=False).iloc[0]
+    assert on.evidence.startswith("setting") and not off.evidence.startswith("setting")
+    assert on.evidence.endswith(off.evidence)  # the method's own answer, kept
+    doc = "Ana Ruiz said Brazil sees Chile as a trusted partner."
+    mentions, quotes, docs = _holder_case(doc, "Brazil", "partner")
+    out = score_stance(mentions, quotes, docs, method=method, codebook_rules=False).iloc[0]
+    assert "party to a mutual relation" not in out.evidence

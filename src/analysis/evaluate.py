@@ -1084,6 +1084,72 @@ def stance_on_gold_quotes(quotes: pd.DataFrame, documents: pd.DataFrame, gold: p
     return compare_stance_gold(score_stance(mentions, quotes, documents, method=method), gold)
 
 
+def codebook_rule_effect(gold: pd.DataFrame, methods: Sequence[str] = ("cnn", "hybrid",
+                                                                        "rules", "neural"),
+                         *, n_boot: int = 1000, ci: float = 0.95, seed: int = 0
+                         ) -> pd.DataFrame:
+    """Accuracy of stance methods on hand-labelled rows with the codebook rules on and off.
+
+    An ablation of the occasion, rule-broken and view rules of :mod:`analysis.stance`
+    (``codebook_rules`` of :func:`analysis.stance.predict_stance_rows`), for instance on the
+    challenge sets ``data/annotations/challenge_*.csv``.
+
+    Parameters
+    ----------
+    gold : DataFrame
+        ``text``, ``target``, ``target_start``, ``target_end`` and the gold ``stance`` per
+        row; ``id`` optional.
+    methods : sequence of str
+        Stance methods to score.
+    n_boot, ci, seed
+        Row bootstrap of the accuracy (rows are single sentences, so each is its own unit).
+
+    Returns
+    -------
+    DataFrame
+        One row per method and setting: ``method``, ``rules`` (``"on"``/``"off"``),
+        ``right``, ``n``, ``accuracy``, ``ci_low``, ``ci_high``, ``decided`` (rows a codebook
+        rule decided) and ``decided_agreeing`` (of those, rows agreeing with the gold); on
+        the ``"on"`` rows also the paired comparison with ``"off"``
+        (:func:`compare_labels_paired`): ``gained`` (rows right only with the rules),
+        ``lost`` (right only without them) and ``mcnemar_p`` (NaN on the ``"off"`` rows).
+
+    Raises
+    ------
+    ValueError
+        A required column is missing (named).
+    """
+    from .stance import CODEBOOK_RULE_EVIDENCE, predict_stance_rows
+
+    missing = {"text", "target", "target_start", "target_end", "stance"} - set(gold.columns)
+    if missing:
+        raise ValueError(f"gold is missing column(s) {sorted(missing)}")
+    rows = gold[[c for c in ("id", "text", "target", "target_start", "target_end")
+                 if c in gold.columns]]
+    truth = gold["stance"].to_numpy()
+    out = []
+    for method in methods:
+        labels = {}
+        for on in (True, False):
+            pred = predict_stance_rows(rows, method=method, codebook_rules=on)
+            labels[on] = pred["stance"].tolist()
+            right = pred["stance"].to_numpy() == truth
+            decided = pred["evidence"].str.startswith(CODEBOOK_RULE_EVIDENCE).to_numpy()
+            acc = score_labels(truth, pred["stance"], n_boot=n_boot, ci=ci, seed=seed)
+            acc = acc.set_index("statistic").loc["accuracy"]
+            out.append({"method": method, "rules": "on" if on else "off",
+                        "right": int(right.sum()), "n": len(truth),
+                        "accuracy": acc["estimate"], "ci_low": acc["ci_low"],
+                        "ci_high": acc["ci_high"], "decided": int(decided.sum()),
+                        "decided_agreeing": int(right[decided].sum()),
+                        "gained": np.nan, "lost": np.nan, "mcnemar_p": np.nan})
+        paired = compare_labels_paired(truth, labels[True], labels[False], n_boot=0)
+        paired = paired.set_index("statistic").loc["accuracy"]
+        out[-2].update(gained=int(paired["first_only"]), lost=int(paired["second_only"]),
+                       mcnemar_p=float(paired["mcnemar_p"]))
+    return pd.DataFrame(out)
+
+
 def compare_stance_methods(first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
     """The same target mentions as scored by two stance methods, side by side.
 

@@ -135,6 +135,7 @@ from .text import escape_surrogates
 __all__ = [
     "STANCES",
     "METHODS",
+    "CODEBOOK_RULE_EVIDENCE",
     "DEFAULT_METHOD",
     "MODEL_FILE",
     "StanceInputError",
@@ -1069,8 +1070,17 @@ def _validate_rows(df: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
     return pd.DataFrame(good, columns=["id", "text", "target_start", "target_end"]), bad
 
 
-def _predict(rows: pd.DataFrame, method: str, model: TargetStanceClassifier | None):
+def _predict(rows: pd.DataFrame, method: str, model: TargetStanceClassifier | None,
+             codebook_rules: bool = True):
     """Stance, probabilities (against, favor, neutral) and evidence for validated rows."""
+    labels, probs, evidence = _predict_method(rows, method, model)
+    if codebook_rules and method != "model":
+        _override_by_structure(rows, method, labels, probs, evidence)
+    return labels, probs, evidence
+
+
+def _predict_method(rows: pd.DataFrame, method: str, model: TargetStanceClassifier | None):
+    """The method's own stance, probabilities and evidence, with its relation-cue override."""
     check_options(method)
     if rows.empty:
         return [], np.zeros((0, 3)), []
@@ -1081,7 +1091,6 @@ def _predict(rows: pd.DataFrame, method: str, model: TargetStanceClassifier | No
         proba, evidence = cnn.predict_proba_explain(rows[["text", "target_start", "target_end"]])
         labels, probs = _in_stance_order(proba, cnn.classes_)
         _override_by_relation_cues(rows, labels, probs, evidence)
-        _override_by_structure(rows, method, labels, probs, evidence)
         return labels, probs, evidence
     if method in ("neural", "transformer"):
         if method == "neural":
@@ -1094,22 +1103,18 @@ def _predict(rows: pd.DataFrame, method: str, model: TargetStanceClassifier | No
         evidence = [f"{method} (no word-level evidence): against {p[0]:.2f}, favor "
                     f"{p[1]:.2f}, neutral {p[2]:.2f}" for p in probs]
         _override_by_relation_cues(rows, labels, probs, evidence)
-        _override_by_structure(rows, method, labels, probs, evidence)
         return labels, probs, evidence
     if method == "rules":
         res = [rules_stance(t, s, e) for t, s, e in
                zip(rows["text"], rows["target_start"], rows["target_end"], strict=True)]
         probs = np.array([[r["p_against"], r["p_favor"], r["p_neutral"]] for r in res])
-        labels, evidence = [r["stance"] for r in res], [r["evidence"] for r in res]
-        _override_by_structure(rows, method, labels, probs, evidence)
-        return labels, probs, evidence
+        return [r["stance"] for r in res], probs, [r["evidence"] for r in res]
     model = model or load_model()
     X = rows[["text", "target_start", "target_end"]]
     proba, evidence = model.predict_proba_explain(X)
     labels, probs = _in_stance_order(proba, model.classes_)
     if method == "hybrid":
         _override_by_relation_cues(rows, labels, probs, evidence)
-        _override_by_structure(rows, method, labels, probs, evidence)
     return labels, probs, evidence
 
 
@@ -1164,7 +1169,8 @@ def _override_by_relation_cues(rows: pd.DataFrame, labels: list, probs: np.ndarr
 
 
 def predict_stance_rows(df: pd.DataFrame, method: str = DEFAULT_METHOD, errors: str = "raise",
-                        model: TargetStanceClassifier | None = None):
+                        model: TargetStanceClassifier | None = None,
+                        codebook_rules: bool = True):
     """Stance for free-standing rows of text and target (used by the command line).
 
     Parameters
@@ -1182,6 +1188,9 @@ def predict_stance_rows(df: pd.DataFrame, method: str = DEFAULT_METHOD, errors: 
     model : TargetStanceClassifier, optional
         The linear model used by methods ``"model"`` and ``"hybrid"`` (ignored by the
         others); defaults to the shipped one.
+    codebook_rules : bool, default True
+        Apply the occasion, rule-broken and view rules (module docstring); False gives the
+        method's own answer, for an ablation (:func:`analysis.evaluate.codebook_rule_effect`).
 
     Returns
     -------
@@ -1210,7 +1219,7 @@ def predict_stance_rows(df: pd.DataFrame, method: str = DEFAULT_METHOD, errors: 
         first = bad[0]
         more = f" (and {len(bad) - 1} more bad rows)" if len(bad) > 1 else ""
         raise StanceInputError(f"{first['row']}: {first['reason']}{more}")
-    labels, probs, evidence = _predict(rows, method, model)
+    labels, probs, evidence = _predict(rows, method, model, codebook_rules)
     out = pd.DataFrame({
         "id": rows["id"].tolist(),
         "stance": labels,
@@ -1577,7 +1586,7 @@ def score_stance(mentions: pd.DataFrame, quotes: pd.DataFrame,
                  documents: pd.DataFrame | None = None, method: str = DEFAULT_METHOD,
                  model: TargetStanceClassifier | None = None,
                  own_targets: str = DEFAULT_OWN_TARGETS, targets: str | Path = TARGETS_FILE,
-                 ) -> pd.DataFrame:
+                 codebook_rules: bool = True) -> pd.DataFrame:
     """Stance of each quotation towards each target mention inside it.
 
     Parameters
@@ -1627,6 +1636,8 @@ def score_stance(mentions: pd.DataFrame, quotes: pd.DataFrame,
     targets : str or Path, default ``data/config/targets.yml``
         The targets file the mentions were found with (:func:`analysis.targets.find_mentions`
         ``path``); ``own_targets="neutral"`` looks the speaker's name up in it.
+    codebook_rules : bool, default True
+        As in :func:`predict_stance_rows`.
 
     Returns
     -------
@@ -1697,7 +1708,8 @@ def score_stance(mentions: pd.DataFrame, quotes: pd.DataFrame,
                      "target_end": ts + e - s, "read": read.strip()})
         spans.append((qtext, s, e))
     frame = pd.DataFrame(rows)
-    labels, probs, evidence = _predict(frame.drop(columns="read"), method, model)
+    labels, probs, evidence = _predict(frame.drop(columns="read"), method, model,
+                                       codebook_rules)
     # Say which words outside the quotation were read, so the evidence can be checked.
     evidence = [f"{ev} [read with the reporting words {r!r}]" if r else ev
                 for ev, r in zip(evidence, frame["read"], strict=True)]
