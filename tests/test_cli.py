@@ -44,6 +44,28 @@ def test_run_command_own_targets_option(tmp_path):
         main(["run", str(SAMPLE_CORPUS_DIR), "--out", str(tmp_path), "--own-targets", "drop"])
 
 
+def test_run_and_stance_commands_can_turn_the_codebook_rules_off(tmp_path):
+    on, off = tmp_path / "on", tmp_path / "off"
+    assert main(["run", str(SAMPLE_CORPUS_DIR), "--out", str(on)]) == 0
+    assert main(["run", str(SAMPLE_CORPUS_DIR), "--out", str(off), "--no-codebook-rules"]) == 0
+    for folder, flag in ((on, True), (off, False)):
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        assert manifest["codebook_rules"] is flag
+    rules_on = pd.read_csv(on / "stance.csv")["evidence"].str.startswith(
+        ("setting", "party to", "holder of a view"))
+    rules_off = pd.read_csv(off / "stance.csv")["evidence"].str.startswith(
+        ("setting", "party to", "holder of a view"))
+    assert rules_on.sum() == 2 and rules_off.sum() == 0
+    rows = tmp_path / "rows.csv"
+    pd.DataFrame({"text": ["The launch violated several UN Security Council resolutions."],
+                  "target": ["UN Security Council"]}).to_csv(rows, index=False)
+    for extra, setting in (([], True), (["--no-codebook-rules"], False)):
+        out = tmp_path / f"scored_{setting}.csv"
+        assert main(["stance", str(rows), "-o", str(out), "--method", "rules", *extra]) == 0
+        evidence = pd.read_csv(out)["evidence"].iloc[0]
+        assert evidence.startswith("setting") is setting
+
+
 def test_stance_command_and_malformed_rows(tmp_path, capsys):
     rows = pd.DataFrame({
         "id": ["r1", "r2", "r3"],

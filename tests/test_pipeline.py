@@ -428,3 +428,13 @@ def test_a_broken_configuration_is_refused_before_extraction(tmp_path, monkeypat
     with pytest.raises(ConfigError, match="targets.yml"):
         pipeline.run(tmp_path / "a.txt")
     assert called == []
+
+
+def test_run_records_whether_the_codebook_rules_applied():
+    from analysis.paths import SAMPLE_CORPUS_DIR
+
+    result = run(SAMPLE_CORPUS_DIR, codebook_rules=False)
+    assert result.manifest["codebook_rules"] is False
+    # Without the rules, "U.N." as the setting of peacekeeping takes the tone around it.
+    un = result.stance[result.stance["mention"] == "U.N."].iloc[0]
+    assert (un.stance, un.evidence.startswith("setting")) == ("favor", False)

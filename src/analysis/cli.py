@@ -27,6 +27,11 @@ OWN_TARGETS = ("score", "not_against", "neutral")
 DEFAULT_OWN_TARGETS = "not_against"
 
 
+_NO_CODEBOOK_RULES_HELP = ("keep each stance method's own answer: do not apply the codebook "
+                           "rules (a target named only as an occasion or as whose rule is "
+                           "broken is neutral; the holder of a view is neutral, or favor for a "
+                           "mutual relation), for an ablation")
+
 def _summary(found: int, with_quotes: int, without: int, errors: int) -> str:
     return (f"documents: {found} found = {with_quotes} with quotations + {without} without "
             f"+ {errors} errors")
@@ -160,7 +165,8 @@ def cmd_stance(args) -> int:
     if rows.empty:  # every line unreadable (--keep-going): score nothing, list them
         rows = pd.DataFrame(columns=["text", "target"])
     try:
-        scored, bad = predict_stance_rows(rows, method=args.method, errors="collect")
+        scored, bad = predict_stance_rows(rows, method=args.method, errors="collect",
+                                          codebook_rules=args.codebook_rules)
     except StanceInputError as exc:  # the table as a whole (columns) is wrong
         raise StanceInputError(f"{path}: {exc}") from None
     bad = pd.concat([pd.DataFrame(unreadable, columns=["id", "row", "reason"]), bad],
@@ -195,7 +201,8 @@ def cmd_run(args) -> int:
     out.mkdir(parents=True, exist_ok=True)
     try:
         result = run(args.input, stance_method=args.method, progress=args.progress,
-                     encoding=args.encoding, own_targets=args.own_targets)
+                     encoding=args.encoding, own_targets=args.own_targets,
+                     codebook_rules=args.codebook_rules)
         written = write_outputs(result, args.out)
     except BaseException:
         # An empty folder left behind looks like a run that found nothing: remove the
@@ -256,6 +263,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, help="output .csv, .jsonl or .parquet")
     p.add_argument("--method", default=DEFAULT_STANCE_METHOD, choices=STANCE_METHODS,
                    help=f"stance method (default {DEFAULT_STANCE_METHOD}; see analysis.stance)")
+    p.add_argument("--no-codebook-rules", dest="codebook_rules", action="store_false",
+                   help=_NO_CODEBOOK_RULES_HELP)
     p.add_argument("--keep-going", action="store_true",
                    help="write malformed rows to an errors file instead of stopping")
     p.add_argument("--errors", help="errors file for --keep-going "
@@ -276,6 +285,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "favor and neutral), 'score' it like any target (for corpora of "
                    "opposition critics), or make it 'neutral' (a speaker's account of their "
                    "own side is no stance toward it)")
+    p.add_argument("--no-codebook-rules", dest="codebook_rules", action="store_false",
+                   help=_NO_CODEBOOK_RULES_HELP)
     p.add_argument("--progress", action="store_true", help="show progress bars")
     p.add_argument("--encoding", default="utf-8",
                    help="text encoding of the input (default utf-8; never guessed); a list "

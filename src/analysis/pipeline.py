@@ -270,7 +270,7 @@ def _config_hashes(stance_method: str = "cnn") -> dict:
 
 def run(input_path: str | Path, *, stance_method: str = "cnn", batch_size: int = 200,
         progress: bool = False, encoding: str = "utf-8",
-        own_targets: str = "not_against") -> RunResult:
+        own_targets: str = "not_against", codebook_rules: bool = True) -> RunResult:
     """Run the whole pipeline on one input.
 
     Parameters
@@ -289,6 +289,10 @@ def run(input_path: str | Path, *, stance_method: str = "cnn", batch_size: int =
         Stance toward the speaker's own country or organisation: scored but never against,
         scored like any target, or neutral by convention (see
         :func:`analysis.stance.score_stance`).
+    codebook_rules : bool, default True
+        Apply the stance codebook rules (occasion, rule broken, view; see
+        :mod:`analysis.stance`); False keeps each method's own answer, for an ablation. The
+        manifest records the setting.
 
     Returns
     -------
@@ -320,7 +324,7 @@ def run(input_path: str | Path, *, stance_method: str = "cnn", batch_size: int =
     t = time.perf_counter()
     mentions = find_mentions(quotes, documents)
     stance = score_stance(mentions, quotes, documents, method=stance_method,
-                          own_targets=own_targets)
+                          own_targets=own_targets, codebook_rules=codebook_rules)
     stance = stance[STANCE_COLUMNS].reset_index(drop=True)
     timings["stance_s"] = time.perf_counter() - t
 
@@ -355,6 +359,7 @@ def run(input_path: str | Path, *, stance_method: str = "cnn", batch_size: int =
         "encoding": encoding,
         "stance_method": stance_method,
         "own_targets": own_targets,
+        "codebook_rules": bool(codebook_rules),
         "config_sha256": _config_hashes(stance_method),
         "source": _source_revision(),
         "documents": {
