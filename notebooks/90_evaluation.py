@@ -227,8 +227,9 @@ sentiment_check
 #
 # The occasion, rule-broken and view rules (`analysis.stance`) were written after misses on the
 # sample article and on blind sets; these two sets of invented sentences were written and
-# labelled afterwards by a coder blind to the rules (`data/annotations/README.md`), so they
-# measure the rules out of sample. Accuracy with a 95% row-bootstrap interval; `decided` counts
+# labelled afterwards by a coder who saw neither the rules nor any output
+# (`data/annotations/README.md`), so they measure how often the rules agree with blind labels
+# (the prompts named the phrasings to cover, so not how often they occur). Accuracy with a 95% row-bootstrap interval; `decided` counts
 # the rows a rule decided, `decided_agreeing` those that agree with the gold; `gained` and
 # `lost` are the rows right only with or only without the rules, and `mcnemar_p` the exact
 # McNemar test on them (sets this small can show only large gains).

@@ -1174,7 +1174,7 @@ def test_own_target_evidence_says_when_a_codebook_rule_decided():
     ("The missile tests are a clear and dangerous violation of UN Security Council "
      "resolutions.", "UN Security Council", "violation", "resolutions"),
     ("The drones flew deep into NATO airspace in a reckless breach of NATO airspace rules.",
-     "NATO", "breach", "airspace"),
+     "NATO", "breach", "rules"),
     ("The attack was a brazen violation of Ukraine's sovereignty and of international law.",
      "Ukraine", "violation", "sovereignty"),
 ])
@@ -1244,3 +1244,33 @@ def test_codebook_rules_can_be_turned_off_for_an_ablation(method):
     mentions, quotes, docs = _holder_case(doc, "Brazil", "partner")
     out = score_stance(mentions, quotes, docs, method=method, codebook_rules=False).iloc[0]
     assert "party to a mutual relation" not in out.evidence
+
+
+# Found by a second review: each of these was wrongly read as the owner of a rule broken.
+@pytest.mark.parametrize("text,target", [
+    # The violator, named after the instrument ("by ..."): words between the violation and
+    # the target may not hold a function word past the first.
+    ("It was a violation of the truce by Russia's border guards.", "Russia"),
+    # An evaluation before the target belongs to the method.
+    ("It was a violation of our great ally Chile's sovereignty.", "Chile"),
+    ("Women defied the brutal Taliban rules every day.", "Taliban"),
+    # An instrument word as a modifier of another noun.
+    ("Russia keeps violating Ukraine's ceasefire proposals.", "Ukraine"),
+    ("He defied Hungary's ruling party in parliament.", "Hungary"),
+])
+def test_rule_broken_needs_a_plain_owner(text, target):
+    out = predict_stance_rows(pd.DataFrame([_row(text, target)]), method="rules").iloc[0]
+    assert not out.evidence.startswith("setting")
+
+
+@pytest.mark.parametrize("text,target,cue,instrument", [
+    # A possessive with a bare apostrophe.
+    ("The frigates violated the Philippines' waters again.", "Philippines", "violated",
+     "waters"),
+    # The nearest of two violation words.
+    ("They defied and violated UN resolutions for years.", "UN", "violated", "resolutions"),
+])
+def test_rule_broken_forms(text, target, cue, instrument):
+    out = predict_stance_rows(pd.DataFrame([_row(text, target)]), method="rules").iloc[0]
+    assert out.evidence.startswith(f"setting: the target names whose rule or right is broken "
+                                   f"only ({target!r} after {cue!r}, before {instrument!r})")

@@ -30,7 +30,8 @@ DEFAULT_OWN_TARGETS = "not_against"
 _NO_CODEBOOK_RULES_HELP = ("keep each stance method's own answer: do not apply the codebook "
                            "rules (a target named only as an occasion or as whose rule is "
                            "broken is neutral; the holder of a view is neutral, or favor for a "
-                           "mutual relation), for an ablation")
+                           "mutual relation), for an ablation; no effect with --method model, "
+                           "which never applies them")
 
 def _summary(found: int, with_quotes: int, without: int, errors: int) -> str:
     return (f"documents: {found} found = {with_quotes} with quotations + {without} without "

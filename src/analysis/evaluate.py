@@ -1097,8 +1097,9 @@ def codebook_rule_effect(gold: pd.DataFrame, methods: Sequence[str] = ("cnn", "h
     Parameters
     ----------
     gold : DataFrame
-        ``text``, ``target``, ``target_start``, ``target_end`` and the gold ``stance`` per
-        row; ``id`` optional.
+        ``text``, ``target`` and the gold ``stance`` per row; ``target_start``,
+        ``target_end`` and ``id`` optional (as in
+        :func:`analysis.stance.predict_stance_rows`).
     methods : sequence of str
         Stance methods to score.
     n_boot, ci, seed
@@ -1121,7 +1122,7 @@ def codebook_rule_effect(gold: pd.DataFrame, methods: Sequence[str] = ("cnn", "h
     """
     from .stance import CODEBOOK_RULE_EVIDENCE, predict_stance_rows
 
-    missing = {"text", "target", "target_start", "target_end", "stance"} - set(gold.columns)
+    missing = {"text", "target", "stance"} - set(gold.columns)
     if missing:
         raise ValueError(f"gold is missing column(s) {sorted(missing)}")
     rows = gold[[c for c in ("id", "text", "target", "target_start", "target_end")

@@ -72,8 +72,9 @@ threat", "X sees the deal as a step forward") is neutral, or favor when the view
 names a mutual relation ("X sees Y as a partner", "among the most like-minded nations": a
 party to it). The occasion and view rules were written after the sample article's last two
 misses, so the sample figure is in-sample for them, and the rule broken after blind sets
-17-24; on two challenge sets written blind to them (``data/annotations/``) they decide 12 of
-60 rows (11 agreeing with the gold) and 9 of 40 (7), on NewsMTSC dev never. They read a
+17-24; on two challenge sets labelled blind to them (``data/annotations/``; the prompts
+named the phrasings) they decide 12 of 60 rows (11 agreeing with the gold) and 9 of 40 (7),
+on NewsMTSC dev never. They read a
 surface pattern only: an evaluation of the target in another clause ("..., and we stand
 fully behind the agency") is overridden.
 
@@ -1381,45 +1382,59 @@ _WORD_RE = re.compile(r"[\w’'-]+")
 
 
 @lru_cache(maxsize=8)
-def _occasion_patterns(path: str) -> tuple[re.Pattern | None, ...]:
-    """The regular expressions of :func:`_occasion` built from the lexicon at ``path``: left
-    and right of the target for an occasion, then for a rule broken (None where a list is
-    empty)."""
+def _occasion_patterns(path: str) -> tuple[tuple[re.Pattern, re.Pattern, str] | None, ...]:
+    """The regular expressions of :func:`_occasion` built from the lexicon at ``path``: for
+    an occasion, then for a rule broken, the cue words, what follows the target, and what
+    the pattern names (None where a list is empty)."""
     lex = stance_lexicon(path)
 
     def alternatives(words):
         return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
 
     patterns = []
-    for left_words, right_words, of, possessive in (
-            ("setting_prepositions", "setting_events", "", ""),
-            ("setting_violations", "setting_instruments", r"(?:\s+of)?", r"(?:['’]s)?")):
-        if not lex[left_words] or not lex[right_words]:
-            patterns += [None, None]
+    for cue_words, nouns, possessive, what in (
+            ("setting_prepositions", "setting_events", "", "the occasion"),
+            ("setting_violations", "setting_instruments", r"(?:['’]s|['’])?",
+             "whose rule or right is broken")):
+        if not lex[cue_words] or not lex[nouns]:
+            patterns.append(None)
             continue
-        # Words between the cue and the target: no punctuation but an apostrophe ("at next
-        # week's X meeting").
-        patterns.append(re.compile(
-            rf"\b({alternatives(lex[left_words])}){of}((?:\s+[^\s,;:.!?()“”\"]+){{0,3}}?)\s+$",
-            re.IGNORECASE))
-        patterns.append(re.compile(
-            rf"{possessive}((?:\s+[a-z][\w-]*){{0,2}}?)\s+((?i:{alternatives(lex[right_words])}))\b"))
+        cue = re.compile(rf"\b(?:{alternatives(lex[cue_words])})\b", re.IGNORECASE)
+        right = re.compile(
+            rf"{possessive}((?:\s+[a-z][\w-]*){{0,2}}?)\s+((?i:{alternatives(lex[nouns])}))\b")
+        patterns.append((cue, right, what))
     return tuple(patterns)
 
 
-# The first word between a setting preposition and the target: a determiner, a possessive
-# ("next week's") or a word of time or kind ("during joint X exercises"); "at dawn X" or
-# "angry at X over the talks" are no occasion.
+# The first word between a setting preposition or a word of violation and the target: a
+# determiner, a possessive ("next week's"), a quantifier or a word of time or kind ("during
+# joint X exercises", "violated several X resolutions"); "at dawn X" or "angry at X over the
+# talks" are no occasion.
 _OCCASION_LEADS = frozenset({"the", "a", "an", "this", "that", "these", "those", "its",
                              "their", "his", "her", "our", "next", "last", "recent",
                              "upcoming", "annual", "joint", "first", "latest", "several",
-                             "multiple", "many", "numerous", "repeated", "all", "binding",
-                             "existing", "two", "three", "four", "five", "six", "seven",
-                             "eight", "nine", "ten", "various"})
-# Function words cannot stand between the target and the event noun ("at X over the talks").
+                             "multiple", "many", "numerous", "repeated", "all", "two", "three",
+                             "four", "five", "six", "seven", "eight", "nine", "ten",
+                             "various"})
+# Function words cannot stand between the target and the noun ("at X over the talks"), nor
+# past the first word before the target ("a violation of the truce by X's border guards").
 _OCCASION_GAPS = frozenset({"the", "a", "an", "over", "on", "in", "of", "to", "for", "with",
                             "by", "from", "about", "against", "and", "or", "at", "into",
                             "after", "before", "during", "than"})
+# What may follow an instrument that ends its noun phrase ("violated X resolutions and ...");
+# another lower-case word makes the instrument a modifier ("X's ruling party", "X's
+# ceasefire proposals").
+# A past-tense verb or an adverb may follow too ("X's airspace lasted", "X rules
+# repeatedly"); no parser tells a noun from a present-tense verb, so "X rules prohibit ..."
+# is missed.
+_INSTRUMENT_FOLLOWERS = _OCCASION_GAPS | frozenset({
+    "that", "which", "who", "but", "is", "are", "was", "were", "has", "have", "had", "will",
+    "would", "could", "should", "can", "may", "might", "must", "did", "does", "do", "not",
+    "as", "while", "when", "since", "because", "if", "said", "says", "again", "this", "last",
+    "near", "along", "across", "without", "through", "under", "until", "yesterday", "today",
+    "within", "beyond", "despite", "amid", "around", "toward", "towards", "upon", "between",
+    "among", "throughout", "via", "per", "so", "yet", "then", "there", "here", "now"})
+_LEAD_WORD_RE = re.compile(r"[^\s,;:.!?()“”\"]+$")
 
 
 def _occasion(text: str, start: int, end: int) -> str | None:
@@ -1429,34 +1444,51 @@ def _occasion(text: str, start: int, end: int) -> str | None:
 
     * the occasion of an event: a setting preposition, at most three words, the target, at
       most two lower-case words and an event noun ("during UN peacekeeping operations", "at
-      next week's ASEAN meeting"). After "at" a determiner, possessive or word of time must
-      come first ("at the X summit", not "angry at X over the talks");
-    * the author or owner of a rule or right broken: a word of violation (and "of"), at
-      most three words, the target (or its possessive), at most two lower-case words and an
-      instrument ("violated several UN Security Council resolutions", "a violation of
-      Ukraine's sovereignty"): the violation speaks of whoever broke it.
+      next week's ASEAN meeting"). After "at" at least one word must come first ("at the X
+      summit", not "angry at X over the talks");
+    * the author or owner of a rule or right broken: the nearest word of violation before
+      the target (and "of"), at most three words, the target (or its possessive), at most
+      two lower-case words and an instrument that ends its noun phrase ("violated several
+      UN Security Council resolutions", "a violation of Ukraine's sovereignty"; not "X's
+      ceasefire proposals"): the violation speaks of whoever broke it.
 
-    No function word may stand between the target and the noun, and words of negative
-    valence there (or an event of negative valence) make it the target's own act ("during
-    Hamas attacks"). No parser:
-    "fired at the X drills" is read as an occasion too.
+    The first word before the target must be a determiner, possessive, quantifier or word
+    of time; no later word there may be a function word ("a violation of the truce by X's
+    guards") or carry valence ("our great ally X's sovereignty": the evaluation is the
+    method's to read). No function word may stand between the target and the noun, and
+    words of negative valence there (or an event of negative valence) make it the target's
+    own act ("during Hamas attacks"). No parser: "fired at the X drills" is read as an
+    occasion too, and "in breach of X sanctions" names X as the owner of the sanctions
+    whether X imposed them or is their object (either way the quotation does not evaluate
+    X).
     """
-    patterns = _occasion_patterns(str(STANCE_LEXICON_FILE))
-    before = text[max(0, start - 60):start]
-    for (left_re, right_re), what in zip((patterns[:2], patterns[2:]),
-                                          ("the occasion", "whose rule or right is broken"),
-                                          strict=True):
-        if left_re is None:
+    window_start = max(0, start - 60)
+    window = text[window_start:start]
+    val = stance_valences(str(STANCE_LEXICON_FILE))
+    for pattern in _occasion_patterns(str(STANCE_LEXICON_FILE)):
+        if pattern is None:
             continue
-        left = left_re.search(before)
-        if not left:
+        cue_re, right_re, what = pattern
+        cues = list(cue_re.finditer(window))
+        if not cues:
             continue
-        lead = left.group(2).split()
-        if lead:
-            first = lead[0].lower()
-            if first not in _OCCASION_LEADS and not first.endswith(("'s", "’s")):
+        cue = cues[-1]  # the nearest: "defied and violated X resolutions"
+        between = window[cue.end():]
+        if what != "the occasion":
+            between = re.sub(r"^\s+of(?=\s)", "", between)
+        if not between[:1].isspace() or not between[-1:].isspace():
+            continue
+        lead = between.split()
+        if len(lead) > 3 or not all(_LEAD_WORD_RE.match(w) for w in lead):
+            continue
+        lowered = [w.lower() for w in lead]
+        if lowered:
+            if lowered[0] not in _OCCASION_LEADS and not lowered[0].endswith(("'s", "’s")):
                 continue
-        elif left.group(1).lower() == "at":
+            if _OCCASION_GAPS.intersection(lowered[1:]) or any(
+                    val.get(w, 0.0) != 0 for w in lowered):
+                continue
+        elif cue.group().lower() == "at":
             continue  # "angry at X", "laughed at X": an aim, not an occasion
         right = right_re.match(text, end)
         if not right:
@@ -1464,14 +1496,25 @@ def _occasion(text: str, start: int, end: int) -> str | None:
         gap = right.group(1).split()
         if _OCCASION_GAPS.intersection(gap):
             continue
+        noun_word = right.group(2)
+        if what != "the occasion":
+            # The instrument must end its noun phrase: "X airspace rules" reads on to
+            # "rules", "X's ceasefire proposals" is no instrument.
+            instruments = stance_lexicon(str(STANCE_LEXICON_FILE))["setting_instruments"]
+            pos, n_words = right.end(), len(gap) + 1
+            while (follower := re.match(r"\s+([a-z][\w-]*)", text[pos:pos + 40])) \
+                    and follower.group(1) in instruments and n_words < 3:
+                pos, noun_word, n_words = pos + follower.end(), follower.group(1), n_words + 1
+            if follower and follower.group(1) not in _INSTRUMENT_FOLLOWERS \
+                    and not follower.group(1).endswith(("ed", "ly")):
+                continue  # "X's ceasefire proposals": the instrument word is a modifier
         # An event of negative valence is the target's own act ("during Hamas attacks"); an
         # instrument may be one ("in breach of EU sanctions").
-        val = stance_valences(str(STANCE_LEXICON_FILE))
-        noun = [right.group(2).lower()] if what == "the occasion" else []
+        noun = [noun_word.lower()] if what == "the occasion" else []
         if any(val.get(w, 0.0) < 0 for w in [*gap, *noun]):
             continue
         return (f"the target names {what} only ({text[start:end]!r} after "
-                f"{left.group(1).lower()!r}, before {right.group(2)!r})")
+                f"{cue.group().lower()!r}, before {noun_word!r})")
     return None
 
 
