@@ -1130,7 +1130,7 @@ def codebook_rule_effect(gold: pd.DataFrame, methods: Sequence[str] = ("cnn", "h
     truth = gold["stance"].to_numpy()
     out = []
     for method in methods:
-        labels = {}
+        labels, rows_of = {}, {}
         for on in (True, False):
             pred = predict_stance_rows(rows, method=method, codebook_rules=on)
             labels[on] = pred["stance"].tolist()
@@ -1138,16 +1138,17 @@ def codebook_rule_effect(gold: pd.DataFrame, methods: Sequence[str] = ("cnn", "h
             decided = pred["evidence"].str.startswith(CODEBOOK_RULE_EVIDENCE).to_numpy()
             acc = score_labels(truth, pred["stance"], n_boot=n_boot, ci=ci, seed=seed)
             acc = acc.set_index("statistic").loc["accuracy"]
-            out.append({"method": method, "rules": "on" if on else "off",
-                        "right": int(right.sum()), "n": len(truth),
-                        "accuracy": acc["estimate"], "ci_low": acc["ci_low"],
-                        "ci_high": acc["ci_high"], "decided": int(decided.sum()),
-                        "decided_agreeing": int(right[decided].sum()),
-                        "gained": np.nan, "lost": np.nan, "mcnemar_p": np.nan})
+            rows_of[on] = {"method": method, "rules": "on" if on else "off",
+                           "right": int(right.sum()), "n": len(truth),
+                           "accuracy": acc["estimate"], "ci_low": acc["ci_low"],
+                           "ci_high": acc["ci_high"], "decided": int(decided.sum()),
+                           "decided_agreeing": int(right[decided].sum()),
+                           "gained": np.nan, "lost": np.nan, "mcnemar_p": np.nan}
         paired = compare_labels_paired(truth, labels[True], labels[False], n_boot=0)
         paired = paired.set_index("statistic").loc["accuracy"]
-        out[-2].update(gained=int(paired["first_only"]), lost=int(paired["second_only"]),
-                       mcnemar_p=float(paired["mcnemar_p"]))
+        rows_of[True].update(gained=int(paired["first_only"]), lost=int(paired["second_only"]),
+                             mcnemar_p=float(paired["mcnemar_p"]))
+        out += [rows_of[True], rows_of[False]]
     return pd.DataFrame(out)
 
 

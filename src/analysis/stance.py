@@ -1462,8 +1462,7 @@ def _occasion(text: str, start: int, end: int) -> str | None:
     whether X imposed them or is their object (either way the quotation does not evaluate
     X).
     """
-    window_start = max(0, start - 60)
-    window = text[window_start:start]
+    window = text[max(0, start - 60):start]
     val = stance_valences(str(STANCE_LEXICON_FILE))
     for pattern in _occasion_patterns(str(STANCE_LEXICON_FILE)):
         if pattern is None:
